@@ -1,0 +1,101 @@
+# UMKM Bazaar Portal. Two commands do everything on a fresh machine:
+#   make run    set up, migrate, load area + demo data, serve on http://127.0.0.1:8000
+#   make test   set up, lint, check migrations, run the whole test suite
+# Without DATABASE_URL both use an embedded Postgres kept in .pgdata/ (git-ignored).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+EMBEDDED_PGPORT ?= 54329
+
+# An interpreter >= 3.12: the one .python-version selects through pyenv, or any on PATH,
+# or the system's own (Debian 13 ships /usr/bin/python3.13).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 /usr/bin/python3.13 /usr/bin/python3.12 \
+	$$(command -v pyenv >/dev/null && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
+
+ifeq ($(strip $(DATABASE_URL)),)
+export DATABASE_URL := postgres://postgres@127.0.0.1:$(EMBEDDED_PGPORT)/umkm
+EMBEDDED := 1
+endif
+export EMBEDDED_PGPORT
+export DEBUG ?= 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test setup venv db migrate messages compilemessages lint format check pytest \
+	seed lock clean-db stop-db e2e-deps
+
+help:
+	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT)"
+	@echo "make test   - lint, migration check and the whole test suite"
+	@echo "make lint | format | messages | lock | stop-db | clean-db"
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (tried pyenv, python3.13, python3.12, python3)"; exit 1; }
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+venv: $(BIN)/.installed
+
+db: venv
+ifeq ($(EMBEDDED),1)
+	@$(PY) -m config.dbserver start
+endif
+	@$(PY) -m config.dbserver ensure-db
+
+compilemessages: venv
+	@$(MANAGE) compilemessages --ignore '.venv' --ignore 'var' -v 0
+
+setup: db compilemessages
+	@$(MANAGE) migrate --noinput -v 0
+
+run: setup
+	@$(MANAGE) seed_demo --if-empty
+	@$(MANAGE) demo_accounts
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $$(git ls-files 'templates/*.html' '*/templates/*.html')
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $$(git ls-files 'templates/*.html' '*/templates/*.html')
+
+check: setup
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+
+pytest: db compilemessages
+	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+test: lint check pytest
+
+# Update the Indonesian catalogue after adding strings: then translate the empty msgstr.
+messages: venv
+	$(MANAGE) makemessages -l id --no-location --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+
+# Regenerate the pinned versions from pyproject.toml's ranges.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	.lockenv/bin/pip freeze --exclude-editable --exclude umkm-bazaar-portal | sort > requirements.lock
+	rm -rf .lockenv
+
+stop-db:
+	@$(PY) -m config.dbserver stop
+
+clean-db: stop-db
+	rm -rf .pgdata

@@ -1,0 +1,44 @@
+import pytest
+from django.test.utils import CaptureQueriesContext
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test never land in the project folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+class _QueryCounter:
+    def __init__(self, connection):
+        self.context = CaptureQueriesContext(connection)
+
+    def __enter__(self):
+        self.context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.context.__exit__(*exc)
+
+    @property
+    def count(self) -> int:
+        return len(self.context.captured_queries)
+
+    @property
+    def sql(self) -> str:
+        return "\n".join(q["sql"] for q in self.context.captured_queries)
+
+
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as q: ...; assert q.count == N` (q.sql lists them on failure)."""
+    from django.db import connection
+
+    return lambda: _QueryCounter(connection)
