@@ -194,6 +194,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal-umkm@localhos
 OFFICE_NAME = env.str("OFFICE_NAME", default="Suku Dinas PPAPP Kota Administrasi Jakarta Barat")
 OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
 
+# --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
+DEMO_SEEDERS = [
+    "umkm.demo.seed_register",
+]
+
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {
     "version": 1,

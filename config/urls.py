@@ -13,6 +13,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("umkm.urls")),
+    path("", include("bazaars.urls")),
+    path("", include("certifications.urls")),
+    path("laporan/", include("reports.urls")),
 ]
 
 handler404 = "config.views.page_not_found"

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, using="default", **kwargs):
+    from umkm.roles import sync_roles
+
+    sync_roles(using=using)
 
 
 class UmkmConfig(AppConfig):
     name = "umkm"
     verbose_name = _("UMKM register")
+
+    def ready(self):
+        # After every migrate, so that permissions of apps added later join their roles.
+        post_migrate.connect(_sync_roles, dispatch_uid="umkm.sync_roles")

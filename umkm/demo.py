@@ -12,3 +12,8 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
     user.set_password(DEMO_PASSWORD)
     user.save()
     return [("admin", "superuser")]
+
+
+def seed_register(*, businesses: int, seed: int, stdout) -> None:
+    """Jakarta Barat register demo: owners, businesses, trainings, mentoring and targets."""
+    stdout.write("  (register demo data not built yet)")

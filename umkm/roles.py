@@ -1,0 +1,70 @@
+"""The three roles and the model permissions each holds.
+
+Groups are created by a migration; `sync_roles` runs after every migrate so that permissions of
+apps added later (bazaars, certifications, reports) join their roles too. Object-level rules
+(which kecamatan) live in umkm.permissions.
+"""
+
+ADMIN_SUDIN = "Admin Sudin"
+OPERATOR_KECAMATAN = "Operator Kecamatan"
+PEJABAT = "Pejabat"
+
+_REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+
+
+def _crud(app: str, models: list[str]) -> list[str]:
+    return [f"{app}.{action}_{m}" for m in models for action in ("view", "add", "change", "delete")]
+
+
+def _view(app: str, models: list[str]) -> list[str]:
+    return [f"{app}.view_{m}" for m in models]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMIN_SUDIN: [
+        *_crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
+        *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
+        "umkm.view_nik",
+        "umkm.view_personal_data",
+    ],
+    OPERATOR_KECAMATAN: [
+        *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
+        *_view(
+            "umkm",
+            ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
+        ),
+        "umkm.view_personal_data",
+    ],
+    PEJABAT: [
+        *_view(
+            "umkm",
+            [
+                *_REGISTER_MODELS,
+                "yearlytarget",
+                "sector",
+                "stage",
+                "city",
+                "kecamatan",
+                "kelurahan",
+            ],
+        ),
+    ],
+}
+
+
+def sync_roles(*, using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions that exist of its list."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = set()
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            wanted.add((app_label, codename))
+        existing = [
+            p
+            for p in Permission.objects.using(using).select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(existing)
