@@ -16,6 +16,16 @@ def _media_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional and live-server tests flush every table afterwards, migrated data included:
+    put the areas, sectors, stages and roles back before such a test runs."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from umkm.reference import ensure_reference_data
+
+        ensure_reference_data()
+
+
 class _QueryCounter:
     def __init__(self, connection):
         self.context = CaptureQueriesContext(connection)

@@ -3,36 +3,10 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-SECTORS = [
-    # code, name, is_food, order
-    ("kuliner", "Kuliner", True, 1),
-    ("fesyen", "Fesyen", False, 2),
-    ("kerajinan-tangan", "Kerajinan tangan", False, 3),
-    ("parfum", "Parfum / wangi-wangian", False, 4),
-    ("jasa", "Jasa", False, 5),
-    ("lainnya", "Lainnya", False, 6),
-]
-
-STAGES = [
-    ("pendaftaran", "Pendaftaran", 1),
-    ("pelatihan", "Pelatihan", 2),
-    ("pendampingan", "Pendampingan", 3),
-    ("perizinan", "Perizinan", 4),
-    ("pemasaran", "Pemasaran", 5),
-    ("pelaporan-keuangan", "Pelaporan keuangan", 6),
-    ("permodalan", "Permodalan", 7),
-]
-
+from umkm.reference import load_sectors_and_stages
 
 def forwards(apps, schema_editor):
-    Sector = apps.get_model("umkm", "Sector")
-    Stage = apps.get_model("umkm", "Stage")
-    for code, name, is_food, order in SECTORS:
-        Sector.objects.update_or_create(
-            code=code, defaults={"name": name, "is_food": is_food, "order": order}
-        )
-    for code, name, order in STAGES:
-        Stage.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+    load_sectors_and_stages(apps.get_model("umkm", "Sector"), apps.get_model("umkm", "Stage"))
 
     # Permissions are normally created after all migrations; the roles need them now.
     for app_config in apps.get_app_configs():

@@ -1,0 +1,49 @@
+"""Reference data every install has: DKI areas, sectors, the 7P stages, the roles.
+
+Loaded by migrations; `ensure_reference_data` puts it back where a test flushed the database
+(transactional and live-server tests empty every table afterwards).
+"""
+
+SECTORS = [
+    # code, name, is_food, order
+    ("kuliner", "Kuliner", True, 1),
+    ("fesyen", "Fesyen", False, 2),
+    ("kerajinan-tangan", "Kerajinan tangan", False, 3),
+    ("parfum", "Parfum / wangi-wangian", False, 4),
+    ("jasa", "Jasa", False, 5),
+    ("lainnya", "Lainnya", False, 6),
+]
+
+STAGES = [
+    ("pendaftaran", "Pendaftaran", 1),
+    ("pelatihan", "Pelatihan", 2),
+    ("pendampingan", "Pendampingan", 3),
+    ("perizinan", "Perizinan", 4),
+    ("pemasaran", "Pemasaran", 5),
+    ("pelaporan-keuangan", "Pelaporan keuangan", 6),
+    ("permodalan", "Permodalan", 7),
+]
+
+
+def load_sectors_and_stages(Sector, Stage) -> None:
+    for code, name, is_food, order in SECTORS:
+        Sector.objects.update_or_create(
+            code=code, defaults={"name": name, "is_food": is_food, "order": order}
+        )
+    for code, name, order in STAGES:
+        Stage.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+
+
+def ensure_reference_data() -> None:
+    from django.contrib.auth.models import Group
+
+    from umkm.areas import load_areas
+    from umkm.models import City, Kecamatan, Kelurahan, Sector, Stage
+    from umkm.roles import ROLE_PERMISSIONS, sync_roles
+
+    if Kelurahan.objects.count() < 267:
+        load_areas(City, Kecamatan, Kelurahan)
+    if Sector.objects.count() < len(SECTORS) or Stage.objects.count() < len(STAGES):
+        load_sectors_and_stages(Sector, Stage)
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+        sync_roles()
