@@ -29,12 +29,12 @@ export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test setup venv db migrate messages compilemessages lint format check pytest \
-	seed lock clean-db stop-db e2e-deps
+	seed lock clean-db stop-db e2e-deps backup restore
 
 help:
 	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, migration check and the whole test suite"
-	@echo "make lint | format | messages | lock | stop-db | clean-db"
+	@echo "make lint | format | messages | lock | backup | restore BACKUP=dir | stop-db | clean-db"
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (tried pyenv, python3.13, python3.12, python3)"; exit 1; }
@@ -93,6 +93,17 @@ lock:
 	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	.lockenv/bin/pip freeze --exclude-editable --exclude umkm-bazaar-portal | sort > requirements.lock
 	rm -rf .lockenv
+
+# Backups: pg_dump (custom format) + uploaded files, in var/backups/ (or BACKUP_DIR).
+BACKUP_DIR ?= var/backups
+backup: db
+	$(PY) -m config.backup create --dir $(BACKUP_DIR)
+
+# make restore BACKUP=var/backups/umkm-20261129-120000 [RESTORE_DATABASE_URL=postgres://...]
+# Restores into an EMPTY database (default: DATABASE_URL) and checks the row counts.
+restore: db
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/umkm-..."; exit 2; }
+	$(PY) -m config.backup restore $(BACKUP) $(if $(RESTORE_DATABASE_URL),--database-url $(RESTORE_DATABASE_URL))
 
 stop-db:
 	@$(PY) -m config.dbserver stop

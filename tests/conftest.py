@@ -3,6 +3,12 @@ from django.test.utils import CaptureQueriesContext
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Production hashing is deliberately slow; tests sign in often."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test never land in the project folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -16,13 +22,27 @@ def _media_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been emptied by a transactional test of the last run."""
+    from umkm.reference import ensure_reference_data
+
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional and live-server tests flush every table afterwards, migrated data included:
     put the areas, sectors, stages and roles back before such a test runs."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         from umkm.reference import ensure_reference_data
 
+        request.getfixturevalue("transactional_db")
         ensure_reference_data()
 
 

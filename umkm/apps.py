@@ -16,3 +16,16 @@ class UmkmConfig(AppConfig):
     def ready(self):
         # After every migrate, so that permissions of apps added later join their roles.
         post_migrate.connect(_sync_roles, dispatch_uid="umkm.sync_roles")
+
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_save
+
+        from umkm import sessions
+
+        user_logged_in.connect(sessions.mark_sign_in, dispatch_uid="umkm.mark_sign_in")
+        pre_save.connect(
+            sessions.end_sessions_when_deactivated,
+            sender=get_user_model(),
+            dispatch_uid="umkm.end_sessions_when_deactivated",
+        )

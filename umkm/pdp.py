@@ -1,0 +1,188 @@
+"""UU 27/2022 (PDP): the data subject's right of access and erasure.
+
+`subject_access_export` gathers everything held about one owner with its processing history;
+each app contributes a section through settings.PDP_SECTIONS (dotted paths of
+`section(owner) -> dict`), so that bazaars and certificates join without this module importing
+them. `anonymise_owner` removes the personal data while the records that feed statistics
+(kecamatan, sector, cohort year, trainings, sales) stay.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from umkm.audit import record_personal_data_access
+from umkm.crypto import encrypt_nik, nik_blind_index
+from umkm.models import Business, Mentoring, Owner, PersonalDataAccess
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def _history(qs) -> list[dict]:
+    rows = []
+    for record in qs.order_by("history_date"):
+        rows.append(
+            {
+                "date": record.history_date.isoformat(),
+                "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "by": record.history_user.get_username() if record.history_user else None,
+                "reason": record.history_change_reason,
+            }
+        )
+    return rows
+
+
+def register_section(owner: Owner) -> dict:
+    businesses = list(owner.businesses.select_related("sector", "kelurahan__kecamatan"))
+    return {
+        "owner": {
+            "id": owner.pk,
+            "full_name": owner.full_name,
+            "nik": owner.nik,
+            "gender": owner.get_gender_display(),
+            "birth_date": _jsonable(owner.birth_date),
+            "phone": owner.phone,
+            "email": owner.email,
+            "home_address": owner.address,
+            "home_kelurahan": owner.kelurahan.name,
+            "registered_at": _jsonable(owner.created_at),
+            "history": _history(owner.history.all()),
+        },
+        "businesses": [
+            {
+                "id": b.pk,
+                "name": b.name,
+                "sector": b.sector.name,
+                "products": b.products,
+                "kelurahan": b.kelurahan.name,
+                "kecamatan": b.kelurahan.kecamatan.name,
+                "address": b.address,
+                "nib": b.nib,
+                "kbli": b.kbli,
+                "yearly_omzet": b.yearly_omzet,
+                "capital": b.capital,
+                "status": b.get_status_display(),
+                "mentored_since": _jsonable(b.binaan_since),
+                "public_consent": b.public_consent,
+                "public_consent_at": _jsonable(b.public_consent_at),
+                "stages": [
+                    {"stage": s.stage.name, "reached_on": _jsonable(s.reached_on)}
+                    for s in b.stages.select_related("stage")
+                ],
+                "mentoring": [
+                    {
+                        "date": _jsonable(m.date),
+                        "topic": m.topic,
+                        "notes": m.notes,
+                        "monthly_omzet": m.monthly_omzet,
+                    }
+                    for m in b.mentorings.all()
+                ],
+                "history": _history(b.history.all()),
+            }
+            for b in businesses
+        ],
+        "trainings": [
+            {
+                "training": e.training.title,
+                "start_date": _jsonable(e.training.start_date),
+                "attended": e.attended,
+                "passed": e.passed,
+                "score": float(e.score) if e.score is not None else None,
+            }
+            for e in owner.enrolments.select_related("training")
+        ],
+    }
+
+
+def processing_log_section(owner: Owner) -> dict:
+    return {
+        "processing_log": [
+            {
+                "at": a.at.isoformat(),
+                "by": a.actor,
+                "action": a.get_action_display(),
+                "purpose": a.purpose,
+            }
+            for a in PersonalDataAccess.objects.filter(owner=owner).order_by("at")
+        ]
+    }
+
+
+def subject_access_export(owner: Owner, *, requested_by: str, purpose: str) -> dict:
+    record_personal_data_access(
+        owner=owner,
+        action=PersonalDataAccess.Action.SUBJECT_ACCESS,
+        purpose=purpose,
+        actor=requested_by,
+    )
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "controller": settings.OFFICE_NAME,
+        "legal_basis": "UU 27/2022 Pelindungan Data Pribadi, hak akses subjek data",
+    }
+    for dotted in settings.PDP_SECTIONS:
+        data.update(import_string(dotted)(owner))
+    return data
+
+
+ANONYMOUS_NAME = "Anonim"
+
+
+@transaction.atomic
+def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
+    """Remove NIK, name, contact data, home address and identifying business details.
+
+    Kept for statistics: gender, home kelurahan, each business's sector, kelurahan, cohort,
+    status, scale, omzet figures, trainings, mentoring dates and omzet, bazaar records.
+    Historical rows (simple_history) are scrubbed too.
+    """
+    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    placeholder = f"anonymised:{owner.pk}"
+    owner.full_name = ANONYMOUS_NAME
+    owner.nik_ciphertext = encrypt_nik("")
+    owner.nik_index = nik_blind_index(placeholder)
+    owner.birth_date = None
+    owner.phone = owner.email = owner.address = ""
+    owner.anonymised_at = timezone.now()
+    owner._change_reason = "PDP anonymisation"
+    owner.save()
+    owner.history.exclude(history_id=owner.history.latest().history_id).update(
+        full_name=ANONYMOUS_NAME,
+        birth_date=None,
+        phone="",
+        email="",
+        address="",
+        nik_index=owner.nik_index,
+    )
+    for business in Business.objects.select_for_update().filter(owner=owner):
+        if business.photo:
+            business.photo.delete(save=False)
+        business.name = f"UMKM anonim {business.pk}"
+        business.slug = f"anonim-{business.pk}"
+        business.address = ""
+        business.nib = None
+        business.public_consent = False
+        business.public_consent_at = None
+        business._change_reason = "PDP anonymisation"
+        business.save()
+        business.history.update(
+            name=business.name, address="", nib=None, photo="", slug=business.slug
+        )
+    Mentoring.objects.filter(business__owner=owner).update(notes="")
+    record_personal_data_access(
+        owner=owner,
+        action=PersonalDataAccess.Action.ANONYMISE,
+        purpose=purpose,
+        actor=requested_by,
+    )
+    return owner
