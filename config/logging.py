@@ -8,7 +8,14 @@ _NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _PHONE = re.compile(r"(?<![\d+])(?:\+?62|0)8\d{7,11}(?!\d)")
 
 
+# Postgres repeats the whole offending row (name, phone, address...) in constraint errors.
+_FAILING_ROW = re.compile(r"Failing row contains \(.*?\)\.?", re.DOTALL)
+_KEY_DETAIL = re.compile(r"(Key \([^)]*\)=)\(.*?\)")
+
+
 def redact(text: str) -> str:
+    text = _FAILING_ROW.sub("Failing row contains ([redacted]).", text)
+    text = _KEY_DETAIL.sub(r"\1([redacted])", text)
     text = _NIK.sub("[NIK]", text)
     return _PHONE.sub("[TELEPON]", text)
 
@@ -25,3 +32,11 @@ class RedactPersonalData(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted record, traceback included: exception messages (database
+    errors especially) can carry values of the row being written."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
