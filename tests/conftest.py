@@ -21,9 +21,13 @@ def _reference_data(request):
     """Transactional and live-server tests flush every table afterwards, migrated data included:
     put the areas, sectors, stages and roles back before such a test runs."""
     if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.db import transaction
+
         from umkm.reference import ensure_reference_data
 
-        ensure_reference_data()
+        # One transaction: row by row in autocommit, every row would be a commit (seconds per test).
+        with transaction.atomic():
+            ensure_reference_data()
 
 
 class _QueryCounter:
