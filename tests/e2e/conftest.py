@@ -132,18 +132,28 @@ def new_context(browser, live_server):
     """`new_context("phone")`: a fresh browser context (own cookies) on the live server, for
     device "phone", "desktop" or "laptop"; keyword arguments override the device's options."""
     contexts = []
+    problems: list[str] = []
 
     def make(device: str = "desktop", **overrides):
         options = {"base_url": live_server.url, **DEVICES[device], **overrides}
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         helpers.remember_context(context, device=device, options=options)
+        # A safety net for every journey, whatever it asserts: a server error on any request
+        # (a broken template, a crashing view) or a script error in a page fails the test.
+        context.on(
+            "response",
+            lambda r: r.status >= 500 and problems.append(f"{r.status} {r.request.method} {r.url}"),
+        )
+        context.on("weberror", lambda e: problems.append(f"script error: {e.error}"))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    if problems:
+        pytest.fail("During this browser test:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.fixture
