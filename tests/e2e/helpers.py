@@ -79,6 +79,57 @@ def assert_no_serious_axe_violations(page: Page, *, context=None) -> None:
     raise AssertionError("\n".join(lines))
 
 
+# The focused element, whether it shows the focus, and the contrast of its outline against the
+# background around it (WCAG 1.4.11 asks 3:1 for a focus indicator).
+_FOCUSED = r"""() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+        const lin = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    let around = el.parentElement, background = "rgb(255, 255, 255)";
+    while (around) {
+        const color = getComputedStyle(around).backgroundColor, c = rgb(color);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) { background = color; break; }
+        around = around.parentElement;
+    }
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    const [a, b] = [luminance(rgb(style.outlineColor)), luminance(rgb(background))];
+    const text = el.innerText || el.value || el.getAttribute("aria-label") || "";
+    const label = text.replace(/\s+/g, " ").trim();
+    return {
+        element: `${el.tagName.toLowerCase()} "${label.slice(0, 40)}"`,
+        visible: outline || style.boxShadow !== "none",
+        contrast: outline ? (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) : null,
+    };
+}"""
+
+
+def assert_keyboard_focus_visible(page: Page, *, limit: int = 60) -> list[str]:
+    """Tab through the page from the top: every element that takes the focus must show it (an
+    outline of at least 3:1 contrast against the background around it, or a box shadow).
+    Returns the focus order, for further checks."""
+    page.locator("body").focus()
+    order, problems = [], []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if focused is None or focused["element"] in order[:1]:
+            break  # back to the browser chrome or round to the first element
+        order.append(focused["element"])
+        if not focused["visible"]:
+            problems.append(f"{focused['element']}: no focus indicator")
+        elif focused["contrast"] is not None and focused["contrast"] < 3:
+            problems.append(
+                f"{focused['element']}: focus outline contrast {focused['contrast']:.1f}:1"
+            )
+    assert not problems, "keyboard focus hard to see:\n" + "\n".join(problems)
+    return order
+
+
 @dataclass
 class PageWeight:
     url: str

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     PUBLIC_PAGE_BUDGET,
+    assert_keyboard_focus_visible,
     assert_no_serious_axe_violations,
     page_weight,
     screenshot,
@@ -43,6 +44,15 @@ def test_home_skip_link_is_first_visible_on_focus_and_moves_to_main(desktop_page
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
     expect(page.locator("main#main")).to_be_focused()
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_home_shows_keyboard_focus_on_every_control(open_page, device):
+    page = open_page(device)
+    visit(page, "/")
+    order = assert_keyboard_focus_visible(page)
+    assert order[0] == 'a "Lewati ke konten"'
+    assert 'button "Ganti"' in order
 
 
 def test_language_switch_to_english_and_back(phone_page):
