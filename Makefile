@@ -94,11 +94,12 @@ e2e-deps:
 		echo ">>> Chromium not found at $(CHROMIUM): installing Debian's chromium for the browser tests (apt-get, a few minutes)"; \
 		log=$$(mktemp); \
 		if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				--no-install-recommends chromium fonts-liberation; } >"$$log" 2>&1; then \
+				--no-install-recommends chromium fonts-liberation; } >"$$log" 2>&1 \
+				&& [ -x "$(CHROMIUM)" ]; then \
 			echo ">>> Installed $$($(CHROMIUM) --version 2>/dev/null)"; \
 		else \
 			tail -n 20 "$$log"; \
-			echo "!!! apt-get could not install chromium: the browser tests will be SKIPPED (FAIL under CI=true)"; \
+			echo "!!! apt-get could not install chromium at $(CHROMIUM): the browser tests will be SKIPPED (FAIL under CI=true)"; \
 		fi; \
 		rm -f "$$log"; \
 	else \
