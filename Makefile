@@ -77,10 +77,38 @@ check: setup
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
 
-pytest: db compilemessages
+pytest: db compilemessages e2e-deps
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 test: lint check pytest
+
+# The browser tests (tests/e2e, see docs/TESTING.md) drive Debian's Chromium through Playwright:
+# `playwright install` downloads do not work here. Install the distribution's package when we can
+# (root with apt-get); otherwise say so loudly: pytest then skips the browser tests, except under
+# CI=true where a missing Chromium fails the run.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+e2e-deps:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo ">>> Chromium not found at $(CHROMIUM): installing Debian's chromium for the browser tests (apt-get, a few minutes)"; \
+		log=$$(mktemp); \
+		if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends chromium fonts-liberation; } >"$$log" 2>&1 \
+				&& [ -x "$(CHROMIUM)" ]; then \
+			echo ">>> Installed $$($(CHROMIUM) --version 2>/dev/null)"; \
+		else \
+			tail -n 20 "$$log"; \
+			echo "!!! apt-get could not install chromium at $(CHROMIUM): the browser tests will be SKIPPED (FAIL under CI=true)"; \
+		fi; \
+		rm -f "$$log"; \
+	else \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!!! Chromium is missing at $(CHROMIUM) and cannot be installed here (needs root + apt-get)."; \
+		echo "!!! The browser tests (tests/e2e) will be SKIPPED; under CI=true they FAIL."; \
+		echo "!!! Install it with: sudo apt-get install chromium   (or set CHROMIUM=/path/to/chromium)"; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
 
 # Update the Indonesian catalogue after adding strings: then translate the empty msgstr.
 messages: venv

@@ -35,6 +35,14 @@ def load_sectors_and_stages(Sector, Stage) -> None:
 
 
 def ensure_reference_data() -> None:
+    from django.db import transaction
+
+    # One transaction: row by row in autocommit every row would be a commit (seconds per test).
+    with transaction.atomic():
+        _ensure_reference_data()
+
+
+def _ensure_reference_data() -> None:
     from django.contrib.auth.models import Group
 
     from umkm.areas import load_areas
