@@ -75,7 +75,7 @@ def create(database_url: str, target_root: Path, media_dirs: list[Path]) -> Path
     target.mkdir(parents=True, exist_ok=False)
     subprocess.run(  # noqa: S603
         [
-            _tool("pg_dump"),
+            _tool("pg_dump", database_url),
             "--format=custom",
             "--no-owner",
             "--file",
@@ -103,7 +103,7 @@ def restore(backup: Path, database_url: str, media_dirs: list[Path]) -> dict[str
     """Restore into database_url (which must exist and should be empty), then compare counts."""
     subprocess.run(  # noqa: S603
         [
-            _tool("pg_restore"),
+            _tool("pg_restore", database_url),
             "--no-owner",
             "--exit-on-error",
             "--single-transaction",
