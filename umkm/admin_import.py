@@ -4,18 +4,20 @@ TrainingAdmin inherits TraineeImportAdminMixin; the mixin adds its URLs under th
 (`<id>/import/`, `<id>/import/confirm/`, `<id>/import/template.xlsx|csv`) and the "Impor
 peserta" button comes from templates/admin/umkm/training/change_form.html.
 
-Between preview and confirm the uploaded file waits encrypted (it holds NIKs) in the private
-storage, never under MEDIA; the session holds only its random name. Confirm reads it again
-and re-checks every row against the database as it is then: if anything changed, nothing is
-written and the preview is shown again.
+Between preview and confirm the file's rows wait encrypted (they hold NIKs) in the private
+storage, never under MEDIA; the session holds only their random name. Confirm re-checks every
+row against the database as it is then: if anything changed, nothing is written and the
+preview is shown again.
 """
 
 import csv
 import io
+import json
 import logging
 import secrets
 import time
 
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -119,7 +121,7 @@ class TraineeImportAdminMixin:
         except importer.ImportFileError as exc:
             return self._render_upload(request, training, error=str(exc))
         preview = importer.check_rows(actor=request.user, training=training, rows=rows)
-        token = self._keep_pending(request, training, kind, content, upload.name)
+        token = self._keep_pending(request, training, rows, upload.name)
         logger.info(
             "trainee import preview: training=%s rows=%s errors=%s seconds=%.1f",
             training.pk,
@@ -151,9 +153,9 @@ class TraineeImportAdminMixin:
                 error=_("This import has expired or was already saved. Upload the file again."),
             )
         try:
-            content = decrypt_bytes(_pending_storage().open(pending["path"]).read())
-            rows = importer.read_rows(pending["kind"], content)
-        except (OSError, importer.ImportFileError, ValueError):
+            with _pending_storage().open(pending["path"]) as stored:
+                rows = [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+        except (OSError, ValueError, InvalidToken):
             self._drop_pending(request)
             return self._render_upload(
                 request,
@@ -272,17 +274,18 @@ class TraineeImportAdminMixin:
         workbook.save(out)
         return out.getvalue()
 
-    def _keep_pending(self, request, training, kind: str, content: bytes, name: str) -> str:
-        """Store the upload encrypted in private storage until confirmed; returns its token."""
+    def _keep_pending(self, request, training, rows, name: str) -> str:
+        """Keep the file's rows (as read, not yet checked) encrypted in private storage until
+        confirmed; returns the token the confirm form sends back."""
         self._drop_pending(request)
         storage = _pending_storage()
         self._sweep_old_pending(storage)
         token = secrets.token_urlsafe(24)
-        stored = storage.save(f"{PENDING_DIR}/{token}.bin", ContentFile(encrypt_bytes(content)))
+        content = encrypt_bytes(json.dumps(rows, separators=(",", ":")).encode())
+        stored = storage.save(f"{PENDING_DIR}/{token}.bin", ContentFile(content))
         request.session[SESSION_KEY] = {
             "token": token,
             "training": training.pk,
-            "kind": kind,
             "path": stored,
             "name": name[:200],
         }

@@ -199,7 +199,9 @@ def _file_too_big() -> str:
 
 
 def read_rows(kind: str, content: bytes) -> list[tuple[int, dict]]:
-    """[(row number, {column key: cell value})], empty rows skipped. Raises ImportFileError."""
+    """[(row number, {column key: cell text})], empty rows skipped. Raises ImportFileError.
+
+    Cells become text here (dates as DD-MM-YYYY), so rows can wait as JSON for the confirm."""
     table = _xlsx_table(content) if kind == "xlsx" else _csv_table(content)
     header = next(table, None)
     if header is None:
@@ -215,7 +217,14 @@ def read_rows(kind: str, content: bytes) -> list[tuple[int, dict]]:
                 % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
             )
         rows.append(
-            (number, {key: cells[i] for i, key in enumerate(keys) if key and i < len(cells)})
+            (
+                number,
+                {
+                    key: _cell_text(key, cells[i])
+                    for i, key in enumerate(keys)
+                    if key and i < len(cells)
+                },
+            )
         )
     if not rows:
         raise ImportFileError(_("The file has a header row but no trainee rows."))
@@ -329,10 +338,14 @@ def _parse_score(value) -> Decimal | None:
     return score.quantize(Decimal("0.01"))
 
 
-def _phone_text(value) -> str:
-    # A phone typed as a number loses its leading 0 in Excel (812... instead of 0812...).
+def _cell_text(key: str, value) -> str:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
     text = _text(value)
-    if isinstance(value, int | float) and text.startswith("8"):
+    if key == "phone" and isinstance(value, int | float) and text.startswith("8"):
+        # A phone typed as a number loses its leading 0 in Excel (812... for 0812...).
         text = "0" + text
     return text
 
@@ -428,7 +441,7 @@ def _check_cells(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> R
     except ValueError:
         result.error("birth_date", _("write the date as DD-MM-YYYY, e.g. 17-08-1985."))
     try:
-        data.phone = normalise_phone(_phone_text(raw.get("phone")))
+        data.phone = normalise_phone(_text(raw.get("phone")))
     except ValidationError as exc:
         result.error("phone", exc.messages[0])
     data.email = _text(raw.get("email"))
