@@ -4,6 +4,17 @@ Nothing here writes. `read_rows` turns an upload into raw rows, `check_rows` dec
 outcome (new, matched by NIK, or errors naming row and column) with a handful of queries for
 the whole file, and `umkm.services.trainees_import` writes the valid result in one transaction.
 The admin views in umkm/admin_import.py glue these together.
+
+Why not django-import-export (installed, used elsewhere for exports): its model is one
+Resource per model, one row = one instance, matched on an import_id field and saved row by
+row. A trainee row is three records at once (owner, business, enrolment) plus 7P stages;
+the owner is matched on a NIK that is never stored in clear (only a keyed blind index), so
+its instance loader would have to be replaced; the operator's kecamatan scoping, "an owner
+of another kecamatan is an error without saying who", in-file duplicate NIK/NIB checks and
+the capacity rule would all be overrides of its hooks; and its confirm step re-imports from
+a temp file written under MEDIA_ROOT or the cache by default, in clear. What would remain of
+it is the file reading, which openpyxl and csv already do in a few lines. So the row rules
+live in one place: here for the preview and umkm.services for the write.
 """
 
 import csv
@@ -117,6 +128,7 @@ class RowResult:
     business_id: int | None = None  # that owner's business this row enrols
     nik_masked: str = ""
     note: str = ""
+    display_name: str = ""  # the registered name of an owner matched by NIK
     error_columns: set = field(default_factory=set)
 
     @property
@@ -270,7 +282,8 @@ def _xlsx_table(content: bytes):
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
+        # Columns beyond the template's (and a few spare) are never read.
+        yield from sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 16)
     finally:
         workbook.close()
 
@@ -422,7 +435,7 @@ def check_rows(*, actor, training: Training, rows: list[tuple[int, dict]]) -> Pr
 
 def _check_cells(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> RowResult:
     result = RowResult(number=number, raw={k: _text(v) for k, v in raw.items()})
-    data = TraineeData(nik="")
+    data = TraineeData(nik="", row=number)
     try:
         data.nik = clean_nik(_text(raw.get("nik")))
         result.nik_masked = data.nik if show_nik else mask_nik(data.nik)
@@ -520,7 +533,7 @@ def _match_owners(actor, training: Training, results: list[RowResult]) -> None:
     owners: dict[str, dict] = {}
     for chunk in _chunks(list(set(index_of.values()))):
         for row in Owner.objects.filter(nik_index__in=chunk).values(
-            "id", "nik_index", "full_name", "birth_date", "gender"
+            "id", "nik_index", "full_name", "birth_date", "gender", "kelurahan__kecamatan_id"
         ):
             owners[row["nik_index"]] = row
     owner_ids = [o["id"] for o in owners.values()]
@@ -580,6 +593,14 @@ def _match_owners(actor, training: Training, results: list[RowResult]) -> None:
                     )
             else:
                 r.note = _("new business for a registered owner")
+                if (
+                    operator_code is not None
+                    and data.business_kelurahan is None
+                    and owner["kelurahan__kecamatan_id"] != operator_code
+                ):
+                    # The new business would take the owner's home kelurahan, outside.
+                    r.error("business_kelurahan", _("required for a new business."))
+            r.display_name = owner["full_name"]
             warning = nik_birth_date_warning(
                 data.nik, data.birth_date or owner["birth_date"], data.gender or owner["gender"]
             )

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import logging
 
 import pytest
 from django.core.files.storage import storages
@@ -353,3 +354,25 @@ def test_training_page_has_import_button_for_staff_who_may_import(client, traini
     client.force_login(pejabat())
     page = client.get(reverse("admin:umkm_training_change", args=[training.pk])).content
     assert url("import", training) not in page.decode()
+
+
+def test_import_logs_never_hold_a_nik(sudin_client, training, caplog):
+    row = trainee_row()
+    caplog.set_level(logging.DEBUG)
+
+    upload(sudin_client, training, xlsx_file([row, trainee_row(nik="123")]))
+    confirm(sudin_client, training)
+
+    assert any("trainee import preview" in r.getMessage() for r in caplog.records)
+    assert all(row["nik"] not in r.getMessage() for r in caplog.records)
+
+
+def test_import_matched_row_shows_the_registered_name(sudin_client, training):
+    known = BusinessFactory(owner=OwnerFactory(full_name="Rina Terdaftar"))
+
+    page = upload(
+        sudin_client, training, xlsx_file([trainee_row(nik=known.owner.nik, full_name="")])
+    ).content.decode()
+
+    assert "Rina Terdaftar" in page
+    assert "cocok NIK" in page
