@@ -228,19 +228,23 @@ def read_rows(kind: str, content: bytes) -> list[tuple[int, dict]]:
                 _("The file has more than %(max)s trainee rows. Split it into smaller files.")
                 % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
             )
-        rows.append(
-            (
-                number,
-                {
-                    key: _cell_text(key, cells[i])
-                    for i, key in enumerate(keys)
-                    if key and i < len(cells)
-                },
-            )
-        )
+        rows.append((number, _row_dict(keys, cells)))
     if not rows:
         raise ImportFileError(_("The file has a header row but no trainee rows."))
     return rows
+
+
+# Set on a row whose NIK cell held a number rather than text (see _check_nik).
+NIK_WAS_NUMBER = "nik_was_number"
+
+
+def _row_dict(keys, cells) -> dict:
+    row = {key: _cell_text(key, cells[i]) for i, key in enumerate(keys) if key and i < len(cells)}
+    if "nik" in keys:
+        nik_cell = cells[keys.index("nik")] if keys.index("nik") < len(cells) else None
+        if isinstance(nik_cell, int | float) and not isinstance(nik_cell, bool):
+            row[NIK_WAS_NUMBER] = "1"
+    return row
 
 
 def _is_filled(cell) -> bool:
@@ -273,10 +277,11 @@ def _header_keys(header) -> list[str | None]:
 
 def _xlsx_table(content: bytes):
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise ImportFileError(
             _("The Excel file cannot be read. Save it again as .xlsx and retry.")
         ) from exc
@@ -436,11 +441,25 @@ def check_rows(*, actor, training: Training, rows: list[tuple[int, dict]]) -> Pr
 def _check_cells(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> RowResult:
     result = RowResult(number=number, raw={k: _text(v) for k, v in raw.items()})
     data = TraineeData(nik="", row=number)
+    nik_error = None
     try:
         data.nik = clean_nik(_text(raw.get("nik")))
         result.nik_masked = data.nik if show_nik else mask_nik(data.nik)
     except ValidationError as exc:
-        result.error("nik", exc.messages[0])
+        nik_error = exc.messages[0]
+    if raw.get(NIK_WAS_NUMBER) and (nik_error or data.nik.endswith("0")):
+        # Excel keeps 15 significant digits: a NIK typed as a number loses its last digit,
+        # which becomes 0. Such a NIK cannot be trusted, even when it looks valid.
+        data.nik, result.nik_masked = "", ""
+        result.error(
+            "nik",
+            _(
+                "the NIK was typed as a number, so Excel may have changed its last digit. "
+                "Format the NIK column as Text and type it again."
+            ),
+        )
+    elif nik_error:
+        result.error("nik", nik_error)
     data.full_name = " ".join(_text(raw.get("full_name")).split())
     if len(data.full_name) > 150:
         result.error("full_name", _("at most 150 characters."))

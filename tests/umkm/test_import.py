@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import logging
+import zipfile
 
 import pytest
 from django.core.files.storage import storages
@@ -376,3 +377,37 @@ def test_import_matched_row_shows_the_registered_name(sudin_client, training):
 
     assert "Rina Terdaftar" in page
     assert "cocok NIK" in page
+
+
+def test_import_nik_typed_as_a_number_ending_in_0_is_refused(sudin_client, training):
+    # Excel keeps 15 digits: 3173021204900123 typed as a number is stored as ...0120.
+    rounded, exact = trainee_row(nik=3173021204900120), trainee_row(nik=3173021204900123)
+
+    page = upload(sudin_client, training, xlsx_file([rounded, exact])).content.decode()
+
+    assert "Baris 2, kolom NIK: NIK diketik sebagai angka" in page
+    assert "Baris 3, kolom NIK" not in page
+
+
+def test_import_csv_not_in_utf8_is_refused(sudin_client, training):
+    file = io.BytesIO(
+        "NIK;Nama lengkap;Nama usaha\n3173021204900001;Bu Sàri;Warung\n".encode("cp1252")
+    )
+    file.name = "peserta.csv"
+
+    response = upload(sudin_client, training, file)
+
+    assert "Berkas CSV harus disimpan sebagai UTF-8" in response.content.decode()
+
+
+def test_import_broken_xlsx_is_refused(sudin_client, training):
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        archive.writestr("bukan-excel.txt", "halo")
+    file = io.BytesIO(content.getvalue())
+    file.name = "rusak.xlsx"
+
+    response = upload(sudin_client, training, file)
+
+    assert response.status_code == 400
+    assert "Berkas Excel tidak dapat dibaca" in response.content.decode()
