@@ -257,17 +257,13 @@ class TraineeImportAdminMixin:
             .order_by("code")
         )
         sectors = list(Sector.objects.order_by("order", "name").values_list("name", flat=True))
-        for i, kel in enumerate(areas):
-            lists.append(
-                [
-                    kel.code,
-                    kel.name,
-                    kel.kecamatan.name,
-                    kel.kecamatan.city.name,
-                    "",
-                    sectors[i] if i < len(sectors) else "",
-                ]
-            )
+        kelurahan_rows = [
+            [kel.code, kel.name, kel.kecamatan.name, kel.kecamatan.city.name] for kel in areas
+        ]
+        # Kelurahan on the left, sectors on the right: as many rows as the longer list.
+        for i in range(max(len(kelurahan_rows), len(sectors))):
+            left = kelurahan_rows[i] if i < len(kelurahan_rows) else ["", "", "", ""]
+            lists.append([*left, "", sectors[i] if i < len(sectors) else ""])
         for letter, width in zip("ABCDEF", (16, 28, 26, 40, 2, 26), strict=True):
             lists.column_dimensions[letter].width = width
         out = io.BytesIO()

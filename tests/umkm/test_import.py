@@ -411,3 +411,19 @@ def test_import_broken_xlsx_is_refused(sudin_client, training):
 
     assert response.status_code == 400
     assert "Berkas Excel tidak dapat dibaca" in response.content.decode()
+
+
+def test_import_template_for_an_operator_lists_only_its_kelurahan(client, training):
+    client.force_login(operator("31.73.02"))
+
+    response = client.get(url("import_template", training, "xlsx"))
+
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    lists = list(workbook["Daftar kode"].iter_rows(min_row=2, values_only=True))
+    codes = [r[0] for r in lists if r[0]]
+    assert codes
+    assert all(code.startswith("31.73.02.") for code in codes)
+    assert [r[5] for r in lists if r[5]][-1] == "Lainnya"  # every sector is listed
+    file = io.BytesIO(response.content)
+    file.name = "templat.xlsx"
+    assert "Baris dengan galat: 0" in upload(client, training, file).content.decode()
