@@ -493,7 +493,7 @@ def trainees_import(*, actor, training: Training, trainees: list[TraineeData]) -
             )
 
         # Owners to create, then businesses to create, then enrolments.
-        plan = []  # (data, owner or index, business or None)
+        plan = []  # (data, owner): the owner matched by NIK or about to be created
         new_owners = []
         for index, data in indexes.items():
             owner = owners.get(index)
