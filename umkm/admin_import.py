@@ -1,6 +1,347 @@
-"""Trainee spreadsheet import in the training admin (preview, then confirm). Placeholder mixin:
-TrainingAdmin inherits it so the import can add its URLs and button without touching admin.py."""
+"""Trainee spreadsheet import in the training admin: upload → preview → confirm.
+
+TrainingAdmin inherits TraineeImportAdminMixin; the mixin adds its URLs under the training
+(`<id>/import/`, `<id>/import/confirm/`, `<id>/import/template.xlsx|csv`) and the "Impor
+peserta" button comes from templates/admin/umkm/training/change_form.html.
+
+Between preview and confirm the file's rows wait encrypted (they hold NIKs) in the private
+storage, never under MEDIA; the session holds only their random name. Confirm re-checks every
+row against the database as it is then: if anything changed, nothing is written and the
+preview is shown again.
+"""
+
+import csv
+import io
+import json
+import logging
+import secrets
+import time
+
+from cryptography.fernet import InvalidToken
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from umkm import importer, permissions, services
+from umkm.crypto import decrypt_bytes, encrypt_bytes
+from umkm.models import Sector, Training
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "umkm_trainee_import"
+PENDING_DIR = "imports/trainees"
+PENDING_MAX_AGE = 24 * 60 * 60  # seconds an unconfirmed upload is kept
+IMPORT_PERMISSIONS = ("umkm.add_enrolment", "umkm.add_owner", "umkm.add_business")
+
+EXAMPLE_ROW = {
+    "nik": "3173024107850001",
+    "full_name": "Siti Aminah",
+    "gender": "P",
+    "birth_date": "01-07-1985",
+    "phone": "0812-3456-7890",
+    "email": "siti.aminah@example.com",
+    "address": "Jl. Contoh No. 1, RT 001/RW 002",
+    "business_name": "Kue Basah Bu Siti",
+    "sector": "Kuliner",
+    "products": "Kue lapis, nagasari",
+    "nib": "",
+    "attended": "Ya",
+    "passed": "Ya",
+    "score": "85",
+}
+
+
+def _pending_storage():
+    return storages["private"]
 
 
 class TraineeImportAdminMixin:
-    pass
+    """Adds the trainee import to a Training ModelAdmin."""
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:training_id>/import/",
+                wrap(self.trainee_import_view),
+                name=f"{prefix}_import",
+            ),
+            path(
+                "<int:training_id>/import/confirm/",
+                wrap(self.trainee_import_confirm_view),
+                name=f"{prefix}_import_confirm",
+            ),
+            path(
+                "<int:training_id>/import/template.<str:fmt>",
+                wrap(self.trainee_import_template_view),
+                name=f"{prefix}_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_trainees": self.has_trainee_import_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- access -------------------------------------------------------------------------
+
+    def has_trainee_import_permission(self, request) -> bool:
+        return request.user.is_active and request.user.has_perms(IMPORT_PERMISSIONS)
+
+    def _import_training(self, request, training_id) -> Training:
+        if not self.has_trainee_import_permission(request):
+            raise PermissionDenied
+        training = self.get_object(request, str(training_id))
+        if training is None or not self.has_view_or_change_permission(request, training):
+            raise Http404
+        return training
+
+    # --- views --------------------------------------------------------------------------
+
+    def trainee_import_view(self, request, training_id):
+        training = self._import_training(request, training_id)
+        if request.method != "POST":
+            return self._render_upload(request, training)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return self._render_upload(request, training, error=_("Choose a file to import."))
+        started = time.monotonic()
+        try:
+            kind, content = importer.read_upload(upload)
+            rows = importer.read_rows(kind, content)
+        except importer.ImportFileError as exc:
+            return self._render_upload(request, training, error=str(exc))
+        preview = importer.check_rows(actor=request.user, training=training, rows=rows)
+        token = self._keep_pending(request, training, rows, upload.name)
+        logger.info(
+            "trainee import preview: training=%s rows=%s errors=%s seconds=%.1f",
+            training.pk,
+            len(preview.rows),
+            len(preview.error_rows),
+            time.monotonic() - started,
+        )
+        return self._render_preview(request, training, preview, token, upload.name)
+
+    def trainee_import_confirm_view(self, request, training_id):
+        training = self._import_training(request, training_id)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[training.pk],
+            current_app=self.admin_site.name,
+        )
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        pending = request.session.get(SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        if (
+            not token
+            or not secrets.compare_digest(token, pending.get("token", ""))
+            or pending.get("training") != training.pk
+        ):
+            return self._render_upload(
+                request,
+                training,
+                error=_("This import has expired or was already saved. Upload the file again."),
+            )
+        try:
+            with _pending_storage().open(pending["path"]) as stored:
+                rows = [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+        except (OSError, ValueError, InvalidToken):
+            self._drop_pending(request)
+            return self._render_upload(
+                request,
+                training,
+                error=_("This import has expired or was already saved. Upload the file again."),
+            )
+        preview = importer.check_rows(actor=request.user, training=training, rows=rows)
+        if not preview.can_confirm:
+            messages.error(
+                request,
+                _("The data changed since the preview: nothing was saved. Check the rows below."),
+            )
+            return self._render_preview(request, training, preview, token, pending["name"])
+        try:
+            outcomes = services.trainees_import(
+                actor=request.user,
+                training=training,
+                trainees=[r.data for r in preview.rows],
+            )
+        except ValidationError as exc:
+            preview.file_errors.extend(exc.messages)
+            messages.error(request, _("Nothing was saved."))
+            return self._render_preview(request, training, preview, token, pending["name"])
+        self._drop_pending(request)
+        created = sum(1 for o in outcomes if o.created)
+        messages.success(
+            request,
+            _(
+                "%(count)s trainees were added: %(new)s new owners, "
+                "%(matched)s owners matched by NIK."
+            )
+            % {"count": len(outcomes), "new": created, "matched": len(outcomes) - created},
+        )
+        return HttpResponseRedirect(change_url)
+
+    def trainee_import_template_view(self, request, training_id, fmt):
+        training = self._import_training(request, training_id)
+        example = dict(EXAMPLE_ROW)
+        first = permissions.kelurahan_for(request.user).order_by("code").first()
+        example["owner_kelurahan"] = example["business_kelurahan"] = first.code if first else ""
+        filename = f"templat-peserta-pelatihan-{training.pk}"
+        if fmt == "csv":
+            out = io.StringIO()
+            out.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow([h for _k, h in importer.COLUMNS])
+            writer.writerow([example.get(k, "") for k, _h in importer.COLUMNS])
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(
+                self._template_xlsx(request, example),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return response
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _template_xlsx(self, request, example: dict) -> bytes:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Peserta"
+        sheet.append([h for _k, h in importer.COLUMNS])
+        sheet.append([example.get(k, "") for k, _h in importer.COLUMNS])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        # Text columns: Excel would drop a phone's leading 0 and round a 16-digit NIK.
+        for index, (key, header) in enumerate(importer.COLUMNS, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = max(14, len(header) + 2)
+            if key in {"nik", "phone", "nib", "birth_date", "owner_kelurahan"} | {
+                "business_kelurahan"
+            }:
+                for row in range(2, 1002):
+                    sheet.cell(row=row, column=index).number_format = "@"
+        sheet.freeze_panes = "A2"
+
+        lists = workbook.create_sheet("Daftar kode")
+        lists.append(
+            [
+                _("Kelurahan code"),
+                _("Kelurahan"),
+                _("Kecamatan"),
+                _("City"),
+                "",
+                _("Sector"),
+            ]
+        )
+        for cell in lists[1]:
+            cell.font = Font(bold=True)
+        areas = (
+            permissions.kelurahan_for(request.user)
+            .select_related("kecamatan__city")
+            .order_by("code")
+        )
+        sectors = list(Sector.objects.order_by("order", "name").values_list("name", flat=True))
+        kelurahan_rows = [
+            [kel.code, kel.name, kel.kecamatan.name, kel.kecamatan.city.name] for kel in areas
+        ]
+        # Kelurahan on the left, sectors on the right: as many rows as the longer list.
+        for i in range(max(len(kelurahan_rows), len(sectors))):
+            left = kelurahan_rows[i] if i < len(kelurahan_rows) else ["", "", "", ""]
+            lists.append([*left, "", sectors[i] if i < len(sectors) else ""])
+        for letter, width in zip("ABCDEF", (16, 28, 26, 40, 2, 26), strict=True):
+            lists.column_dimensions[letter].width = width
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+
+    def _keep_pending(self, request, training, rows, name: str) -> str:
+        """Keep the file's rows (as read, not yet checked) encrypted in private storage until
+        confirmed; returns the token the confirm form sends back."""
+        self._drop_pending(request)
+        storage = _pending_storage()
+        self._sweep_old_pending(storage)
+        token = secrets.token_urlsafe(24)
+        content = encrypt_bytes(json.dumps(rows, separators=(",", ":")).encode())
+        stored = storage.save(f"{PENDING_DIR}/{token}.bin", ContentFile(content))
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "training": training.pk,
+            "path": stored,
+            "name": name[:200],
+        }
+        return token
+
+    def _drop_pending(self, request) -> None:
+        pending = request.session.pop(SESSION_KEY, None)
+        if pending and pending.get("path"):
+            try:
+                _pending_storage().delete(pending["path"])
+            except OSError:
+                logger.warning("could not delete a pending trainee import file")
+
+    @staticmethod
+    def _sweep_old_pending(storage) -> None:
+        """Uploads nobody confirmed within a day are deleted (they hold personal data)."""
+        try:
+            _dirs, files = storage.listdir(PENDING_DIR)
+        except (FileNotFoundError, NotImplementedError):
+            return
+        cutoff = time.time() - PENDING_MAX_AGE
+        for name in files:
+            try:
+                if storage.get_modified_time(f"{PENDING_DIR}/{name}").timestamp() < cutoff:
+                    storage.delete(f"{PENDING_DIR}/{name}")
+            except (OSError, NotImplementedError):
+                continue
+
+    def _context(self, request, training, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": training,
+            "training": training,
+            "title": _("Import trainees: %(training)s") % {"training": training},
+            "max_mb": importer.MAX_FILE_BYTES // (1024 * 1024),
+            "max_rows": importer.MAX_ROWS,
+            "columns": [h for _k, h in importer.COLUMNS],
+            "has_view_permission": True,
+            **extra,
+        }
+
+    def _render_upload(self, request, training, error: str | None = None):
+        return TemplateResponse(
+            request,
+            "admin/umkm/training/import_upload.html",
+            self._context(request, training, error=error),
+            status=400 if error else 200,
+        )
+
+    def _render_preview(self, request, training, preview, token: str, filename: str):
+        return TemplateResponse(
+            request,
+            "admin/umkm/training/import_preview.html",
+            self._context(
+                request,
+                training,
+                preview=preview,
+                token=token,
+                filename=filename,
+                title=_("Preview of the import: %(training)s") % {"training": training},
+            ),
+        )

@@ -28,3 +28,12 @@ def decrypt_nik(token: bytes | memoryview) -> str:
 def nik_blind_index(nik: str) -> str:
     key = settings.NIK_HMAC_KEY.encode()
     return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a blob of personal data kept for a short while (an import waiting for confirm)."""
+    return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS)).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS)).decrypt(token)
