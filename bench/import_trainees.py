@@ -29,17 +29,17 @@ import django
 
 django.setup()
 
-from django.contrib import admin  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from openpyxl import Workbook
 
-from umkm import importer, roles  # noqa: E402
-from umkm.admin_import import SESSION_KEY  # noqa: E402
-from umkm.models import (  # noqa: E402
+from umkm import importer, roles
+from umkm.admin_import import SESSION_KEY
+from umkm.models import (
     Business,
     Enrolment,
     Kelurahan,
