@@ -279,12 +279,18 @@ def _xlsx_table(content: bytes):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from umkm.safe_files import check_xlsx_archive
+
+    unreadable = _("The Excel file cannot be read. Save it again as .xlsx and retry.")
+    try:
+        check_xlsx_archive(io.BytesIO(content))  # a zip bomb is refused before unpacking
+    except ValidationError as exc:
+        message = unreadable if exc.code == "not_xlsx" else exc.messages[0]
+        raise ImportFileError(message) from exc
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(
-            _("The Excel file cannot be read. Save it again as .xlsx and retry.")
-        ) from exc
+        raise ImportFileError(unreadable) from exc
     try:
         sheet = workbook.worksheets[0]
         # Columns beyond the template's (and a few spare) are never read.
@@ -311,12 +317,18 @@ def _csv_table(content: bytes):
 # --- Cell parsing -------------------------------------------------------------------------
 
 
+# Control characters (NUL, escape sequences, ...) have no place in a name or an address, and
+# Postgres refuses NUL outright; tab and line breaks become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAKS = re.compile(r"[\t\r\n]+")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return _BREAKS.sub(" ", _CONTROL.sub("", str(value))).strip()
 
 
 def _parse_date(value) -> datetime.date | None:

@@ -23,7 +23,9 @@ def check_xlsx_archive(fileobj) -> None:
         try:
             archive = zipfile.ZipFile(fileobj)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ValidationError(_("The file is not a valid XLSX spreadsheet.")) from exc
+            raise ValidationError(
+                _("The file is not a valid XLSX spreadsheet."), code="not_xlsx"
+            ) from exc
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             raise ValidationError(_("The spreadsheet has too many parts to be read safely."))
@@ -36,7 +38,7 @@ def check_xlsx_archive(fileobj) -> None:
                     _("The spreadsheet unpacks to far more data than it holds; it was refused.")
                 )
         if "[Content_Types].xml" not in archive.namelist():
-            raise ValidationError(_("The file is not a valid XLSX spreadsheet."))
+            raise ValidationError(_("The file is not a valid XLSX spreadsheet."), code="not_xlsx")
     finally:
         if hasattr(fileobj, "seek"):
             fileobj.seek(position)
