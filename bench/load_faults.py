@@ -184,4 +184,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=int, default=180)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--no-restart", action="store_true")
-    raise SystemExit(run(parser.parse_args()))
+    try:
+        raise SystemExit(run(parser.parse_args()))
+    finally:
+        dbserver("stop", PG_PORT, PG_FOLDER)
