@@ -197,7 +197,12 @@ OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
 # --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
+    "certifications.demo.seed",
 ]
+
+# --- Bazaars: only food sellers holding PIRT or halal (issued or in process) may apply -----
+# On by default since the certificates app (issue 5) provides the rule's data.
+BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=True)
 
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {
