@@ -232,15 +232,17 @@ class CertificateCaseAdmin(admin.ModelAdmin):
             and isinstance(formset.form, type)
             and issubclass(formset.form, CaseDocumentUploadForm)
         ):
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for upload_form in formset.forms:
                 data = getattr(upload_form, "cleaned_data", None) or {}
                 if data.get("file"):
-                    services.document_attach(
+                    document = services.document_attach(
                         actor=request.user,
                         case=form.instance,
                         upload=data["file"],
                         description=data.get("description", ""),
                     )
+                    formset.new_objects.append(document)
             return
         formset.save()
 

@@ -57,7 +57,8 @@ class _Builder:
         if code == "halal":
             return f"ID3173{rnd.randint(0, 99999999):08d}{s % 100000:05d}"
         if code == "pirt":
-            return f"2{rnd.randint(1, 15):02d}3173{rnd.randint(1, 99):02d}{s % 10000:04d}{expiry_year % 100:02d}"
+            food_type, series = rnd.randint(1, 15), rnd.randint(1, 99)
+            return f"2{food_type:02d}3173{series:02d}{s % 10000:04d}{expiry_year % 100:02d}"
         if code == "bpom-md":
             return f"MD{rnd.randint(2, 3)}{rnd.randint(10000000000, 99999999999)}"
         if code == "bpom-kosmetik":
@@ -98,7 +99,7 @@ class _Builder:
 
     def save(self) -> int:
         now = timezone.now()
-        for case, steps in zip(self.cases, self.paths, strict=True):
+        for case in self.cases:
             start = case.issued_on or (
                 self.today - datetime.timedelta(days=self.rnd.randint(10, 300))
             )
@@ -140,7 +141,7 @@ def seed(*, businesses: int, seed: int, stdout) -> None:
     """A realistic mix for the office's businesses: most Kuliner with PIRT and/or halal in some
     state, NIB for many, a few BPOM MD and cosmetics notifications (parfum), trademarks, and
     some certificates expiring within 30 days."""
-    rnd = random.Random(seed + 5)
+    rnd = random.Random(seed + 5)  # noqa: S311  (demo data, not secrets)
     today = timezone.localdate()
     builder = _Builder(rnd, today)
     has_case = CertificateCase.objects.filter(business=OuterRef("pk"))

@@ -34,8 +34,8 @@ def check_document(upload) -> CheckedUpload:
     if size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
             {
-                "file": _("The file is %(size)s; documents may be at most %(max)s.")
-                % {"size": filesizeformat(size), "max": filesizeformat(MAX_DOCUMENT_BYTES)}
+                "file": _("The file is %(size)s: larger than 5 MB, the most a document may be.")
+                % {"size": filesizeformat(size)}
             },
             code="too_large",
         )
