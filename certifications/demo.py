@@ -2,8 +2,8 @@
 
 Runs after the register's seeder. Cases are built in bulk (thousands of them) but with the same
 rules as the services: numbers that pass the type's validator, expiry dates from the type's
-rule and a transition history for every step. Repeatable with the same seed; a second run
-adds nothing (businesses that already have cases are skipped).
+rule and a transition history for every step. Repeatable with the same seed; it does nothing
+when certificate cases already exist.
 """
 
 import datetime
@@ -11,7 +11,6 @@ import random
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from certifications import rules
@@ -141,13 +140,14 @@ def seed(*, businesses: int, seed: int, stdout) -> None:
     """A realistic mix for the office's businesses: most Kuliner with PIRT and/or halal in some
     state, NIB for many, a few BPOM MD and cosmetics notifications (parfum), trademarks, and
     some certificates expiring within 30 days."""
+    if CertificateCase.objects.exists():
+        stdout.write("  certificate cases already present: nothing to do.")
+        return
     rnd = random.Random(seed + 5)  # noqa: S311  (demo data, not secrets)
     today = timezone.localdate()
     builder = _Builder(rnd, today)
-    has_case = CertificateCase.objects.filter(business=OuterRef("pk"))
     qs = (
         Business.objects.filter(kelurahan__kecamatan__city_id=settings.OFFICE_CITY_CODE)
-        .exclude(Exists(has_case))
         .select_related("sector")
         .order_by("id")
     )

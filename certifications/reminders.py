@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -89,5 +89,5 @@ def send_reminders(*, on: datetime.date) -> int:
             body = render_to_string("certifications/email/reminders.txt", context)
             messages.append(EmailMessage(subject=subject, body=body, to=[digest.user.email]))
     if messages:
-        get_connection().send_messages(messages)
+        mailers.default.send_messages(messages)
     return len(messages)
