@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -207,24 +208,19 @@ def test_upload_through_admin_is_checked_by_content():
     url = reverse("admin:certifications_certificatecase_change", args=[case.pk])
     client = _client(admin_sudin())
     page = client.get(url)
-    management = {
-        k: v
-        for k, v in page.context["adminform"].form.initial.items()
-        if False  # noqa: SIM222  (no initial data needed)
-    }
+    # Inlines in order: documents (read-only), new documents, status history.
     prefixes = [fs.formset.prefix for fs in page.context["inline_admin_formsets"]]
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     def post(upload):
-        data = {"note": "", "halal_route": "", **management}
+        data = {"note": "", "halal_route": ""}
         for prefix in prefixes:
             data[f"{prefix}-TOTAL_FORMS"] = "1" if prefix == prefixes[1] else "0"
             data[f"{prefix}-INITIAL_FORMS"] = "0"
-        if prefix_ok := prefixes[2]:
-            data[f"{prefix_ok}-TOTAL_FORMS"] = "1"
-            data[f"{prefix_ok}-INITIAL_FORMS"] = "1"
-            data[f"{prefix_ok}-0-id"] = str(case.transitions.get().pk)
-            data[f"{prefix_ok}-0-case"] = str(case.pk)
+        history = prefixes[2]
+        data[f"{history}-TOTAL_FORMS"] = "1"
+        data[f"{history}-INITIAL_FORMS"] = "1"
+        data[f"{history}-0-id"] = str(case.transitions.get().pk)
+        data[f"{history}-0-case"] = str(case.pk)
         data[f"{prefixes[1]}-0-file"] = upload
         data[f"{prefixes[1]}-0-description"] = "Sertifikat"
         return client.post(url, data)

@@ -6,7 +6,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.certifications.factories import issued_case, open_case
-from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator, pejabat
+from tests.factories import (
+    BusinessFactory,
+    UserFactory,
+    admin_sudin,
+    kelurahan,
+    operator,
+    pejabat,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +37,6 @@ def situation():
 
 
 def test_reminders_go_to_the_kecamatan_operator_and_admin_sudin(situation):
-    grogol, cengkareng = situation
     admin_sudin(username="sudin", email="sudin@example.org")
     operator("31.73.02", username="op_grogol", email="grogol@example.org")
     operator("31.73.01", username="op_cengkareng", email="cengkareng@example.org")
