@@ -16,6 +16,7 @@ Target (issue 5): p95 under 300 ms each.
 import argparse
 import datetime
 import hashlib
+import math
 import os
 import random
 import statistics
@@ -135,7 +136,7 @@ def measure(client, url: str, runs: int) -> dict:
         assert response.status_code == 200
         queries = len(captured.captured_queries)
     timings.sort()
-    p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
+    p95 = timings[max(0, math.ceil(0.95 * len(timings)) - 1)]  # nearest rank
     return {
         "p50": statistics.median(timings),
         "p95": p95,
