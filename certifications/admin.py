@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from certifications import exports, rules, services
-from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm
+from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm, CertificateCaseForm
 from certifications.models import CaseDocument, CaseTransition, CertificateCase, CertificateType
 from certifications.permissions import cases_for
 from umkm import permissions
@@ -133,6 +133,7 @@ class CertificateCaseAdmin(admin.ModelAdmin):
     search_fields = ["business__name", "=number"]
     show_full_result_count = False
     list_per_page = 50
+    form = CertificateCaseForm
     raw_id_fields = ["business"]
     actions = ["refer_to_sudin", "mark_submitted"]
     inlines = [CaseDocumentInline, CaseDocumentUploadInline, CaseTransitionInline]
@@ -220,10 +221,8 @@ class CertificateCaseAdmin(admin.ModelAdmin):
                 )
                 obj.pk = created.pk
                 obj.status = created.status
-        except PermissionDenied:
-            raise
         except ValidationError as exc:
-            # Reached only in a race: the form already ran the same model validation.
+            # Reached only in a race (the form ran the same checks): nothing was saved.
             raise PermissionDenied(exc.messages) from exc
 
     def save_formset(self, request, form, formset, change):

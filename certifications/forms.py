@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from certifications import rules
-from certifications.models import CaseDocument, CaseStatus
+from certifications import rules, services
+from certifications.models import CaseDocument, CaseStatus, CertificateCase
 from certifications.uploads import check_document
 
 
@@ -69,3 +69,27 @@ class CaseDocumentUploadForm(forms.ModelForm):
             except ValidationError as exc:
                 raise ValidationError(exc.message_dict["file"]) from exc
         return upload
+
+
+class CertificateCaseForm(forms.ModelForm):
+    """Opening a case (or editing its note): the product and route rules of the service are
+    checked here too, so that they show on the form rather than as an error page."""
+
+    class Meta:
+        model = CertificateCase
+        fields = ["business", "type", "product", "halal_route", "note"]
+
+    def clean(self):
+        data = super().clean()
+        cert_type = data.get("type") or getattr(self.instance, "type", None)
+        if cert_type is not None and "halal_route" in self.fields:
+            try:
+                services.clean_case_fields(
+                    cert_type=cert_type,
+                    product=data.get("product", self.instance.product),
+                    halal_route=data.get("halal_route", ""),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data

@@ -68,6 +68,19 @@ def _save_case(case: CertificateCase) -> None:
         ) from exc
 
 
+def clean_case_fields(*, cert_type: CertificateType, product: str, halal_route: str):
+    """The product and halal route a case of `cert_type` needs (forms show the same errors)."""
+    errors = {}
+    for check, value in ((_clean_product, product), (_clean_route, halal_route)):
+        try:
+            check(cert_type, value)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return _clean_product(cert_type, product), _clean_route(cert_type, halal_route)
+
+
 def _clean_product(cert_type: CertificateType, product: str) -> str:
     product = (product or "").strip()
     if cert_type.per_product and not product:

@@ -278,3 +278,28 @@ def test_add_case_through_admin_uses_the_service():
     assert case.status == "needed"
     assert case.transitions.get().to_status == "needed"
     services.case_transition(actor=None, case=case, to_status="referred")
+
+
+def test_add_pirt_case_without_product_shows_the_error_on_the_form():
+    business = BusinessFactory()
+    client = _client(admin_sudin())
+    url = reverse("admin:certifications_certificatecase_add")
+    page = client.get(url)
+    from certifications.models import CertificateType
+
+    data = {
+        "business": business.pk,
+        "type": CertificateType.objects.get(code="pirt").pk,
+        "product": "",
+        "halal_route": "self_declare",
+        "note": "",
+    }
+    for fs in page.context["inline_admin_formsets"]:
+        data[f"{fs.formset.prefix}-TOTAL_FORMS"] = "0"
+        data[f"{fs.formset.prefix}-INITIAL_FORMS"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "sebutkan produknya" in errors["product"][0]
+    assert "halal" in errors["halal_route"][0]
+    assert not CertificateCase.objects.exists()
