@@ -51,7 +51,8 @@ def populate(target: int, rnd: random.Random) -> None:
         print(f"{have} cases present: reusing them.")
         return
     types = list(CertificateType.objects.order_by("order"))
-    kelurahan = list(Kelurahan.objects.values_list("code", flat=True))
+    kecamatan_of = dict(Kelurahan.objects.values_list("code", "kecamatan_id"))
+    kelurahan = list(kecamatan_of)
     sectors = list(Sector.objects.values_list("id", flat=True))
     today = timezone.localdate()
     needed_businesses = (target - have + 1) // 2
@@ -99,6 +100,7 @@ def populate(target: int, rnd: random.Random) -> None:
                     status = rnd.choices(statuses, weights=[20, 15, 10, 50, 5])[0]
                     case = CertificateCase(
                         business=business,
+                        kecamatan_id=kecamatan_of[business.kelurahan_id],
                         type=cert_type,
                         product="Produk utama" if cert_type.per_product else "",
                         status=status,
@@ -185,10 +187,26 @@ def main() -> None:
         ("expiring within 90 days, one kecamatan", base + "?expires_within=90&kecamatan=31.73.02"),
         ("status: needed", base + "?status__exact=needed"),
     ]
+    from django.contrib.auth.models import Group
+
+    from umkm import roles
+    from umkm.models import StaffProfile
+
+    operator, _ = get_user_model().objects.get_or_create(
+        username="bench-operator", defaults={"is_staff": True}
+    )
+    operator.groups.add(Group.objects.get(name=roles.OPERATOR_KECAMATAN))
+    StaffProfile.objects.update_or_create(user=operator, defaults={"kecamatan_id": "31.73.02"})
+    operator_client = Client()
+    operator_client.force_login(operator)
+    pages += [
+        ("operator (one kecamatan): case list", base, operator_client),
+        ("operator: expiring within 30 days", base + "?expires_within=30", operator_client),
+    ]
     print(f"\n{total} cases; {args.runs} runs per page after a warm-up\n")
     print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'rows':>5}")
-    for label, page in pages:
-        m = measure(client, page, args.runs)
+    for label, page, *who in pages:
+        m = measure(who[0] if who else client, page, args.runs)
         print(
             f"{label:42} {m['p50']:8.1f} {m['p95']:8.1f} {m['max']:8.1f} "
             f"{m['queries']:8d} {m['rows']:5d}"

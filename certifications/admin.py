@@ -49,7 +49,7 @@ class KecamatanFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(business__kelurahan__kecamatan_id=self.value())
+            return queryset.filter(kecamatan_id=self.value())
         return queryset
 
 
@@ -128,7 +128,7 @@ class CertificateCaseAdmin(admin.ModelAdmin):
         "kecamatan",
     ]
     list_display_links = ["business_name"]
-    list_select_related = ["type", "business__kelurahan__kecamatan"]
+    list_select_related = ["type", "business", "kecamatan"]
     list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter]
     search_fields = ["business__name", "=number"]
     show_full_result_count = False
@@ -184,7 +184,7 @@ class CertificateCaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("kecamatan"))
     def kecamatan(self, case):
-        return case.business.kelurahan.kecamatan.name
+        return case.kecamatan.name
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, case):

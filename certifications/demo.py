@@ -70,6 +70,7 @@ class _Builder:
         cert_type = self.types[code]
         case = CertificateCase(
             business=business,
+            kecamatan_id=business.kelurahan.kecamatan_id,
             type=cert_type,
             product=product if cert_type.per_product else "",
             halal_route=(
@@ -148,7 +149,7 @@ def seed(*, businesses: int, seed: int, stdout) -> None:
     builder = _Builder(rnd, today)
     qs = (
         Business.objects.filter(kelurahan__kecamatan__city_id=settings.OFFICE_CITY_CODE)
-        .select_related("sector")
+        .select_related("sector", "kelurahan")
         .order_by("id")
     )
     statuses = [rules.NEEDED, rules.REFERRED, rules.SUBMITTED, rules.ISSUED, rules.REJECTED]

@@ -16,7 +16,7 @@ from umkm import permissions
 def cases_for(user, qs: QuerySet) -> QuerySet:
     """Cases of the businesses the user may see."""
     code = permissions.operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
+    return qs if code is None else qs.filter(kecamatan_id=code)
 
 
 def can_download_document(user, document) -> bool:

@@ -57,11 +57,7 @@ def build_digests(*, on: datetime.date) -> list[Digest]:
             if not kecamatan:
                 continue
         digest = Digest(user=user)
-        digest.expiring = [
-            c
-            for c in expiring
-            if kecamatan is None or c.business.kelurahan.kecamatan_id == kecamatan
-        ]
+        digest.expiring = [c for c in expiring if kecamatan is None or c.kecamatan_id == kecamatan]
         digest.without_food_certificate = [
             b for b in without if kecamatan is None or b.kelurahan.kecamatan_id == kecamatan
         ]

@@ -116,7 +116,7 @@ def expiring_cases(*, on: datetime.date, days: int = EXPIRING_DAYS) -> QuerySet[
     """Issued certificates expiring within `days` of `on`, soonest first, for lists/reminders."""
     return (
         CertificateCase.objects.expiring_within(days, on=on)
-        .select_related("type", "business__kelurahan__kecamatan")
+        .select_related("type", "business", "kecamatan")
         .order_by("expires_on", "id")
     )
 

@@ -115,6 +115,7 @@ def case_open(
     _check_access(actor, business)
     case = CertificateCase(
         business=business,
+        kecamatan_id=business.kelurahan.kecamatan_id,
         type=cert_type,
         product=_clean_product(cert_type, product),
         halal_route=_clean_route(cert_type, halal_route),
@@ -294,6 +295,7 @@ def case_record_issued(
     )
     case = CertificateCase(
         business=business,
+        kecamatan_id=business.kelurahan.kecamatan_id,
         type=cert_type,
         product=_clean_product(cert_type, product),
         halal_route=_clean_route(cert_type, halal_route),

@@ -46,10 +46,10 @@ def _expiring(business, days_left: int, code="bpom-md"):
     return issued_case(business, code, issued_on=issued_on)
 
 
-@pytest.mark.parametrize("query", ["", "?expires_within=30"])
-def test_case_list_query_count_is_fixed(count_queries, query):
-    user = admin_sudin()
-    client = _client(user)
+@pytest.mark.parametrize("query", ["", "?expires_within=30", "?kecamatan=31.73.02"])
+@pytest.mark.parametrize("make_user", [admin_sudin, operator], ids=["admin_sudin", "operator"])
+def test_case_list_query_count_is_fixed(count_queries, query, make_user):
+    client = _client(make_user())
     _expiring(BusinessFactory(), 10)
     client.get(CHANGELIST + query)  # warm the session and content types
     with count_queries() as one:

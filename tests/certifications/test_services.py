@@ -311,3 +311,25 @@ def test_refer_in_bulk_skips_cases_not_needed():
     assert outcome.done == [needed] and outcome.skipped == [submitted]
     assert CertificateCase.objects.get(pk=needed.pk).status == rules.REFERRED
     assert CertificateCase.objects.get(pk=submitted.pk).status == rules.SUBMITTED
+
+
+def test_case_follows_its_business_to_another_kecamatan():
+    business = BusinessFactory(kelurahan=kelurahan("31.73.02.1002"))
+    case = open_case(business, "halal")
+    assert case.kecamatan_id == "31.73.02"
+    business.kelurahan = kelurahan("31.73.01.1001")
+    business.save()
+    case.refresh_from_db()
+    assert case.kecamatan_id == "31.73.01"
+
+
+def test_database_sets_the_case_kecamatan_whatever_writes_it():
+    business = BusinessFactory(kelurahan=kelurahan("31.73.01.1001"))
+    case = CertificateCase.objects.create(
+        business=business, kecamatan_id="31.73.05", type=cert_type("nib")
+    )
+    case.refresh_from_db()
+    assert case.kecamatan_id == "31.73.01"
+    CertificateCase.objects.filter(pk=case.pk).update(kecamatan_id="31.73.05")
+    case.refresh_from_db()
+    assert case.kecamatan_id == "31.73.01"
