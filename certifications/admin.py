@@ -194,13 +194,23 @@ class CertificateCaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status_and_actions(self, case):
-        if not case.pk:
-            return "—"
-        label = self.status_label(case)
-        if not rules.TRANSITIONS[case.status]:
-            return label
-        url = reverse("admin:certifications_certificatecase_transition", args=[case.pk])
-        return format_html('{} — <a href="{}">{}</a>', label, url, gettext("change status"))
+        return self.status_label(case) if case.pk else "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The "change status" button (templates/admin/certifications/certificatecase/
+        # change_form.html) for those who may change the case, while a transition remains.
+        case = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "status_url": (
+                reverse("admin:certifications_certificatecase_transition", args=[case.pk])
+                if case is not None
+                and rules.TRANSITIONS[case.status]
+                and self.has_change_permission(request, case)
+                else None
+            ),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # --- saving through the services ------------------------------------------------------------
 

@@ -12,3 +12,21 @@ class CertificationsConfig(AppConfig):
         from certifications.admin import attach_to_business_admin
 
         attach_to_business_admin()
+
+        from django.db.models.signals import post_delete
+
+        from certifications.models import CaseDocument
+
+        post_delete.connect(
+            _delete_document_file, sender=CaseDocument, dispatch_uid="certifications.doc_file"
+        )
+
+
+def _delete_document_file(sender, instance, **kwargs):
+    """A deleted document's file goes too, once the deletion is committed (also when its case
+    is deleted): private files must not outlive their record."""
+    from django.db import transaction
+
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -303,3 +303,13 @@ def test_add_pirt_case_without_product_shows_the_error_on_the_form():
     assert "sebutkan produknya" in errors["product"][0]
     assert "halal" in errors["halal_route"][0]
     assert not CertificateCase.objects.exists()
+
+
+def test_change_status_button_only_for_those_who_may_change():
+    case = open_case(BusinessFactory(), "halal")
+    url = reverse("admin:certifications_certificatecase_change", args=[case.pk])
+    status_url = reverse("admin:certifications_certificatecase_transition", args=[case.pk])
+    assert status_url in _client(admin_sudin()).get(url).text
+    page = _client(pejabat()).get(url)
+    assert page.status_code == 200
+    assert status_url not in page.text

@@ -160,3 +160,13 @@ def test_document_url_is_not_under_media_or_static(document):
     assert not url.startswith("/" + settings.STATIC_URL)
     with pytest.raises(NotImplementedError):
         document.file.url  # noqa: B018  (no public URL exists)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_document_removes_its_file():
+    case = open_case(BusinessFactory(kelurahan=kelurahan("31.73.02.1002")), "pirt")
+    document = services.document_attach(actor=None, case=case, upload=upload("a.pdf", pdf_bytes()))
+    stored = Path(settings.PRIVATE_MEDIA_ROOT) / document.file.name
+    assert stored.exists()
+    document.delete()
+    assert not stored.exists()
