@@ -255,6 +255,7 @@ OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
 # --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
+    "certifications.demo.seed",
 ]
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
@@ -262,6 +263,10 @@ PDP_SECTIONS = [
     "umkm.pdp.register_section",
     "umkm.pdp.processing_log_section",
 ]
+
+# --- Bazaars: only food sellers holding PIRT or halal (issued or in process) may apply -----
+# On by default since the certificates app (issue 5) provides the rule's data.
+BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=True)
 
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {

@@ -25,25 +25,29 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test of the last run."""
+    with django_db_blocker.unblock():
+        _ensure_all_reference_data()
+
+
+def _ensure_all_reference_data():
+    from certifications.reference import ensure_types
     from umkm.reference import ensure_reference_data
 
-    with django_db_blocker.unblock():
-        ensure_reference_data()
+    ensure_reference_data()
+    ensure_types()
 
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional and live-server tests flush every table afterwards, migrated data included:
-    put the areas, sectors, stages and roles back before such a test runs."""
+    put the areas, sectors, stages, roles and certificate types back before such a test runs."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and (
         marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     )
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
-        from umkm.reference import ensure_reference_data
-
         request.getfixturevalue("transactional_db")
-        ensure_reference_data()
+        _ensure_all_reference_data()
 
 
 class _QueryCounter:

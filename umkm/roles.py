@@ -26,6 +26,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        # Certificates (issue 5): everything; types are data but their rules are code.
+        *_crud("certifications", ["certificatecase", "casedocument"]),
+        *_view("certifications", ["certificatetype", "casetransition"]),
+        "certifications.change_certificatetype",
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -34,6 +38,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
         ),
         "umkm.view_personal_data",
+        # Certificates of its own kecamatan (scoped by umkm.permissions); deleting a case,
+        # and with it its history, is left to Admin Sudin.
+        *_view("certifications", ["certificatetype", "casetransition"]),
+        *[p for p in _crud("certifications", ["certificatecase"]) if "delete" not in p],
+        *_crud("certifications", ["casedocument"]),
     ],
     PEJABAT: [
         *_view(
@@ -48,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "kelurahan",
             ],
         ),
+        # Cases and their history, read-only. No documents: they may hold personal data.
+        *_view("certifications", ["certificatetype", "certificatecase", "casetransition"]),
     ],
 }
 
