@@ -261,6 +261,7 @@ DEMO_SEEDERS = [
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
 PDP_SECTIONS = [
     "umkm.pdp.register_section",
+    "certifications.pdp.section",
     "umkm.pdp.processing_log_section",
 ]
 

@@ -5,6 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from certifications.models import CertificateType
+from certifications.services import case_open
 from tests.factories import BusinessFactory, EnrolmentFactory, MentoringFactory, OwnerFactory
 from umkm.models import Business, Owner, PersonalDataAccess
 
@@ -19,6 +21,12 @@ def test_pdp_export_gives_everything_held_with_processing_history():
     business = BusinessFactory(owner=owner, name="Keripik Bu Siti")
     EnrolmentFactory(business=business, owner=owner)
     MentoringFactory(business=business, notes="Catatan pendampingan")
+    case_open(
+        actor=None,
+        business=business,
+        cert_type=CertificateType.objects.get(code="pirt"),
+        product="Keripik singkong",
+    )
     out = StringIO()
     call_command("pdp_export", _nik_of(owner), stdout=out)
     data = json.loads(out.getvalue())
@@ -28,6 +36,8 @@ def test_pdp_export_gives_everything_held_with_processing_history():
     assert data["businesses"][0]["name"] == "Keripik Bu Siti"
     assert data["businesses"][0]["mentoring"][0]["notes"] == "Catatan pendampingan"
     assert len(data["trainings"]) == 1
+    assert data["certificates"][0]["type"] == "SPP-IRT (PIRT)"
+    assert data["certificates"][0]["history"][0]["to"] == "Dibutuhkan"
     assert data["processing_log"][-1]["action"] == "Ekspor akses subjek data"
     assert PersonalDataAccess.objects.filter(
         owner=owner, action=PersonalDataAccess.Action.SUBJECT_ACCESS
