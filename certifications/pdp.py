@@ -42,3 +42,15 @@ def section(owner) -> dict:
             for case in cases
         ]
     }
+
+
+def anonymise(owner) -> None:
+    """Erasure: certificate scans carry the holder's name and often more; they go, files and
+    rows. Case statuses and dates stay (they feed the coverage figures); free-text notes go."""
+    from certifications.models import CaseDocument, CaseTransition
+
+    for document in CaseDocument.objects.filter(case__business__owner=owner):
+        document.file.delete(save=False)
+        document.delete()
+    CertificateCase.objects.filter(business__owner=owner).update(note="")
+    CaseTransition.objects.filter(case__business__owner=owner).update(note="")

@@ -264,6 +264,10 @@ PDP_SECTIONS = [
     "certifications.pdp.section",
     "umkm.pdp.processing_log_section",
 ]
+# ... and what each app removes when a person's data is anonymised (pdp_anonymise).
+PDP_ANONYMISERS = [
+    "certifications.pdp.anonymise",
+]
 
 # --- Bazaars: only food sellers holding PIRT or halal (issued or in process) may apply -----
 # On by default since the certificates app (issue 5) provides the rule's data.

@@ -179,6 +179,8 @@ def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
             name=business.name, address="", nib=None, photo="", slug=business.slug
         )
     Mentoring.objects.filter(business__owner=owner).update(notes="")
+    for dotted in settings.PDP_ANONYMISERS:
+        import_string(dotted)(owner)
     record_personal_data_access(
         owner=owner,
         action=PersonalDataAccess.Action.ANONYMISE,
