@@ -197,7 +197,13 @@ OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
 # --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
+    "bazaars.demo.seed",
 ]
+
+# --- Bazaars -------------------------------------------------------------------------------
+# Food businesses (Sector.is_food) need a PIRT or halal certificate, issued or in process, to
+# take part in a bazaar. Read through certifications.selectors; off until that app provides it.
+BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=False)
 
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {
