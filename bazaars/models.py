@@ -252,9 +252,11 @@ class Participation(models.Model):
     )
     # db_constraint=False: the real constraint is the composite (booth_id, bazaar_id) key
     # added in migration 0002, which also proves the booth is of the same bazaar.
+    # Deleting a booth (or the whole bazaar) leaves the business without a booth, to be given
+    # another; the database's composite key refuses a booth of another bazaar.
     booth = models.ForeignKey(
         Booth,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="participations",

@@ -204,6 +204,8 @@ DEMO_SEEDERS = [
 # Food businesses (Sector.is_food) need a PIRT or halal certificate, issued or in process, to
 # take part in a bazaar. Read through certifications.selectors; off until that app provides it.
 BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=False)
+# The public schedule pages are cached whole and invalidated on every staff change (off: bench).
+BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {
