@@ -122,6 +122,24 @@ def bazaar_create(
     return bazaar
 
 
+def booths_fill(*, actor, bazaar: Bazaar, prefix: str = "A", size: str = "3 x 3 m") -> int:
+    """Add booths (A01, A02, ... skipping codes in use) until there are as many as booth_count."""
+    with transaction.atomic():
+        Bazaar.objects.select_for_update().get(pk=bazaar.pk)
+        codes = set(bazaar.booths.values_list("code", flat=True))
+        missing = bazaar.booth_count - len(codes)
+        new, n = [], 1
+        while len(new) < missing:
+            code = f"{prefix}{n:02d}"
+            if code not in codes:
+                new.append(Booth(bazaar=bazaar, code=code, size=size))
+            n += 1
+        Booth.objects.bulk_create(new)
+        if new:
+            bump_public_version()
+    return len(new)
+
+
 def bazaar_refresh_dates(*, bazaar: Bazaar) -> None:
     """Keep first/last day in step with the days (admin inlines call this after saving)."""
     dates = list(bazaar.days.order_by("date").values_list("date", flat=True))

@@ -134,9 +134,7 @@ def _calendar(request, bazaars, name: str) -> bytes:
             # Stable: the bazaar's id and the day's date never change for the same event.
             event.add("uid", f"bazar-{bazaar.pk}-{day.date:%Y%m%d}@{host}")
             event.add("dtstamp", bazaar.updated_at.astimezone(datetime.UTC))
-            event.add(
-                "dtstart", datetime.datetime.combine(day.date, day.opens_at, tzinfo=JAKARTA)
-            )
+            event.add("dtstart", datetime.datetime.combine(day.date, day.opens_at, tzinfo=JAKARTA))
             event.add("dtend", datetime.datetime.combine(day.date, day.closes_at, tzinfo=JAKARTA))
             event.add("summary", bazaar.title)
             event.add("location", f"{bazaar.venue.name}, {bazaar.venue.address}")

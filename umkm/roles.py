@@ -10,6 +10,8 @@ OPERATOR_KECAMATAN = "Operator Kecamatan"
 PEJABAT = "Pejabat"
 
 _REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+_BAZAAR_MODELS = ["venue", "bazaar", "bazaarday", "booth"]
+_BAZAAR_ENTRY_MODELS = ["participation", "attendance", "dailysales"]
 
 
 def _crud(app: str, models: list[str]) -> list[str]:
@@ -26,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -34,6 +37,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
         ),
         "umkm.view_personal_data",
+        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
+        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
+        *_view("bazaars", _BAZAAR_MODELS),
+        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
     ],
     PEJABAT: [
         *_view(
@@ -48,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "kelurahan",
             ],
         ),
+        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
     ],
 }
 

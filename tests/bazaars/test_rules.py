@@ -22,7 +22,7 @@ def test_business_twice_in_one_bazaar_is_refused_by_service_and_database():
     b = bazaar()
     business = eligible_business()
     services.participation_apply(actor=None, bazaar=b, business=business)
-    with pytest.raises(ValidationError, match="already takes part"):
+    with pytest.raises(ValidationError, match="sudah terdaftar"):
         services.participation_apply(actor=None, bazaar=b, business=business)
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.create(bazaar=b, business=business)
