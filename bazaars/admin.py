@@ -141,6 +141,8 @@ class BazaarAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.bazaar_refresh_dates(bazaar=form.instance)
+        if not change and not form.instance.booths.exists():
+            services.booths_fill(actor=request.user, bazaar=form.instance)
 
     @admin.action(description=_("Publish the selected bazaars"), permissions=["change"])
     def publish(self, request, queryset):

@@ -245,7 +245,7 @@ def _create_businesses(rnd: random.Random, count: int) -> None:
         product = rnd.choice(PRODUCTS.get(code, ["Aneka produk rumahan"]))
         business = business_create(
             actor=None,
-            name=f"{product.split()[0]} {owner.full_name.split()[0]} {start + n + 1}",
+            name=f"{product} {'Bu' if female else 'Pak'} {owner.full_name.split()[0]}",
             owner=owner,
             sector=sectors[code],
             kelurahan=area,

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from bazaars import services
-from bazaars.models import Attendance, DailySales, ParticipationStatus
+from bazaars.models import Attendance, Bazaar, DailySales, ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import admin_sudin, kelurahan, operator, pejabat
 
@@ -223,3 +223,44 @@ def test_operator_export_lists_only_their_kecamatan(client):
     response = client.get(f"/admin/bazaars/bazaar/{b.pk}/ekspor.csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Usaha Grogol" in text and "Usaha Cengkareng" not in text
+
+
+def test_bazaar_created_in_admin_gets_its_dates_and_booths(client):
+    from tests.bazaars.factories import VenueFactory
+
+    venue = VenueFactory()
+    _login(client, admin_sudin())
+    data = {
+        "title": "Bazar Kemerdekaan",
+        "slug": "bazar-kemerdekaan",
+        "description": "",
+        "venue": venue.pk,
+        "organiser": "Sudin PPKUKM",
+        "booth_count": 4,
+        "applications_open": "",
+        "applications_close": "",
+        "days-TOTAL_FORMS": 2,
+        "days-INITIAL_FORMS": 0,
+        "days-0-date": "2024-08-17",
+        "days-0-opens_at": "09:00",
+        "days-0-closes_at": "21:00",
+        "days-1-date": "2024-08-18",
+        "days-1-opens_at": "09:00",
+        "days-1-closes_at": "17:00",
+        "booths-TOTAL_FORMS": 0,
+        "booths-INITIAL_FORMS": 0,
+        "participations-TOTAL_FORMS": 0,
+        "participations-INITIAL_FORMS": 0,
+    }
+    response = client.post("/admin/bazaars/bazaar/add/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    b = Bazaar.objects.get(slug="bazar-kemerdekaan")
+    assert (b.start_date, b.end_date) == (datetime.date(2024, 8, 17), datetime.date(2024, 8, 18))
+    assert list(b.booths.values_list("code", flat=True)) == ["A01", "A02", "A03", "A04"]
+    assert b.status == "draft"
+    client.post(
+        "/admin/bazaars/bazaar/",
+        {"action": "publish", "_selected_action": [b.pk]},
+    )
+    b.refresh_from_db()
+    assert b.status == "published" and b.published_at is not None
