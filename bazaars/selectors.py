@@ -7,8 +7,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,10 +23,34 @@ from bazaars.models import (
 from umkm import permissions
 from umkm.models import Business, Kecamatan
 
-PAST_PER_PAGE = 24
+FIRST_YEAR = 2019
+PER_PAGE = 12  # per list: a phone screen or two, and a page that stays light
 
 
 # --- Public pages ---------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page of a list, without counting the whole list (one query instead of two)."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, qs, number: int, per_page: int = PER_PAGE) -> "Page":
+        start = (number - 1) * per_page
+        rows = list(qs[start : start + per_page + 1])
+        return cls(rows[:per_page], number, len(rows) > per_page)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
 
 
 @dataclass
@@ -36,6 +59,7 @@ class ScheduleFilters:
     month: int | None = None
     kecamatan: str | None = None
     page: int = 1
+    upcoming_page: int = 1
 
     @classmethod
     def from_query(cls, query) -> "ScheduleFilters":
@@ -51,10 +75,25 @@ class ScheduleFilters:
             month=number("bulan", 1, 12),
             kecamatan=kecamatan if len(kecamatan) == 8 and kecamatan[2] == "." else None,
             page=number("halaman", 1, 10_000) or 1,
+            upcoming_page=number("mendatang", 1, 10_000) or 1,
         )
 
     def cache_key(self) -> str:
-        return f"{self.year}:{self.month}:{self.kecamatan}:{self.page}"
+        return f"{self.year}:{self.month}:{self.kecamatan}:{self.page}:{self.upcoming_page}"
+
+    def query(self, **changes) -> str:
+        """The query string of these filters with some changed (for pager links)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "tahun": self.year,
+            "bulan": self.month,
+            "kecamatan": self.kecamatan,
+            "halaman": self.page if self.page > 1 else None,
+            "mendatang": self.upcoming_page if self.upcoming_page > 1 else None,
+            **changes,
+        }
+        return urlencode({k: v for k, v in values.items() if v})
 
 
 def _public_bazaars():
@@ -76,7 +115,7 @@ def _public_bazaars():
 
 
 def public_schedule(filters: ScheduleFilters, today: datetime.date | None = None) -> dict:
-    """Upcoming bazaars (all, soonest first) and past ones (paginated, latest first)."""
+    """Upcoming bazaars (soonest first) and past ones (latest first), each paginated."""
     today = today or timezone.localdate()
     qs = _public_bazaars()
     if filters.year:
@@ -85,33 +124,27 @@ def public_schedule(filters: ScheduleFilters, today: datetime.date | None = None
         qs = qs.filter(Q(start_date__month=filters.month) | Q(end_date__month=filters.month))
     if filters.kecamatan:
         qs = qs.filter(venue__kelurahan__kecamatan_id=filters.kecamatan)
-    upcoming = list(qs.upcoming(today).order_by("start_date", "id"))
-    past_page = Paginator(qs.past(today).order_by("-start_date", "-id"), PAST_PER_PAGE).get_page(
-        filters.page
-    )
+    upcoming_page = Page.of(qs.upcoming(today).order_by("start_date", "id"), filters.upcoming_page)
+    past_page = Page.of(qs.past(today).order_by("-start_date", "-id"), filters.page)
     kecamatan_choices = list(
         Kecamatan.objects.filter(
             Exists(Bazaar.objects.public().filter(venue__kelurahan__kecamatan_id=OuterRef("code")))
         ).order_by("name")
     )
-    years = Bazaar.objects.public().aggregate(
-        first=Min("start_date__year"), last=Max("end_date__year")
-    )
     return {
-        "upcoming": upcoming,
+        "upcoming_page": upcoming_page,
         "past_page": past_page,
         "kecamatan_choices": kecamatan_choices,
-        "years": _year_range(years),
+        "years": _year_range(),
         "today": today,
     }
 
 
-def _year_range(years) -> list[int]:
-    """Years to filter by, newest first: from the first bazaar to next year."""
+def _year_range() -> list[int]:
+    """Years to filter by, newest first: next year back to the programme's first bazaars
+    (no query: the list is the same for every visitor)."""
     this_year = timezone.localdate().year
-    first = min(years["first"] or this_year, this_year)
-    last = max(years["last"] or this_year, this_year + 1)
-    return list(range(last, first - 1, -1))
+    return list(range(this_year + 1, FIRST_YEAR - 1, -1))
 
 
 @dataclass

@@ -74,6 +74,17 @@ def schedule(request):
     def build():
         context = selectors.public_schedule(filters)
         context["filters"] = filters
+        upcoming, past = context["upcoming_page"], context["past_page"]
+        context["pager"] = {
+            "newer_past": filters.query(halaman=past.number - 1) if past.has_previous else "",
+            "older_past": filters.query(halaman=past.number + 1) if past.has_next else "",
+            "earlier_upcoming": filters.query(mendatang=upcoming.number - 1)
+            if upcoming.has_previous
+            else "",
+            "later_upcoming": filters.query(mendatang=upcoming.number + 1)
+            if upcoming.has_next
+            else "",
+        }
         context["months"] = list(MONTHS.items())
         return _page(request, "bazaars/schedule.html", context)
 

@@ -264,3 +264,15 @@ def test_bazaar_created_in_admin_gets_its_dates_and_booths(client):
     )
     b.refresh_from_db()
     assert b.status == "published" and b.published_at is not None
+
+
+def test_ids_in_admin_forms_are_never_formatted_with_thousand_separators(client):
+    b = bazaar(booths=2, days=[timezone.localdate() + datetime.timedelta(days=10)])
+    business = eligible_business(id=123456, name="Usaha Besar")
+    _login(client, admin_sudin())
+    html = client.get(f"/admin/bazaars/bazaar/{b.pk}/usulan/").content.decode()
+    assert 'value="123456"' in html
+    accepted(b, business)
+    p = b.participations.get()
+    html = client.get(f"/admin/bazaars/bazaar/{b.pk}/hari/{b.days.first().pk}/").content.decode()
+    assert f'name="omzet-{p.pk}"' in html

@@ -224,3 +224,14 @@ def test_venue_without_coordinates_links_a_map_search():
 
     venue = VenueFactory(latitude=None, longitude=None, name="GOR Kembangan", kelurahan=kelurahan())
     assert venue.map_url.startswith("https://www.openstreetmap.org/search?query=GOR+Kembangan")
+
+
+def test_schedule_pages_both_lists_and_keeps_years_unformatted(client):
+    for i in range(13):
+        bazaar(title=f"Bazar Lampau {i:02d}", booths=1, days=[datetime.date(2022, 1, 1 + i)])
+    html = client.get("/bazar/?tahun=2022").content.decode()
+    assert "Bazar Lampau 12" in html and "Bazar Lampau 00" not in html  # 12 per page
+    assert 'href="?tahun=2022&amp;halaman=2"' in html
+    assert '<option value="2022" selected>2022</option>' in html  # not "2.022"
+    html = client.get("/bazar/?tahun=2022&halaman=2").content.decode()
+    assert "Bazar Lampau 00" in html and "Bazar Lampau 12" not in html
