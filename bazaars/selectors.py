@@ -7,8 +7,18 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from bazaars import eligibility
@@ -96,11 +106,17 @@ class ScheduleFilters:
         return urlencode({k: v for k, v in values.items() if v})
 
 
+def _url_maker(name: str):
+    """reverse() once, then build each URL by formatting (reverse per row costs CPU on lists)."""
+    marker = "__slug__"
+    pattern = reverse(name, kwargs={"slug": marker})
+    return lambda slug: pattern.replace(marker, slug)
+
+
 def _public_bazaars():
     return (
         Bazaar.objects.public()
         .select_related("venue__kelurahan__kecamatan")
-        .prefetch_related(Prefetch("days", queryset=BazaarDay.objects.order_by("date")))
         .annotate(
             accepted_count=Subquery(
                 Participation.objects.filter(
@@ -126,6 +142,12 @@ def public_schedule(filters: ScheduleFilters, today: datetime.date | None = None
         qs = qs.filter(venue__kelurahan__kecamatan_id=filters.kecamatan)
     upcoming_page = Page.of(qs.upcoming(today).order_by("start_date", "id"), filters.upcoming_page)
     past_page = Page.of(qs.past(today).order_by("-start_date", "-id"), filters.page)
+    shown = upcoming_page.object_list + past_page.object_list
+    # The days of both lists in one query.
+    prefetch_related_objects(shown, Prefetch("days", queryset=BazaarDay.objects.order_by("date")))
+    url = _url_maker("bazaars:detail")
+    for bazaar in shown:
+        bazaar.public_url = url(bazaar.slug)
     kecamatan_choices = list(
         Kecamatan.objects.filter(
             Exists(Bazaar.objects.public().filter(venue__kelurahan__kecamatan_id=OuterRef("code")))
@@ -183,7 +205,9 @@ def public_bazaar(slug: str) -> dict:
         .order_by("business__sector__order", "business__sector__name", "booth__code", "id")
     )
     groups: OrderedDict[int, SectorGroup] = OrderedDict()
+    url = _url_maker("bazaars:business")
     for p in participations:
+        p.business.public_url = url(p.business.slug)
         group = groups.setdefault(p.business.sector_id, SectorGroup(p.business.sector))
         group.participations.append(p)
     return {"bazaar": bazaar, "sector_groups": list(groups.values())}
