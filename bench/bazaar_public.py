@@ -252,12 +252,12 @@ def get(url: str) -> int:
         return response.status
 
 
-def latency(url: str, n: int) -> tuple[float, float, float, float]:
-    """p50/p95 of the server's own time (Server-Timing, measured in the worker) and of the
-    whole round trip seen by the client."""
+def latency(url: str, n: int) -> dict[str, tuple[float, float]]:
+    """p50/p95 of the server's own wall time and CPU time (Server-Timing, measured in the
+    worker) and of the whole round trip seen by the client."""
     for _ in range(20):
         get(url)  # warm-up: connections, templates
-    server, total = [], []
+    server, cpu, total = [], [], []
     for _ in range(n):
         t = time.perf_counter()
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http only)
@@ -265,13 +265,18 @@ def latency(url: str, n: int) -> tuple[float, float, float, float]:
             assert response.status == 200
             timing = response.headers["Server-Timing"]
         total.append((time.perf_counter() - t) * 1000)
-        server.append(float(timing.split("dur=")[1]))
+        app, used = (float(part.split("dur=")[1]) for part in timing.split(", "))
+        server.append(app)
+        cpu.append(used)
 
     def pct(values, q):
         values = sorted(values)
         return values[max(int(len(values) * q) - 1, 0)]
 
-    return pct(server, 0.5), pct(server, 0.95), pct(total, 0.5), pct(total, 0.95)
+    return {
+        name: (pct(values, 0.5), pct(values, 0.95))
+        for name, values in (("server", server), ("cpu", cpu), ("total", total))
+    }
 
 
 def _load_process(args) -> int:
@@ -335,16 +340,18 @@ def main():
     server = gunicorn(args.port, args.workers, cache=False, static_root=static_root)
     try:
         print(
-            f"\nwithout cache, {args.requests} sequential requests (ms): server time"
-            " (in the worker) | round trip (client)",
+            f"\nwithout cache, {args.requests} sequential requests (ms, p50/p95):"
+            " server time | worker CPU | round trip",
             file=out,
         )
         for name, url in pages.items():
-            s50, s95, t50, t95 = latency(url, args.requests)
+            r = latency(url, args.requests)
             print(
-                f"  {name:24} p50 {s50:6.1f}  p95 {s95:6.1f} | p50 {t50:6.1f}  p95 {t95:6.1f}",
+                f"  {name:24} "
+                + " | ".join(f"{r[k][0]:5.1f} /{r[k][1]:5.1f}" for k in ("server", "cpu", "total")),
                 file=out,
             )
+        print(f"  load average after: {os.getloadavg()[0]:.1f}", file=out)
     finally:
         server.terminate()
         server.wait()
