@@ -15,7 +15,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.urls import reverse
@@ -113,10 +112,40 @@ def _url_maker(name: str):
     return lambda slug: pattern.replace(marker, slug)
 
 
+@dataclass
+class Card:
+    """What a schedule card shows: plain values, no model instances (a list page stays cheap)."""
+
+    id: int
+    title: str
+    slug: str
+    status: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    venue_name: str
+    kecamatan_name: str
+    accepted_count: int | None
+    public_url: str = ""
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
+
+
+CARD_FIELDS = {
+    "id": "id",
+    "title": "title",
+    "slug": "slug",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "venue_name": "venue__name",
+    "kecamatan_name": "venue__kelurahan__kecamatan__name",
+    "accepted_count": "accepted_count",
+}
+
+
 def _public_bazaars():
     return (
         Bazaar.objects.public()
-        .select_related("venue__kelurahan__kecamatan")
         .annotate(
             accepted_count=Subquery(
                 Participation.objects.filter(
@@ -127,6 +156,7 @@ def _public_bazaars():
                 .values("n")[:1]
             )
         )
+        .values_list(*CARD_FIELDS.values())
     )
 
 
@@ -142,16 +172,27 @@ def public_schedule(filters: ScheduleFilters, today: datetime.date | None = None
         qs = qs.filter(venue__kelurahan__kecamatan_id=filters.kecamatan)
     upcoming_page = Page.of(qs.upcoming(today).order_by("start_date", "id"), filters.upcoming_page)
     past_page = Page.of(qs.past(today).order_by("-start_date", "-id"), filters.page)
-    shown = upcoming_page.object_list + past_page.object_list
-    # The days of both lists in one query.
-    prefetch_related_objects(shown, Prefetch("days", queryset=BazaarDay.objects.order_by("date")))
     url = _url_maker("bazaars:detail")
-    for bazaar in shown:
-        bazaar.public_url = url(bazaar.slug)
+    cards = {}
+    for page in (upcoming_page, past_page):
+        page.object_list = [Card(*row) for row in page.object_list]
+        for card in page.object_list:
+            card.public_url = url(card.slug)
+            cards[card.id] = card
+    # The opening hours of each shown bazaar's first day, for both lists in one query.
+    for bazaar_id, opens_at, closes_at in (
+        BazaarDay.objects.filter(bazaar_id__in=cards)
+        .order_by("bazaar_id", "date")
+        .distinct("bazaar_id")
+        .values_list("bazaar_id", "opens_at", "closes_at")
+    ):
+        cards[bazaar_id].opens_at, cards[bazaar_id].closes_at = opens_at, closes_at
     kecamatan_choices = list(
         Kecamatan.objects.filter(
             Exists(Bazaar.objects.public().filter(venue__kelurahan__kecamatan_id=OuterRef("code")))
-        ).order_by("name")
+        )
+        .order_by("name")
+        .values_list("code", "name")
     )
     return {
         "upcoming_page": upcoming_page,
