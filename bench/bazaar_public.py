@@ -215,6 +215,7 @@ def server_env(static_root: str, cache: bool = True) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
+        "SECURE_COOKIES": "0",  # the name the settings use after the security work (issue 8)
         "BEHIND_PROXY": "0",
         "STATIC_ROOT": static_root,
         "BAZAAR_PUBLIC_CACHE": "1" if cache else "0",
