@@ -3,6 +3,7 @@ rows), the fair-selection proposal and the participant list export."""
 
 import datetime
 import math
+import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from umkm import permissions
 from umkm.models import Business, Kecamatan
 
 FIRST_YEAR = 2019
+KECAMATAN_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
 PER_PAGE = 12  # per list: a phone screen or two, and a page that stays light
 
 
@@ -82,7 +84,7 @@ class ScheduleFilters:
         return cls(
             year=number("tahun", 2000, 2100),
             month=number("bulan", 1, 12),
-            kecamatan=kecamatan if len(kecamatan) == 8 and kecamatan[2] == "." else None,
+            kecamatan=kecamatan if KECAMATAN_CODE.fullmatch(kecamatan) else None,
             page=number("halaman", 1, 10_000) or 1,
             upcoming_page=number("mendatang", 1, 10_000) or 1,
         )

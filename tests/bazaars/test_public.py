@@ -244,3 +244,11 @@ def test_cancelled_bazaar_stays_visible_as_cancelled_and_in_the_feed(client):
     assert "Bazar ini dibatalkan." in html
     cal = icalendar.Calendar.from_ical(client.get("/bazar/jadwal.ics").content)
     assert [str(e["STATUS"]) for e in cal.walk("VEVENT")] == ["CANCELLED"]
+
+
+def test_schedule_ignores_malformed_filters(client):
+    bazaar(title="Bazar September")
+    for query in ("kecamatan=31.7%0A.01", "kecamatan=ab.cd.ef", "bulan=13", "tahun=99999"):
+        response = client.get(f"/bazar/?{query}")
+        assert response.status_code == 200
+        assert "Bazar September" in response.content.decode()
