@@ -256,6 +256,7 @@ OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
     "certifications.demo.seed",
+    "bazaars.demo.seed",  # after certificates: food sellers need PIRT or halal
 ]
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
@@ -272,6 +273,8 @@ PDP_ANONYMISERS = [
 # --- Bazaars: only food sellers holding PIRT or halal (issued or in process) may apply -----
 # On by default since the certificates app (issue 5) provides the rule's data.
 BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=True)
+# The public schedule pages are cached whole and invalidated on every staff change (off: bench).
+BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {

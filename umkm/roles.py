@@ -10,6 +10,8 @@ OPERATOR_KECAMATAN = "Operator Kecamatan"
 PEJABAT = "Pejabat"
 
 _REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+_BAZAAR_MODELS = ["venue", "bazaar", "bazaarday", "booth"]
+_BAZAAR_ENTRY_MODELS = ["participation", "attendance", "dailysales"]
 
 
 def _crud(app: str, models: list[str]) -> list[str]:
@@ -30,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("certifications", ["certificatecase", "casedocument"]),
         *_view("certifications", ["certificatetype", "casetransition"]),
         "certifications.change_certificatetype",
+        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -43,6 +46,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view("certifications", ["certificatetype", "casetransition"]),
         *[p for p in _crud("certifications", ["certificatecase"]) if "delete" not in p],
         *_crud("certifications", ["casedocument"]),
+        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
+        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
+        *_view("bazaars", _BAZAAR_MODELS),
+        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
     ],
     PEJABAT: [
         *_view(
@@ -59,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         # Cases and their history, read-only. No documents: they may hold personal data.
         *_view("certifications", ["certificatetype", "certificatecase", "casetransition"]),
+        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
     ],
 }
 
