@@ -20,7 +20,7 @@ PASSWORD = "kata-sandi-uji-123"
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

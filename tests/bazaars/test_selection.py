@@ -30,8 +30,16 @@ def test_eligibility_gives_every_reason():
     assert list(eligibility.eligible_businesses().filter(pk=business.pk)) == [business]
 
 
-def test_food_rule_is_off_by_default_and_needs_no_certifications_module(settings):
-    assert settings.BAZAAR_REQUIRE_FOOD_CERTIFICATE is False
+@pytest.mark.food_rule
+def test_food_rule_is_on_by_default_now_that_certificates_exist(settings):
+    assert settings.BAZAAR_REQUIRE_FOOD_CERTIFICATE is True
+    kuliner = eligible_business(sector=sector("kuliner"))
+    check = eligibility.check(kuliner)
+    assert not check.eligible
+    assert any("PIRT" in str(reason) for reason in check.reasons)
+
+
+def test_with_the_food_rule_off_a_kuliner_business_needs_no_certificate(settings):
     kuliner = eligible_business(sector=sector("kuliner"))
     assert eligibility.check(kuliner).eligible
 
@@ -79,7 +87,7 @@ def test_proposal_accepted_in_bulk_gives_each_a_booth():
 
 
 def test_food_rule_on_reads_the_certifications_selector(settings, client):
-    """Runs once the certifications app (issue 5) is merged; skipped before."""
+    """The food rule reads the certifications app's selector: in process counts."""
     pytest.importorskip("certifications.selectors")
     factories = pytest.importorskip("tests.certifications.factories")
     from tests.factories import admin_sudin
@@ -93,9 +101,9 @@ def test_food_rule_on_reads_the_certifications_selector(settings, client):
     assert not result.eligible and "PIRT" in result.reasons[0]
     b = bazaar(booths=2, days=[SOON])
     services.participation_apply(actor=None, bazaar=b, business=kuliner)
-    assert client.login(username=admin_sudin().username, password="kata-sandi-uji-123")
+    client.force_login(admin_sudin())
     html = client.get("/admin/bazaars/participation/").content.decode()
     assert "PIRT" in html  # the reason shown to staff
     factories.submitted_case(kuliner, "pirt")  # in process counts
     assert eligibility.check(kuliner).eligible
-    assert set(both) == {kuliner, fesyen}
+    assert set(both.all()) == {kuliner, fesyen}  # a fresh query, not the cached one
