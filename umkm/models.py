@@ -326,6 +326,11 @@ class Business(models.Model):
         ]
         indexes = [
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="business_name_trgm"),
+            # NIB search by prefix (LIKE '912%'): the unique index cannot serve LIKE under a
+            # non-C collation, a pattern-ops one can.
+            models.Index(
+                fields=["nib"], name="business_nib_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["kelurahan", "-id"], name="business_kelurahan_id"),
             models.Index(fields=["binaan_since"], name="business_binaan_since"),
             models.Index(fields=["status"], name="business_status"),
