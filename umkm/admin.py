@@ -55,6 +55,7 @@ COHORT_FIRST_YEAR = 2015
 # A name search first finds the matching owners; up to this many ids go into the business
 # query as a list (an index lookup), more as a subquery.
 OWNER_IDS_INLINE = 2_000
+KELURAHAN_CHOICES_MAX = 80  # a city has at most ~65
 
 
 # --- Speed at DKI scale -------------------------------------------------------------------
@@ -289,7 +290,7 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.owners_for)
     list_display = ["full_name", "nik_masked", "gender", "kelurahan", "kecamatan"]
     list_select_related = ["kelurahan__kecamatan"]
-    list_filter = ["gender"]
+    list_filter = ["gender"]  # + the kecamatan and kelurahan filters, see get_list_filter
     search_fields = ["full_name"]  # replaced by get_search_results; keeps the search box
     autocomplete_fields = ["kelurahan"]
     inlines = [OwnerBusinessInline]
@@ -306,6 +307,9 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("kecamatan"), ordering="kelurahan__kecamatan__name")
     def kecamatan(self, obj):
         return obj.kelurahan.kecamatan.name
+
+    def get_list_filter(self, request):
+        return [KecamatanFilter, KelurahanFilter, *self.list_filter]
 
     def get_list_display(self, request):
         shown = list(self.list_display)
@@ -445,7 +449,9 @@ class KelurahanFilter(admin.SimpleListFilter):
         kecamatan = request.GET.get(KecamatanFilter.parameter_name)
         if kecamatan:
             qs = qs.filter(kecamatan_id=kecamatan)
-        return [(k.code, k.name) for k in qs.order_by("name")]
+        choices = [(k.code, k.name) for k in qs.order_by("name")]
+        # DKI-wide, 267 kelurahan are no help: they are offered once a kecamatan is chosen.
+        return choices if kecamatan or len(choices) <= KELURAHAN_CHOICES_MAX else []
 
     def queryset(self, request, queryset):
         if self.value():

@@ -104,6 +104,16 @@ def test_business_form_operator_can_change_within_own_kecamatan(client):
     assert (business.name, business.kelurahan_id) == ("Dapur Grogol Baru", "31.73.02.1001")
 
 
+def test_owner_form_operator_cannot_move_owner_to_other_kecamatan(client):
+    owner = OwnerFactory(kelurahan=kelurahan(GROGOL))
+    c = _client(client, operator("31.73.02"))
+    data = form_data(c.get(_change(owner)), kelurahan=CENGKARENG)
+    response = c.post(_change(owner), data)
+    assert response.status_code == 200
+    owner.refresh_from_db()
+    assert owner.kelurahan_id == GROGOL
+
+
 def test_autocomplete_operator_is_scoped(client):
     _business("Dapur Grogol")
     theirs = _business("Dapur Cengkareng", kel=CENGKARENG)
