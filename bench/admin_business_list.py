@@ -111,11 +111,13 @@ def main() -> None:
     # A selective search: one owner's full name (a few rows); a ~5% one: a common name word.
     owner = Owner.objects.order_by("id")[12_345]
     selective = owner.full_name
-    broad = "Berkah"
+    broad = "Berkah"  # a word of ~5% of business names
+    owner_word = "Sari"  # in ~5% of owners' names: the other half of the search
     counts = {
         "selective": Business.objects.filter(owner__full_name__icontains=selective).count()
         + Business.objects.filter(name__icontains=selective).count(),
         "broad": Business.objects.filter(name__icontains=broad).count(),
+        "owners": Owner.objects.filter(full_name__icontains=owner_word).count(),
     }
     kecamatan = "31.73.02"
     cases = [
@@ -126,6 +128,8 @@ def main() -> None:
          f"q={selective}"),
         (f'~5% search "{broad}" ({counts["broad"]:,} rows, '
          f'{100 * counts["broad"] / total:.1f}%)', f"q={broad}", f"q={broad}"),
+        (f'~5% owner-name search "{owner_word}" ({counts["owners"]:,} owners match)',
+         f"q={owner_word}", f"q={owner_word}"),
     ]  # fmt: skip
 
     user_model = get_user_model()

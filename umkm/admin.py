@@ -16,7 +16,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -294,7 +295,8 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["full_name"]  # replaced by get_search_results; keeps the search box
     autocomplete_fields = ["kelurahan"]
     inlines = [OwnerBusinessInline]
-    date_hierarchy = None
+    search_help_text = _("Owner name, or a full NIK (exact).")
+    ordering = ["-id"]  # newest first on the primary key: no sort of 370,000 names
 
     @admin.display(description=_("NIK"))
     def nik_masked(self, obj):
@@ -689,6 +691,7 @@ class BusinessStageAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ["stage"]
     autocomplete_fields = ["business"]
     date_hierarchy = "reached_on"
+    ordering = ["-id"]
     fields = ["business", "stage", "reached_on", "recorded_by"]
     readonly_fields = ["recorded_by"]
 
@@ -757,9 +760,20 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
     inlines = [EnrolmentInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
-        return super().get_queryset(request).annotate(_trainees=Count("enrolments"))
+        # A correlated count per shown row (evaluated after LIMIT), not a GROUP BY over every
+        # enrolment of every training.
+        trainees = (
+            Enrolment.objects.filter(training=OuterRef("pk"))
+            .order_by()
+            .values("training")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_trainees=Coalesce(Subquery(trainees, output_field=IntegerField()), 0))
+        )
 
     @admin.display(description=_("trainees"), ordering="_trainees")
     def trainee_count(self, obj):
@@ -906,6 +920,7 @@ class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["business", "owner", "training", "attended", "passed", "score"]
     list_select_related = ["business", "owner", "training"]
     list_filter = ["attended", "passed", "training__kecamatan"]
+    ordering = ["-id"]
     search_fields = ["business__name"]
     autocomplete_fields = ["business", "training"]
     fields = ["training", "business", "attended", "passed", "score"]
@@ -939,8 +954,9 @@ class MentoringAdmin(ScopedAdmin):
     scope = staticmethod(permissions.mentorings_for)
     list_display = ["business", "date", "mentor", "topic", "monthly_omzet"]
     list_select_related = ["business", "mentor"]
-    list_filter = ["topic"]
-    search_fields = ["business__name", "topic"]
+    list_filter = ["mentor"]  # not "topic": a DISTINCT over every session
+    ordering = ["-id"]
+    search_fields = ["business__name"]
     autocomplete_fields = ["business"]
     date_hierarchy = "date"
     fields = ["business", "mentor", "date", "topic", "notes", "monthly_omzet"]

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from tests.factories import (
     BusinessFactory,
+    EnrolmentFactory,
+    MentoringFactory,
     OwnerFactory,
     TrainingFactory,
     UserFactory,
@@ -492,3 +494,34 @@ def test_stage_order_can_be_swapped_in_the_list(client):
     assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode())
     assert Stage.objects.get(code="pendampingan").order == 2
     assert Stage.objects.get(code="pelatihan").order == 3
+
+
+def _stage_reached():
+    return BusinessStage.objects.create(
+        business=_business("Usaha Tahap"),
+        stage=Stage.objects.get(code="pendaftaran"),
+        reached_on=datetime.date(2023, 1, 5),
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("owner", lambda: OwnerFactory()),
+        ("training", lambda: EnrolmentFactory().training),
+        ("enrolment", lambda: EnrolmentFactory()),
+        ("mentoring", lambda: MentoringFactory()),
+        ("businessstage", lambda: _stage_reached()),
+    ],
+)
+def test_other_lists_query_count_does_not_grow_with_rows(client, count_queries, model, make):
+    c = _client(client, admin_sudin())
+    make()
+    c.get(_changelist(model))
+    with count_queries() as one:
+        assert c.get(_changelist(model)).status_code == 200
+    for _ in range(3):
+        make()
+    with count_queries() as four:
+        assert c.get(_changelist(model)).status_code == 200
+    assert four.count == one.count, four.sql
