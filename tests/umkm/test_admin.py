@@ -525,3 +525,87 @@ def test_other_lists_query_count_does_not_grow_with_rows(client, count_queries, 
     with count_queries() as four:
         assert c.get(_changelist(model)).status_code == 200
     assert four.count == one.count, four.sql
+
+
+# --- Writes go through the services -------------------------------------------------------
+
+
+def test_business_add_through_admin_records_first_stage_and_history(client):
+    owner = OwnerFactory(kelurahan=kelurahan(GROGOL))
+    user = operator("31.73.02")
+    c = _client(client, user)
+    add = reverse("admin:umkm_business_add")
+    data = form_data(
+        c.get(add),
+        name="Kue Lapis Bu Ani",
+        owner=str(owner.pk),
+        sector=str(sector("kuliner").pk),
+        kelurahan=GROGOL,
+        binaan_since="2023-02-01",
+        status="aktif",
+        nib="9120000000777",
+        yearly_omzet="300000000",
+    )
+    response = c.post(add, data)
+    assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode())
+    business = Business.objects.get(name="Kue Lapis Bu Ani")
+    assert business.slug.startswith("kue-lapis-bu-ani")
+    assert business.scale == "mikro"
+    assert business.current_stage.code == "pendaftaran"
+    assert business.history.get().history_user == user
+
+
+def test_business_add_operator_cannot_use_other_kecamatan_kelurahan(client):
+    owner = OwnerFactory(kelurahan=kelurahan(GROGOL))
+    c = _client(client, operator("31.73.02"))
+    add = reverse("admin:umkm_business_add")
+    data = form_data(
+        c.get(add),
+        name="Usaha Nyasar",
+        owner=str(owner.pk),
+        sector=str(sector("jasa").pk),
+        kelurahan=CENGKARENG,
+        binaan_since="2023-02-01",
+        status="aktif",
+    )
+    assert c.post(add, data).status_code == 200
+    assert not Business.objects.filter(name="Usaha Nyasar").exists()
+
+
+def test_stage_inline_records_stage_through_service(client):
+    business = _business("Dapur Tahap")
+    c = _client(client, admin_sudin())
+    data = form_data(c.get(_change(business)))
+    data.update(
+        {
+            "stages-TOTAL_FORMS": str(int(data["stages-TOTAL_FORMS"]) + 1),
+            f"stages-{data['stages-TOTAL_FORMS']}-stage": str(
+                Stage.objects.get(code="perizinan").pk
+            ),
+            f"stages-{data['stages-TOTAL_FORMS']}-reached_on": "2023-06-01",
+        }
+    )
+    response = c.post(_change(business), data)
+    assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode())
+    business.refresh_from_db()
+    assert business.current_stage.code == "perizinan"
+    assert BusinessStage.objects.get(business=business).recorded_by is not None
+
+
+def test_stage_inline_future_date_is_refused_and_nothing_saved(client):
+    business = _business("Dapur Masa Depan")
+    c = _client(client, admin_sudin())
+    data = form_data(c.get(_change(business)), name="Nama Berubah")
+    n = data["stages-TOTAL_FORMS"]
+    data.update(
+        {
+            "stages-TOTAL_FORMS": str(int(n) + 1),
+            f"stages-{n}-stage": str(Stage.objects.get(code="perizinan").pk),
+            f"stages-{n}-reached_on": "2099-01-01",
+        }
+    )
+    response = c.post(_change(business), data, follow=True)
+    assert "masa depan" in response.content.decode()
+    business.refresh_from_db()
+    assert business.name == "Dapur Masa Depan"
+    assert not BusinessStage.objects.filter(business=business).exists()
