@@ -31,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from umkm import permissions, services
 from umkm.admin_import import TraineeImportAdminMixin
-from umkm.forms import OwnerForm, TraineeFormSet
+from umkm.forms import OwnerForm, trainee_formset
 from umkm.models import (
     Business,
     BusinessStage,
@@ -832,8 +832,11 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
             and request.user.has_perm("umkm.add_enrolment")
         ):
             raise PermissionDenied
+        rows = request.GET.get("baris", "")
+        rows = min(100, max(1, int(rows))) if rows.isdigit() else 10
+        formset_class = trainee_formset(extra=rows)
         if request.method == "POST":
-            formset = TraineeFormSet(request.POST, user=request.user, prefix="peserta")
+            formset = formset_class(request.POST, user=request.user, prefix="peserta")
             if formset.is_valid():
                 added, warnings = _add_trainees(request.user, training, formset)
                 if added is not None:
@@ -849,7 +852,7 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
                     )
             messages.error(request, gettext("Nothing was saved: correct the rows marked below."))
         else:
-            formset = TraineeFormSet(user=request.user, prefix="peserta")
+            formset = formset_class(user=request.user, prefix="peserta")
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Add trainees: %(training)s") % {"training": training},
@@ -857,6 +860,7 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
             "formset": formset,
             "opts": self.model._meta,
             "enrolled": Enrolment.objects.filter(training=training).count(),
+            "more_rows": min(100, rows + 10),
         }
         return TemplateResponse(request, "admin/umkm/training/trainees.html", context)
 

@@ -128,6 +128,11 @@ class BaseTraineeFormSet(forms.BaseFormSet):
                 seen[nik] = number
 
 
-TraineeFormSet = forms.formset_factory(
-    TraineeRowForm, formset=BaseTraineeFormSet, extra=10, max_num=200, validate_max=True
-)
+def trainee_formset(*, extra: int = 10):
+    """Rows for the quick trainee entry (empty rows are skipped on save)."""
+    return forms.formset_factory(
+        TraineeRowForm, formset=BaseTraineeFormSet, extra=extra, max_num=200, validate_max=True
+    )
+
+
+TraineeFormSet = trainee_formset()

@@ -609,3 +609,13 @@ def test_stage_inline_future_date_is_refused_and_nothing_saved(client):
     business.refresh_from_db()
     assert business.name == "Dapur Masa Depan"
     assert not BusinessStage.objects.filter(business=business).exists()
+
+
+def test_quick_trainee_entry_offers_more_rows_on_request(client):
+    training = TrainingFactory()
+    c = _client(client, admin_sudin())
+    url = reverse("admin:umkm_training_trainees", args=[training.pk])
+    assert form_data(c.get(url))["peserta-TOTAL_FORMS"] == "10"
+    assert form_data(c.get(url, {"baris": "30"}))["peserta-TOTAL_FORMS"] == "30"
+    # The training's page links to the quick entry.
+    assert url in c.get(_change(training)).content.decode()
