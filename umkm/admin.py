@@ -53,9 +53,6 @@ NIK_TERM = re.compile(r"^\d{16}$")
 NIB_TERM = re.compile(r"^\d{13}$")
 DIGITS_TERM = re.compile(r"^\d{3,12}$")
 COHORT_FIRST_YEAR = 2015
-# A name search first finds the matching owners; up to this many ids go into the business
-# query as a list (an index lookup), more as a subquery.
-OWNER_IDS_INLINE = 2_000
 KELURAHAN_CHOICES_MAX = 80  # a city has at most ~65
 
 
@@ -614,8 +611,9 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Exact NIK through the blind index, NIB exact or by prefix, and names: the business
-        name and the owner's name searched separately (each on its trigram index) and united
-        by id — never an OR across the join, which no index can answer."""
+        name or the owner's name, the latter from `owner_name` (kept by a trigger) so that both
+        are trigram indexes of this table — never an OR across the join to the owners, which
+        no index can answer."""
         term = search_term.strip()
         if not term:
             return queryset, False
@@ -629,19 +627,12 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
             return queryset.filter(nib=digits), False
         if DIGITS_TERM.match(digits):
             return queryset.filter(nib__startswith=digits), False
-        words = term.split()
-        by_name = Q()
-        for word in words:
+        by_name, by_owner = Q(), Q()
+        for word in term.split():
             by_name &= Q(name__icontains=word)
-        owners = Owner.objects.order_by()
-        for word in words:
-            owners = owners.filter(full_name__icontains=word)
-        # The matching owners first (their own trigram index), then one condition on the
-        # business table: BitmapOr of the name trigram index and the owner_id index.
-        owner_ids = list(owners.values_list("pk", flat=True)[: OWNER_IDS_INLINE + 1])
-        if len(owner_ids) > OWNER_IDS_INLINE:
-            owner_ids = owners.values("pk")
-        return queryset.filter(by_name | Q(owner_id__in=owner_ids)), False
+            by_owner &= Q(owner_name__icontains=word)
+        # Both on this table, each on its trigram index (a BitmapOr): no join to the owners.
+        return queryset.filter(by_name | by_owner), False
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

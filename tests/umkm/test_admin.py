@@ -236,6 +236,16 @@ def test_business_search_by_owner_name_business_name_and_nib(client):
     assert "Kedai Nib" in html and "Kedai Satu" not in html
 
 
+def test_business_search_follows_an_owner_renamed_in_admin(client):
+    business = _business("Kedai Ganti Nama", owner=OwnerFactory(full_name="Nama Lama"))
+    c = _client(client, admin_sudin())
+    data = form_data(c.get(_change(business.owner)), full_name="Maryam Kusumawardani")
+    assert c.post(_change(business.owner), data).status_code == 302
+    html = c.get(_changelist(), {"q": "kusumawardani"}).content.decode()
+    assert "Kedai Ganti Nama" in html
+    assert "Kedai Ganti Nama" not in c.get(_changelist(), {"q": "Nama Lama"}).content.decode()
+
+
 def test_owner_search_by_exact_nik(client):
     owner = OwnerFactory(full_name="Dewi Lestari")
     OwnerFactory(full_name="Budi Santoso")
