@@ -350,6 +350,11 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.show_nik = permissions.can_view_nik(request.user)
+        field = form.base_fields.get("kelurahan")
+        if obj is not None and field is not None:
+            # An owner living elsewhere but running a business in the operator's kecamatan
+            # keeps their home kelurahan; the operator may not choose another outside theirs.
+            field.queryset = field.queryset | Kelurahan.objects.filter(pk=obj.kelurahan_id)
         return form
 
     def get_search_results(self, request, queryset, search_term):

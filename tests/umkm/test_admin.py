@@ -116,6 +116,22 @@ def test_owner_form_operator_cannot_move_owner_to_other_kecamatan(client):
     assert owner.kelurahan_id == GROGOL
 
 
+def test_owner_form_operator_can_edit_owner_living_elsewhere_with_business_here(client):
+    owner = OwnerFactory(kelurahan=kelurahan(CENGKARENG))
+    _business("Usaha Di Grogol", owner=owner)
+    c = _client(client, operator("31.73.02"))
+    data = form_data(c.get(_change(owner)), full_name="Nama Dikoreksi")
+    response = c.post(_change(owner), data)
+    assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode())
+    owner.refresh_from_db()
+    assert (owner.full_name, owner.kelurahan_id) == ("Nama Dikoreksi", CENGKARENG)
+    # ... but may not move them to yet another kecamatan.
+    data = form_data(c.get(_change(owner)), kelurahan="31.73.03.1001")
+    assert c.post(_change(owner), data).status_code == 200
+    owner.refresh_from_db()
+    assert owner.kelurahan_id == CENGKARENG
+
+
 def test_autocomplete_operator_is_scoped(client):
     _business("Dapur Grogol")
     theirs = _business("Dapur Cengkareng", kel=CENGKARENG)
