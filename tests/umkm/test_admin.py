@@ -645,3 +645,21 @@ def test_quick_trainee_entry_offers_more_rows_on_request(client):
     assert form_data(c.get(url, {"baris": "30"}))["peserta-TOTAL_FORMS"] == "30"
     # The training's page links to the quick entry.
     assert url in c.get(_change(training)).content.decode()
+
+
+def test_services_refuse_operator_moving_records_out_of_kecamatan():
+    from django.core.exceptions import ValidationError
+
+    from umkm import services
+
+    business = _business("Dapur Tetap")
+    user = operator("31.73.02")
+    with pytest.raises(ValidationError) as refused:
+        services.business_update(actor=user, business=business, kelurahan=kelurahan(CENGKARENG))
+    assert "kelurahan" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.owner_update(actor=user, owner=business.owner, kelurahan=kelurahan(CENGKARENG))
+    business.refresh_from_db()
+    business.owner.refresh_from_db()
+    assert business.kelurahan_id == GROGOL
+    assert business.owner.kelurahan_id == GROGOL
