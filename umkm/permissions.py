@@ -89,3 +89,36 @@ def can_access_owner(user, owner: Owner) -> bool:
     if code is None:
         return True
     return owners_for(user, Owner.objects.filter(pk=owner.pk)).exists()
+
+
+def can_search_nik(user) -> bool:
+    """Exact NIK search (through the blind index): staff who see or enter NIKs, never Pejabat."""
+    return user.is_active and (
+        user.has_perm("umkm.view_nik")
+        or user.has_perm("umkm.add_owner")
+        or user.has_perm("umkm.change_owner")
+    )
+
+
+def enrolments_for(user, qs: QuerySet | None = None) -> QuerySet:
+    from umkm.models import Enrolment
+
+    qs = Enrolment.objects.all() if qs is None else qs
+    code = operator_kecamatan_code(user)
+    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
+
+
+def mentorings_for(user, qs: QuerySet | None = None) -> QuerySet:
+    from umkm.models import Mentoring
+
+    qs = Mentoring.objects.all() if qs is None else qs
+    code = operator_kecamatan_code(user)
+    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
+
+
+def business_stages_for(user, qs: QuerySet | None = None) -> QuerySet:
+    from umkm.models import BusinessStage
+
+    qs = BusinessStage.objects.all() if qs is None else qs
+    code = operator_kecamatan_code(user)
+    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)

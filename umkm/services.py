@@ -49,6 +49,13 @@ def _check_kelurahan(actor, kelurahan: Kelurahan | None, *, field_name: str = "k
         )
 
 
+def _check_owner(actor, owner: Owner | None):
+    if owner is None:
+        raise ValidationError({"owner": _("Owner is required.")})
+    if actor is not None and owner.pk and not permissions.can_access_owner(actor, owner):
+        raise ValidationError({"owner": _("You may only choose an owner of your own kecamatan.")})
+
+
 def _set_history_user(obj, actor):
     if actor is not None and getattr(actor, "is_authenticated", False):
         obj._history_user = actor
@@ -171,6 +178,7 @@ def business_create(
     photo=None,
 ) -> Outcome:
     _check_kelurahan(actor, kelurahan)
+    _check_owner(actor, owner)
     business = Business(
         name=(name or "").strip(),
         owner=owner,
@@ -209,6 +217,8 @@ def business_update(*, actor, business: Business, **changes) -> Outcome:
         raise PermissionDenied
     if "kelurahan" in changes and changes["kelurahan"] != business.kelurahan:
         _check_kelurahan(actor, changes["kelurahan"])
+    if "owner" in changes and changes["owner"] != business.owner:
+        _check_owner(actor, changes["owner"])
     if "nib" in changes:
         changes["nib"] = (changes["nib"] or "").strip() or None
     if "public_consent" in changes and changes["public_consent"] != business.public_consent:
@@ -324,6 +334,24 @@ def enrolment_create(
         if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
             _record_stage(business, stage, training.start_date, actor)
     return Outcome(enrolment, created=True)
+
+
+def enrolment_update(*, actor, enrolment: Enrolment, **changes) -> Outcome:
+    """Change a trainee's attendance, result or score (passing implies attending)."""
+    if actor is not None and not permissions.can_access_business(actor, enrolment.business):
+        raise PermissionDenied
+    allowed = {"attended", "passed", "score"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(enrolment, name, value)
+    if enrolment.passed:
+        enrolment.attended = True
+    enrolment.full_clean()
+    _set_history_user(enrolment, actor)
+    with transaction.atomic():
+        enrolment.save()
+    return Outcome(enrolment)
 
 
 @dataclass
@@ -718,3 +746,18 @@ def mentoring_record(
         if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
             _record_stage(business, stage, date, actor)
     return Outcome(session, created=True)
+
+
+def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
+    """Correct a session's date, topic, notes or reported omzet (not its business)."""
+    if actor is not None and not permissions.can_access_business(actor, session.business):
+        raise PermissionDenied
+    allowed = {"date", "topic", "notes", "monthly_omzet", "mentor"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(session, name, value)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+    return Outcome(session)

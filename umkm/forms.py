@@ -1,0 +1,138 @@
+"""Forms of the register's admin. They check the shape of what staff type (NIK, phone, the
+choices they may make); umkm.services holds the rules and does the writing."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from umkm import permissions
+from umkm.models import Gender, Kelurahan, Owner, Sector
+from umkm.validators import clean_nik, normalise_phone
+
+
+class OwnerForm(forms.ModelForm):
+    """Owner with a `nik` field mapped to the encrypted NIK by the services.
+
+    `show_nik` (set by the admin per user) decides whether the current NIK is filled in; staff who
+    may not see it get an empty field that replaces the NIK only when filled.
+    """
+
+    show_nik = False
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=24,
+        required=False,
+        help_text=_("16 digits, as on the KTP."),
+    )
+
+    class Meta:
+        model = Owner
+        fields = ["full_name", "nik", "gender", "birth_date", "phone", "email", "address"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        creating = self.instance.pk is None
+        if "nik" in self.fields:
+            self.fields["nik"].required = creating or self.show_nik
+            if not creating and self.show_nik:
+                self.initial["nik"] = self.instance.nik
+            elif not creating:
+                self.fields["nik"].label = _("New NIK")
+                self.fields["nik"].help_text = _("Leave empty to keep the current NIK.")
+
+    def clean_nik(self):
+        value = self.cleaned_data.get("nik", "")
+        if not value:
+            return ""
+        nik = clean_nik(value)
+        if Owner.objects.with_nik(nik).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("An owner with this NIK is already registered."))
+        return nik
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+
+class TraineeRowForm(forms.Form):
+    """One row of the quick trainee entry on a training's page."""
+
+    nik = forms.CharField(label=_("NIK"), max_length=24)
+    full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
+    gender = forms.ChoiceField(
+        label=_("gender"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    birth_date = forms.DateField(
+        label=_("birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    phone = forms.CharField(label=_("phone"), max_length=24, required=False)
+    owner_kelurahan = forms.ModelChoiceField(
+        label=_("home kelurahan"), queryset=Kelurahan.objects.none(), required=False
+    )
+    business_name = forms.CharField(label=_("business name"), max_length=150, required=False)
+    sector = forms.ModelChoiceField(
+        label=_("sector"), queryset=Sector.objects.all(), required=False
+    )
+    products = forms.CharField(label=_("products"), max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_kelurahan"].queryset = permissions.kelurahan_for(
+            user, Kelurahan.objects.select_related("kecamatan")
+        ).order_by("kecamatan__name", "name")
+        self.fields["owner_kelurahan"].label_from_instance = lambda k: (
+            f"{k.name} ({k.kecamatan.name})"
+        )
+
+    def clean_nik(self):
+        return clean_nik(self.cleaned_data["nik"])
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+
+class BaseTraineeFormSet(forms.BaseFormSet):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "user": self.user}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            user=self.user,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            nik = form.cleaned_data.get("nik") if form.has_changed() else None
+            if not nik:
+                continue
+            if nik in seen:
+                form.add_error(
+                    "nik",
+                    gettext("This NIK is already entered in row %(row)s.") % {"row": seen[nik]},
+                )
+            else:
+                seen[nik] = number
+
+
+def trainee_formset(*, extra: int = 10):
+    """Rows for the quick trainee entry (empty rows are skipped on save)."""
+    return forms.formset_factory(
+        TraineeRowForm, formset=BaseTraineeFormSet, extra=extra, max_num=200, validate_max=True
+    )
+
+
+TraineeFormSet = trainee_formset()
