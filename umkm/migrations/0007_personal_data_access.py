@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('umkm', '0004_reference_data'),
+        ('umkm', '0006_business_owner_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
