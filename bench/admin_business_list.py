@@ -32,15 +32,15 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib import admin  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from django.urls import clear_url_caches, path  # noqa: E402
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import clear_url_caches, path
 
-from umkm.models import Business, Owner  # noqa: E402
+from umkm.models import Business, Owner
 
 default_site = admin.AdminSite(name="defaultadmin")
 
