@@ -131,3 +131,12 @@ def test_log_lines_never_carry_a_nik_or_phone(caplog):
     assert "3173024107850001" not in caplog.text
     assert "081234567890" not in caplog.text
     assert "[NIK]" in caplog.text and "[TELEPON]" in caplog.text
+
+
+@pytest.mark.django_db
+def test_english_browser_still_gets_indonesian_until_english_is_chosen(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert '<html lang="en">' in body
