@@ -438,3 +438,90 @@ def permissions_filter(user, qs):
 
 def office_city_code() -> str:
     return getattr(settings, "OFFICE_CITY_CODE", "31.73")
+
+
+# --- Public directory of businesses ------------------------------------------------------
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    sector: str = ""
+    kecamatan: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query) -> "DirectoryFilters":
+        """Only well-formed values are kept; anything else is ignored, never an error."""
+        q = " ".join(str(query.get("q", ""))[:60].split())
+        q = "".join(ch for ch in q if ch.isprintable())
+        sector = query.get("sektor", "")
+        kecamatan = query.get("kecamatan", "")
+        page = query.get("halaman", "")
+        return cls(
+            q=q,
+            sector=sector if re.fullmatch(r"[a-z0-9-]{1,30}", sector) else "",
+            kecamatan=kecamatan if KECAMATAN_CODE.fullmatch(kecamatan) else "",
+            page=int(page) if page.isdigit() and 1 <= int(page) <= 10_000 else 1,
+        )
+
+    def cache_key(self) -> str:
+        return f"{self.q}:{self.sector}:{self.kecamatan}:{self.page}"
+
+    def query(self, **changes) -> str:
+        from urllib.parse import urlencode
+
+        values = {
+            "q": self.q,
+            "sektor": self.sector,
+            "kecamatan": self.kecamatan,
+            "halaman": self.page if self.page > 1 else None,
+            **changes,
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def public_directory(filters: DirectoryFilters) -> dict:
+    """Businesses that consented to a public profile, of the office's city: a page of them, in a
+    fixed number of queries. Never anything about the owner."""
+    from django.core.paginator import Paginator
+
+    from umkm.models import Sector
+
+    city = settings.OFFICE_CITY_CODE
+    businesses = (
+        Business.objects.listed_publicly()
+        .filter(kelurahan__kecamatan__city_id=city)
+        .select_related("sector", "kelurahan__kecamatan")
+        .only(
+            "id",
+            "name",
+            "slug",
+            "products",
+            "sector__name",
+            "kelurahan__name",
+            "kelurahan__kecamatan__name",
+        )
+        .order_by("name", "id")
+    )
+    if filters.q:
+        found = Q(name__icontains=filters.q) | Q(products__icontains=filters.q)
+        businesses = businesses.filter(found)
+    if filters.sector:
+        businesses = businesses.filter(sector__code=filters.sector)
+    if filters.kecamatan:
+        businesses = businesses.filter(kelurahan__kecamatan_id=filters.kecamatan)
+    paginator = Paginator(businesses, DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(filters.page)
+    url = _url_maker("bazaars:business")
+    for business in page.object_list:
+        business.public_url = url(business.slug)
+    return {
+        "page": page,
+        "sectors": list(Sector.objects.values_list("code", "name")),
+        "kecamatan_choices": list(
+            Kecamatan.objects.filter(city_id=city).values_list("code", "name")
+        ),
+    }

@@ -9,5 +9,6 @@ urlpatterns = [
     path("bazar/jadwal.ics", views.ical_feed, name="ical_feed"),
     path("bazar/<slug:slug>.ics", views.ical_bazaar, name="ical"),
     path("bazar/<slug:slug>/", views.detail, name="detail"),
+    path("umkm/", views.directory, name="directory"),
     path("umkm/<slug:slug>/", views.business, name="business"),
 ]

@@ -110,6 +110,23 @@ def detail(request, slug):
 
 
 @require_safe
+def directory(request):
+    filters = selectors.DirectoryFilters.from_query(request.GET)
+
+    def build():
+        context = selectors.public_directory(filters)
+        page = context["page"]
+        context["filters"] = filters
+        context["previous_query"] = (
+            filters.query(halaman=page.number - 1) if page.has_previous() else ""
+        )
+        context["next_query"] = filters.query(halaman=page.number + 1) if page.has_next() else ""
+        return _page(request, "bazaars/directory.html", context)
+
+    return _serve_cached(request, f"directory:{filters.cache_key()}", build)
+
+
+@require_safe
 def business(request, slug):
     def build():
         try:

@@ -22,7 +22,10 @@ def healthz(request):
 
 @require_safe
 def home(request):
-    return render(request, "home.html")
+    from bazaars.selectors import ScheduleFilters, public_schedule
+
+    schedule = public_schedule(ScheduleFilters())
+    return render(request, "home.html", {"upcoming": schedule["upcoming_page"].object_list[:3]})
 
 
 def page_not_found(request, exception):

@@ -1,0 +1,77 @@
+"""The public directory of businesses, /umkm/."""
+
+import pytest
+
+from tests.bazaars.factories import public_business
+from tests.factories import BusinessFactory, kelurahan, sector
+
+pytestmark = pytest.mark.django_db
+
+
+def test_directory_lists_only_consenting_businesses_and_no_owner_data(client):
+    shown = public_business(name="Batik Kembang Sepatu", products="kain batik tulis")
+    hidden = BusinessFactory(name="Warung Tanpa Izin Tampil")
+    body = client.get("/umkm/").content.decode()
+    assert "Batik Kembang Sepatu" in body and f"/umkm/{shown.slug}/" in body
+    assert "Warung Tanpa Izin Tampil" not in body
+    for owner in (shown.owner, hidden.owner):
+        for secret in (owner.nik, owner.phone, owner.address, owner.full_name):
+            assert secret not in body
+
+
+def test_directory_filters_by_name_or_product_sector_and_kecamatan(client):
+    public_business(name="Keripik Pisang Bu Ani", sector=sector("kuliner"))
+    public_business(
+        name="Rajutan Cengkareng",
+        sector=sector("kerajinan-tangan"),
+        products="tas rajut",
+        kelurahan=kelurahan("31.73.01.1001"),
+    )
+    assert "Keripik Pisang" in client.get("/umkm/", {"q": "pisang"}).content.decode()
+    by_product = client.get("/umkm/", {"q": "rajut"}).content.decode()
+    assert "Rajutan Cengkareng" in by_product and "Keripik" not in by_product
+    by_sector = client.get("/umkm/", {"sektor": "kuliner"}).content.decode()
+    assert "Keripik Pisang" in by_sector and "Rajutan" not in by_sector
+    by_kecamatan = client.get("/umkm/", {"kecamatan": "31.73.01"}).content.decode()
+    assert "Rajutan Cengkareng" in by_kecamatan and "Keripik" not in by_kecamatan
+
+
+def test_directory_escapes_html_in_names(client):
+    public_business(name="<script>alert('umkm')</script>")
+    body = client.get("/umkm/").content.decode()
+    assert "<script>alert('umkm')</script>" not in body
+    assert "&lt;script&gt;" in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"halaman": "999999999"}, {"kecamatan": "'; DROP"}, {"q": "\x00" * 10}, {"sektor": "x" * 500}],
+)
+def test_directory_ignores_odd_filters(client, query):
+    assert client.get("/umkm/", query).status_code == 200
+
+
+def test_directory_uses_a_fixed_number_of_queries(client, count_queries, settings):
+    settings.BAZAAR_PUBLIC_CACHE = False
+    counts = []
+    for n in (1, 4):
+        for _ in range(n):
+            public_business()
+        client.get("/umkm/")
+        with count_queries() as q:
+            assert client.get("/umkm/").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_home_shows_the_next_bazaar(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.bazaars.factories import bazaar
+
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    bazaar(title="Bazar Tahun Baru", booths=5, days=[soon])
+    body = client.get("/").content.decode()
+    assert "Bazar Tahun Baru" in body
