@@ -20,12 +20,17 @@ def _view(app: str, models: list[str]) -> list[str]:
     return [f"{app}.view_{m}" for m in models]
 
 
+# The kecamatan reports (reports app): every role reads them and exports them; which kecamatan
+# is decided by umkm.permissions.can_access_kecamatan.
+REPORT_PERMISSIONS = ["reports.view_report", "reports.export_report"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN_SUDIN: [
         *_crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
         *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        *REPORT_PERMISSIONS,
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -34,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
         ),
         "umkm.view_personal_data",
+        *REPORT_PERMISSIONS,
     ],
     PEJABAT: [
         *_view(
@@ -48,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "kelurahan",
             ],
         ),
+        *REPORT_PERMISSIONS,
     ],
 }
 
