@@ -214,7 +214,7 @@ def test_csv_escapes_formulas_from_user_data(world, pejabat_client):
     for row in rows[1:]:
         for value in row:
             assert not value or value[0] not in "=+-@\t\r\n", row
-    assert ["0012345678901"] == [r[9] for r in rows if r[0] == "'=SUM(A1:A9)"]
+    assert [r[9] for r in rows if r[0] == "'=SUM(A1:A9)"] == ["0012345678901"]
 
 
 # --- PDF -----------------------------------------------------------------------------------
