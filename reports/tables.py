@@ -144,7 +144,7 @@ def build_tables(report: Report) -> list[Table]:
     if report.scope.is_city:
         area_columns += [
             Column("target", _("Target")),
-            Column("target_pct", _("% of target"), PERCENT),
+            Column("target_pct", _("Target reached (%)"), PERCENT),
         ]
     area_columns += [
         Column("naik_kelas", _("Naik kelas")),
