@@ -13,28 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from reports import tables as t
+from reports import xlsx
 
 UTF8_BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-_NUMBER_FORMATS = {
-    t.INT: "#,##0",
-    t.RUPIAH: '"Rp"#,##0',
-    t.PERCENT: '0.0"%"',
-    t.DATE: "dd/mm/yyyy",
-    t.MONTH: "mmm yyyy",
-    t.CODE: "@",
-    t.TEXT: "@",
-}
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="EEF0F3")
-_TITLE_FONT = Font(bold=True, size=14)
 
 
 def period_text(period) -> str:
@@ -58,56 +42,38 @@ def report_title(report) -> str:
 
 # --- XLSX ----------------------------------------------------------------------------------
 
-
-def _cell(ws, value, kind):
-    cell = WriteOnlyCell(ws, value=value)
-    if value is None:
-        return cell
-    if kind in (t.CODE, t.TEXT):
-        # Long digit strings (NIB) must stay text: a string value and the text format.
-        cell.value = str(value)
-        cell.data_type = "s"
-    cell.number_format = _NUMBER_FORMATS[kind]
-    return cell
+_STYLES = {
+    t.INT: xlsx.INT,
+    t.RUPIAH: xlsx.RUPIAH,
+    t.PERCENT: xlsx.PERCENT,
+    t.DATE: xlsx.DATE,
+    t.MONTH: xlsx.MONTH,
+    t.CODE: xlsx.TEXT,
+    t.TEXT: xlsx.TEXT,
+}
 
 
-def _header(ws, table):
-    cells = []
-    for column in table.columns:
-        cell = WriteOnlyCell(ws, value=str(column.header))
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cells.append(cell)
-    return cells
+def _sheet(table, *, title_rows: list[str] = ()) -> xlsx.Sheet:
+    def rows():
+        for i, text in enumerate(title_rows):
+            yield [(text, xlsx.TITLE if i == 0 else xlsx.GENERAL)]
+        if title_rows:
+            yield []
+        yield [(h, xlsx.HEADER) for h in table.headers()]
+        styles = [_STYLES[c.kind] for c in table.columns]
+        per_row = getattr(table, "row_kinds", None)
+        for r, values in enumerate(table.values()):
+            if per_row:
+                row_styles = [styles[0], _STYLES[per_row[r]]]
+                yield list(zip(values, row_styles, strict=True))
+            else:
+                yield list(zip(values, styles, strict=True))
 
-
-def _sheet(wb, table, *, title_rows: list[str] = ()):
-    ws = wb.create_sheet(title=str(table.title)[:31])
-    for i, column in enumerate(table.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = column.width
     header_row = len(title_rows) + (2 if title_rows else 1)
-    ws.freeze_panes = f"A{header_row + 1}"
-    for i, text in enumerate(title_rows):
-        cell = WriteOnlyCell(ws, value=text)
-        if i == 0:
-            cell.font = _TITLE_FONT
-        ws.append([cell])
-    if title_rows:
-        ws.append([])
-    ws.append(_header(ws, table))
-    kinds = [c.kind for c in table.columns]
-    for r, values in enumerate(table.values()):
-        ws.append(
-            [
-                _cell(ws, value, table.kind(r, c) if table.key == "ringkasan" else kinds[c])
-                for c, value in enumerate(values)
-            ]
-        )
-    return ws
+    return xlsx.Sheet(str(table.title), [c.width for c in table.columns], header_row, rows())
 
 
 def render_xlsx(report, tables: list, business_table) -> bytes:
-    wb = Workbook(write_only=True)
     printed = timezone.localtime().strftime("%d/%m/%Y %H:%M")
     title_rows = [
         report_title(report),
@@ -115,12 +81,11 @@ def render_xlsx(report, tables: list, business_table) -> bytes:
         _("Printed: %(when)s") % {"when": printed},
         settings.OFFICE_NAME,
     ]
-    _sheet(wb, tables[0], title_rows=title_rows)
-    for table in tables[1:]:
-        _sheet(wb, table)
-    _sheet(wb, business_table)
+    sheets = [_sheet(tables[0], title_rows=title_rows)]
+    sheets += [_sheet(table) for table in tables[1:]]
+    sheets.append(_sheet(business_table))
     out = io.BytesIO()
-    wb.save(out)
+    xlsx.write_workbook(out, sheets)
     return out.getvalue()
 
 
