@@ -204,9 +204,14 @@ def _session_cookie() -> str:
 class _Server:
     """gunicorn with one sync worker; the worker's RSS is what a request costs."""
 
-    def __init__(self, url: str, port: int = 8765):
+    def __init__(self, url: str):
+        import socket
+
         import psutil
 
+        with socket.socket() as probe:  # a free port, so as not to meet another server
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
         self.port = port
         self.proc = subprocess.Popen(
             [
@@ -230,7 +235,12 @@ class _Server:
                 break
             except OSError:
                 time.sleep(0.2)
-        self.worker = psutil.Process(self.proc.pid).children()[0]
+        for _ in range(50):
+            children = psutil.Process(self.proc.pid).children()
+            if children:
+                break
+            time.sleep(0.1)
+        self.worker = children[0]
 
     def stop(self):
         self.proc.terminate()

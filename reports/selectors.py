@@ -23,8 +23,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Concat, ExtractYear, Left, TruncMonth
+from django.db import connection
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Concat, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -197,15 +198,6 @@ def _businesses(scope: Scope, period: Period):
     )
 
 
-def _business_counts(period: Period) -> dict:
-    new = Q(binaan_since__gte=period.start)
-    return {
-        "active": Count("id", filter=Q(status=BusinessStatus.AKTIF)),
-        "new": Count("id", filter=new),
-        "naik_kelas": Count("id", filter=Q(status=BusinessStatus.NAIK_KELAS)),
-    }
-
-
 def _areas(scope: Scope) -> list[AreaRow]:
     if scope.is_city:
         qs = Kecamatan.objects.filter(city_id=scope.code)
@@ -226,23 +218,110 @@ def _targets(scope: Scope, period: Period, kecamatan_codes: list[str]) -> dict[s
     }
 
 
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Each statement scans its table once and answers several tables of the report at once
+# (GROUPING SETS); GROUPING(...) says which set a row belongs to.
+_BUSINESS_SQL = """
+SELECT g, area, sector_id, scale, stage_id, active, new, naik_kelas FROM (
+  SELECT GROUPING(area, sector_id, scale, stage_id) AS g, area, sector_id, scale, stage_id,
+         count(*) FILTER (WHERE status = %(active)s) AS active,
+         count(*) FILTER (WHERE binaan_since >= %(start)s) AS new,
+         count(*) FILTER (WHERE status = %(naik_kelas)s) AS naik_kelas
+  FROM (SELECT left(kelurahan_id, %(n)s) AS area, sector_id, scale,
+               current_stage_id AS stage_id, status, binaan_since
+        FROM {business} b
+        WHERE {in_scope} AND binaan_since <= %(end)s) b
+  GROUP BY GROUPING SETS ((area), (sector_id), (scale), (stage_id))
+) grouped
+"""
+_BY_AREA, _BY_SECTOR, _BY_SCALE, _BY_STAGE = 0b0111, 0b1011, 0b1101, 0b1110
+
+_ENROLMENT_SQL = """
+SELECT GROUPING(area, training_id) AS g, area, training_id,
+       count(*) AS trainees, count(*) FILTER (WHERE passed) AS passed
+FROM (SELECT left(b.kelurahan_id, %(n)s) AS area, e.training_id, e.passed
+      FROM {enrolment} e
+      JOIN {training} t ON t.id = e.training_id
+      JOIN {business} b ON b.id = e.business_id
+      WHERE t.start_date BETWEEN %(start)s AND %(end)s AND {in_scope}) x
+GROUP BY GROUPING SETS ((area), (training_id))
+"""
+
+_MENTORING_SQL = """
+SELECT GROUPING(area, month) AS g, area, month, count(*) AS sessions,
+       count(DISTINCT business_id) AS mentored, coalesce(sum(monthly_omzet), 0) AS omzet
+FROM (SELECT left(b.kelurahan_id, %(n)s) AS area, date_trunc('month', m.date)::date AS month,
+             m.business_id, m.monthly_omzet
+      FROM {mentoring} m
+      JOIN {business} b ON b.id = m.business_id
+      WHERE m.date BETWEEN %(start)s AND %(end)s AND {in_scope}) x
+GROUP BY GROUPING SETS ((area), (month))
+"""
+
+
+def _sql(template: str, scope: Scope) -> str:
+    # A kecamatan's few kelurahan by equality (the business kelurahan index answers it); the
+    # whole city by prefix (a scan of the table is what it needs anyway).
+    in_scope = (
+        "b.kelurahan_id LIKE %(prefix)s" if scope.is_city else "b.kelurahan_id = ANY(%(kelurahan)s)"
+    )
+    return template.format(
+        in_scope=in_scope,
+        business=Business._meta.db_table,
+        enrolment=Enrolment._meta.db_table,
+        training=Training._meta.db_table,
+        mentoring=Mentoring._meta.db_table,
+    )
+
+
 def build_report(scope: Scope, period: Period) -> Report:
-    """Every figure of the report in a fixed number of queries, whatever the data size."""
-    n = scope.area_code_length
+    """Every figure of the report in a fixed number of queries (eight), whatever the data
+    size: three scans of the big tables (businesses, trainees, mentoring) and small look-ups."""
     areas = _areas(scope)
     by_code = {row.code: row for row in areas}
     total = AreaRow(scope.code, scope.name)
+    params = {
+        "n": scope.area_code_length,
+        "prefix": scope.prefix + "%",
+        "start": period.start,
+        "end": period.end,
+        "active": BusinessStatus.AKTIF,
+        "naik_kelas": BusinessStatus.NAIK_KELAS,
+        "kelurahan": [a.code for a in areas],
+    }
 
-    # Businesses per area.
-    businesses = _businesses(scope, period)
-    for row in (
-        businesses.annotate(area=Left("kelurahan_id", n))
-        .values("area")
-        .annotate(**_business_counts(period))
-        .order_by()
-    ):
-        area = by_code[row["area"]]
-        area.active, area.new, area.naik_kelas = row["active"], row["new"], row["naik_kelas"]
+    # Businesses: per area, sector, scale and current stage.
+    sectors = {
+        pk: CountRow(code, name)
+        for pk, code, name in Sector.objects.order_by("order", "name").values_list(
+            "pk", "code", "name"
+        )
+    }
+    scales = {value: CountRow(value or "unknown", str(label)) for value, label in Scale.choices}
+    stages = {
+        pk: CountRow(code, f"{order}. {name}")
+        for pk, code, name, order in Stage.objects.order_by("order").values_list(
+            "pk", "code", "name", "order"
+        )
+    }
+    stages[None] = CountRow("none", _("No stage recorded"))
+    business_rows_ = _fetch(_sql(_BUSINESS_SQL, scope), params)
+    for g, area, sector_id, scale, stage_id, active, new, naik_kelas in business_rows_:
+        if g == _BY_AREA:
+            row = by_code[area]
+            row.active, row.new, row.naik_kelas = active, new, naik_kelas
+            continue
+        table, key = {
+            _BY_SECTOR: (sectors, sector_id),
+            _BY_SCALE: (scales, scale),
+            _BY_STAGE: (stages, stage_id),
+        }[g]
+        table[key].active, table[key].new = active, new
 
     # Targets: per kecamatan (city) or for the kecamatan alone.
     kecamatan_codes = [a.code for a in areas] if scope.is_city else [scope.code]
@@ -252,127 +331,47 @@ def build_report(scope: Scope, period: Period) -> Report:
             area.target = targets[area.code]
     total.target = sum(targets.values())
 
-    # Trainees per area.
-    for row in (
-        Enrolment.objects.filter(
-            training__start_date__range=(period.start, period.end),
-            business__kelurahan__code__startswith=scope.prefix,
-        )
-        .annotate(area=Left("business__kelurahan_id", n))
-        .values("area")
-        .annotate(trainees=Count("id"), passed=Count("id", filter=Q(passed=True)))
-        .order_by()
-    ):
-        area = by_code[row["area"]]
-        area.trainees, area.passed = row["trainees"], row["passed"]
+    # Trainees: per area and per training.
+    per_training = {}
+    for g, area, training_id, trainees, passed in _fetch(_sql(_ENROLMENT_SQL, scope), params):
+        if g == 0b01:
+            by_code[area].trainees, by_code[area].passed = trainees, passed
+        else:
+            per_training[training_id] = (trainees, passed)
 
-    # Mentoring per area.
-    mentoring = Mentoring.objects.filter(
-        date__range=(period.start, period.end), business__kelurahan__code__startswith=scope.prefix
-    )
-    for row in (
-        mentoring.annotate(area=Left("business__kelurahan_id", n))
-        .values("area")
-        .annotate(
-            sessions=Count("id"),
-            mentored=Count("business_id", distinct=True),
-            omzet=Sum("monthly_omzet", default=0),
-        )
-        .order_by()
-    ):
-        area = by_code[row["area"]]
-        area.sessions, area.mentored, area.omzet = row["sessions"], row["mentored"], row["omzet"]
+    # Mentoring: per area and per month.
+    months = {m: MonthRow(m) for m in period.months()}
+    for g, area, month, sessions, mentored, omzet in _fetch(_sql(_MENTORING_SQL, scope), params):
+        row = by_code[area] if g == 0b01 else months[month]
+        row.sessions, row.mentored, row.omzet = sessions, mentored, int(omzet)
 
     for name in ("active", "new", "naik_kelas", "trainees", "passed", "sessions", "mentored"):
         setattr(total, name, sum(getattr(a, name) for a in areas))
     total.omzet = sum(a.omzet for a in areas)
 
-    # Omzet and sessions per month.
-    months = {m: MonthRow(m) for m in period.months()}
-    for row in (
-        mentoring.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(
-            sessions=Count("id"),
-            mentored=Count("business_id", distinct=True),
-            omzet=Sum("monthly_omzet", default=0),
-        )
-        .order_by()
-    ):
-        month = months[row["month"]]
-        month.sessions, month.mentored, month.omzet = (
-            row["sessions"],
-            row["mentored"],
-            row["omzet"],
-        )
-
-    sectors, scales, stages = _breakdowns(businesses, period)
     return Report(
         scope=scope,
         period=period,
         areas=areas,
         total=total,
-        trainings=_trainings(scope, period),
-        sectors=sectors,
-        scales=scales,
-        stages=stages,
+        trainings=_trainings(scope, period, per_training),
+        sectors=list(sectors.values()),
+        scales=list(scales.values()),
+        stages=list(stages.values()),
         months=list(months.values()),
     )
 
 
-def _breakdowns(businesses, period: Period):
-    """Sector, scale and current 7P stage in one scan, grouped by all three, folded per table
-    (a few hundred groups at most, whatever the number of businesses)."""
-    counts = _business_counts(period)
-    groups = list(
-        businesses.values("sector_id", "scale", "current_stage_id")
-        .annotate(active=counts["active"], new=counts["new"])
-        .order_by()
-    )
-    sectors = {
-        pk: CountRow(code, name)
-        for pk, code, name in Sector.objects.order_by("order", "name").values_list(
-            "pk", "code", "name"
-        )
-    }
-    scales = {value: CountRow(value or "unknown", str(label)) for value, label in Scale.choices}
-    stage_rows = {
-        pk: CountRow(code, f"{order}. {name}")
-        for pk, code, name, order in Stage.objects.order_by("order").values_list(
-            "pk", "code", "name", "order"
-        )
-    }
-    stage_rows[None] = CountRow("none", _("No stage recorded"))
-    for group in groups:
-        for table, key in (
-            (sectors, group["sector_id"]),
-            (scales, group["scale"]),
-            (stage_rows, group["current_stage_id"]),
-        ):
-            table[key].active += group["active"]
-            table[key].new += group["new"]
-    return list(sectors.values()), list(scales.values()), list(stage_rows.values())
-
-
-def _trainings(scope: Scope, period: Period) -> list[TrainingRow]:
-    has_trainee = Exists(
-        Enrolment.objects.filter(
-            training=OuterRef("pk"), business__kelurahan__code__startswith=scope.prefix
-        )
-    )
+def _trainings(scope: Scope, period: Period, per_training: dict) -> list[TrainingRow]:
+    """Trainings starting in the period held in the scope (the city's own city-wide ones too),
+    or with trainees from it (per_training: id -> (trainees, passed) of the scope)."""
     held_here = Q(kecamatan__code__startswith=scope.prefix) | Q(kecamatan_id=scope.code)
     if scope.is_city:
         held_here |= Q(kecamatan__isnull=True)
-    trainee_here = Q(enrolments__business__kelurahan__code__startswith=scope.prefix)
-    # Trainees and passed count only the scope's businesses.
     qs = (
         Training.objects.filter(start_date__range=(period.start, period.end))
-        .filter(held_here | has_trainee)
-        .annotate(
-            trainees=Count("enrolments", filter=trainee_here),
-            passed=Count("enrolments", filter=trainee_here & Q(enrolments__passed=True)),
-            kecamatan_name=F("kecamatan__name"),
-        )
+        .filter(held_here | Q(pk__in=list(per_training)))
+        .annotate(kecamatan_name=F("kecamatan__name"))
         .order_by("start_date", "title", "id")
     )
     return [
@@ -386,8 +385,8 @@ def _trainings(scope: Scope, period: Period) -> list[TrainingRow]:
             place=t.place,
             kecamatan=t.kecamatan_name or _("City-wide"),
             capacity=t.capacity,
-            trainees=t.trainees,
-            passed=t.passed,
+            trainees=per_training.get(t.pk, (0, 0))[0],
+            passed=per_training.get(t.pk, (0, 0))[1],
         )
         for t in qs
     ]
