@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -246,9 +246,8 @@ SELECT GROUPING(area, training_id) AS g, area, training_id,
        count(*) AS trainees, count(*) FILTER (WHERE passed) AS passed
 FROM (SELECT left(b.kelurahan_id, %(n)s) AS area, e.training_id, e.passed
       FROM {enrolment} e
-      JOIN {training} t ON t.id = e.training_id
       JOIN {business} b ON b.id = e.business_id
-      WHERE t.start_date BETWEEN %(start)s AND %(end)s AND {in_scope}) x
+      WHERE e.training_id = ANY(%(trainings)s) AND {in_scope}{e_ids}) x
 GROUP BY GROUPING SETS ((area), (training_id))
 """
 
@@ -259,7 +258,7 @@ FROM (SELECT left(b.kelurahan_id, %(n)s) AS area, date_trunc('month', m.date)::d
              m.business_id, m.monthly_omzet
       FROM {mentoring} m
       JOIN {business} b ON b.id = m.business_id
-      WHERE m.date BETWEEN %(start)s AND %(end)s AND {in_scope}) x
+      WHERE m.date BETWEEN %(start)s AND %(end)s AND {in_scope}{m_ids}) x
 GROUP BY GROUPING SETS ((area), (month))
 """
 
@@ -270,8 +269,17 @@ def _sql(template: str, scope: Scope) -> str:
     in_scope = (
         "b.kelurahan_id LIKE %(prefix)s" if scope.is_city else "b.kelurahan_id = ANY(%(kelurahan)s)"
     )
+    # A kecamatan's businesses are few: look their trainees and sessions up by index.
+    ids = (
+        ""
+        if scope.is_city
+        else " AND {alias}.business_id = ANY(ARRAY(SELECT id FROM {business} "
+        "WHERE kelurahan_id = ANY(%(kelurahan)s)))"
+    )
     return template.format(
         in_scope=in_scope,
+        e_ids=ids.format(alias="e", business=Business._meta.db_table),
+        m_ids=ids.format(alias="m", business=Business._meta.db_table),
         business=Business._meta.db_table,
         enrolment=Enrolment._meta.db_table,
         training=Training._meta.db_table,
@@ -331,7 +339,13 @@ def build_report(scope: Scope, period: Period) -> Report:
             area.target = targets[area.code]
     total.target = sum(targets.values())
 
-    # Trainees: per area and per training.
+    # Trainees: per area and per training (of the trainings starting in the period).
+    trainings = list(
+        Training.objects.filter(start_date__range=(period.start, period.end))
+        .annotate(kecamatan_name=F("kecamatan__name"))
+        .order_by("start_date", "title", "id")
+    )
+    params["trainings"] = [t.pk for t in trainings]
     per_training = {}
     for g, area, training_id, trainees, passed in _fetch(_sql(_ENROLMENT_SQL, scope), params):
         if g == 0b01:
@@ -354,7 +368,7 @@ def build_report(scope: Scope, period: Period) -> Report:
         period=period,
         areas=areas,
         total=total,
-        trainings=_trainings(scope, period, per_training),
+        trainings=_trainings(scope, trainings, per_training),
         sectors=list(sectors.values()),
         scales=list(scales.values()),
         stages=list(stages.values()),
@@ -362,18 +376,15 @@ def build_report(scope: Scope, period: Period) -> Report:
     )
 
 
-def _trainings(scope: Scope, period: Period, per_training: dict) -> list[TrainingRow]:
-    """Trainings starting in the period held in the scope (the city's own city-wide ones too),
-    or with trainees from it (per_training: id -> (trainees, passed) of the scope)."""
-    held_here = Q(kecamatan__code__startswith=scope.prefix) | Q(kecamatan_id=scope.code)
-    if scope.is_city:
-        held_here |= Q(kecamatan__isnull=True)
-    qs = (
-        Training.objects.filter(start_date__range=(period.start, period.end))
-        .filter(held_here | Q(pk__in=list(per_training)))
-        .annotate(kecamatan_name=F("kecamatan__name"))
-        .order_by("start_date", "title", "id")
-    )
+def _trainings(scope: Scope, trainings: list, per_training: dict) -> list[TrainingRow]:
+    """Of the trainings starting in the period, those held in the scope (for the city also its
+    city-wide ones) or with trainees from it (per_training: id -> (trainees, passed))."""
+
+    def held_here(t) -> bool:
+        if t.kecamatan_id is None:
+            return scope.is_city
+        return t.kecamatan_id == scope.code or t.kecamatan_id.startswith(scope.prefix)
+
     return [
         TrainingRow(
             id=t.pk,
@@ -388,7 +399,8 @@ def _trainings(scope: Scope, period: Period, per_training: dict) -> list[Trainin
             trainees=per_training.get(t.pk, (0, 0))[0],
             passed=per_training.get(t.pk, (0, 0))[1],
         )
-        for t in qs
+        for t in trainings
+        if held_here(t) or t.pk in per_training
     ]
 
 
