@@ -10,6 +10,8 @@ OPERATOR_KECAMATAN = "Operator Kecamatan"
 PEJABAT = "Pejabat"
 
 _REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+_BAZAAR_MODELS = ["venue", "bazaar", "bazaarday", "booth"]
+_BAZAAR_ENTRY_MODELS = ["participation", "attendance", "dailysales"]
 
 
 def _crud(app: str, models: list[str]) -> list[str]:
@@ -31,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "umkm.view_nik",
         "umkm.view_personal_data",
         *REPORT_PERMISSIONS,
+        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -40,6 +43,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         "umkm.view_personal_data",
         *REPORT_PERMISSIONS,
+        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
+        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
+        *_view("bazaars", _BAZAAR_MODELS),
+        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
     ],
     PEJABAT: [
         *_view(
@@ -55,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ],
         ),
         *REPORT_PERMISSIONS,
+        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
     ],
 }
 
