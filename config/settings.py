@@ -204,13 +204,14 @@ OFFICE_HEAD_NIP = env.str("OFFICE_HEAD_NIP", default="(NIP)")
 # --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
+    "certifications.demo.seed",
     "bazaars.demo.seed",
 ]
 
 # --- Bazaars -------------------------------------------------------------------------------
 # Food businesses (Sector.is_food) need a PIRT or halal certificate, issued or in process, to
-# take part in a bazaar. Read through certifications.selectors; off until that app provides it.
-BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=False)
+# take part in a bazaar (read through certifications.selectors; on since issue 5 provides it).
+BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=True)
 # The public schedule pages are cached whole and invalidated on every staff change (off: bench).
 BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 

@@ -34,6 +34,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "umkm.view_personal_data",
         *REPORT_PERMISSIONS,
         *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
+        # Certificates (issue 5): everything; types are data but their rules are code.
+        *_crud("certifications", ["certificatecase", "casedocument"]),
+        *_view("certifications", ["certificatetype", "casetransition"]),
+        "certifications.change_certificatetype",
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -47,6 +51,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
         *_view("bazaars", _BAZAAR_MODELS),
         *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
+        # Certificates of its own kecamatan (scoped by umkm.permissions); deleting a case,
+        # and with it its history, is left to Admin Sudin.
+        *_view("certifications", ["certificatetype", "casetransition"]),
+        *[p for p in _crud("certifications", ["certificatecase"]) if "delete" not in p],
+        *_crud("certifications", ["casedocument"]),
     ],
     PEJABAT: [
         *_view(
@@ -63,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         *REPORT_PERMISSIONS,
         *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
+        # Cases and their history, read-only. No documents: they may hold personal data.
+        *_view("certifications", ["certificatetype", "certificatecase", "casetransition"]),
     ],
 }
 
