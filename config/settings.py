@@ -210,8 +210,9 @@ DEMO_SEEDERS = [
 
 # --- Bazaars -------------------------------------------------------------------------------
 # Food businesses (Sector.is_food) need a PIRT or halal certificate, issued or in process, to
-# take part in a bazaar (read through certifications.selectors; on since issue 5 provides it).
-BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=True)
+# take part in a bazaar (read through certifications.selectors). Default off as on the
+# bazaars branch, whose tests assume it; the integrator decides (issue 5 proposed on).
+BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=False)
 # The public schedule pages are cached whole and invalidated on every staff change (off: bench).
 BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 

@@ -20,7 +20,9 @@ def _media_in_tmp(settings, tmp_path):
 def _reference_data(request):
     """Transactional and live-server tests flush every table afterwards, migrated data included:
     put the areas, sectors, stages and roles back before such a test runs."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         from umkm.reference import ensure_reference_data
 
         ensure_reference_data()

@@ -32,6 +32,9 @@ class World:
     enrolments: list = field(default_factory=list)
     mentorings: list = field(default_factory=list)
     targets: dict = field(default_factory=dict)  # (kecamatan code, year) -> target
+    bazaars: list = field(default_factory=list)
+    participations: list = field(default_factory=list)  # every one, any status
+    cases: list = field(default_factory=list)
 
 
 # name, kelurahan, sector, binaan_since, status, capital, stage code, nib
@@ -194,6 +197,7 @@ def build_world() -> World:
         (t_city, b[6], True, True),
         (t_city, b[2], True, True),
         (t_old, b[0], True, True),
+        (t_old, b[7], True, True),
         (t_pusat_with_ours, b[3], True, True),
         (t_pusat_with_ours, b[9], True, True),
         (t_pusat_only, b[9], True, False),
@@ -215,7 +219,66 @@ def build_world() -> World:
         world.mentorings.append(
             MentoringFactory(business=business, date=date, monthly_omzet=omzet, mentor=mentor)
         )
+    _bazaars(world)
+    _certificates(world)
     return world
+
+
+def _bazaars(world: World) -> None:
+    from bazaars import services
+    from tests.bazaars.factories import VenueFactory, bazaar
+
+    b = world.businesses
+    september = bazaar(
+        title="=Bazar September",
+        booths=10,
+        days=[D(2023, 9, 25), D(2023, 9, 26)],
+        venue=VenueFactory(kelurahan=kelurahan("31.73.02.1002")),
+    )
+    april_2022 = bazaar(
+        title="Bazar April 2022",
+        days=[D(2022, 4, 10)],
+        venue=VenueFactory(kelurahan=kelurahan("31.73.01.1001")),
+    )
+    pusat = bazaar(
+        title="Bazar Gambir",
+        days=[D(2023, 11, 5)],
+        venue=VenueFactory(kelurahan=kelurahan(OTHER_CITY_KELURAHAN)),
+    )
+    world.bazaars = [september, april_2022, pusat]
+    accepted = services.participants_accept(
+        actor=None, bazaar=september, businesses=[b[0], b[6], b[9]]
+    )
+    accepted += services.participants_accept(actor=None, bazaar=april_2022, businesses=[b[7]])
+    accepted += services.participants_accept(actor=None, bazaar=pusat, businesses=[b[9]])
+    applied = services.participation_apply(actor=None, bazaar=september, business=b[1])
+    world.participations = [*accepted, applied]
+    day1, day2 = september.days.order_by("date")
+    by_business = {p.business_id: p for p in accepted if p.bazaar_id == september.pk}
+    for business, day, omzet in [
+        (b[0], day1, 1_500_000),
+        (b[0], day2, 2_000_000),
+        (b[6], day1, 750_000),
+        (b[9], day2, 5_000_000),
+    ]:
+        services.attendance_set(actor=None, participation=by_business[business.pk], day=day)
+        services.daily_sales_record(
+            actor=None, participation=by_business[business.pk], day=day, omzet=omzet, transactions=3
+        )
+
+
+def _certificates(world: World) -> None:
+    from tests.certifications.factories import issued_case, submitted_case
+
+    b = world.businesses
+    world.cases = [
+        issued_case(b[0], "pirt", issued_on=D(2023, 3, 15)),
+        submitted_case(b[4], "bpom-kosmetik"),
+        issued_case(b[6], "bpom-md", issued_on=D(2019, 1, 10)),
+        issued_case(b[7], "nib", issued_on=D(2023, 6, 1)),
+        issued_case(b[1], "merek", issued_on=D(2022, 2, 2)),
+        submitted_case(b[9], "pirt"),
+    ]
 
 
 # --- The expected figures, in plain Python ---------------------------------------------------
@@ -318,7 +381,17 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
     while month <= end:
         all_months.append(month.strftime("%Y-%m"))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
+    bazaar_summary, bazaar_detail = _expected_bazaars(world, scope, start, end, areas, area_of)
+    summary.update(bazaar_summary)
+    certificates = _expected_certificates(world, scope, start, end, summary["active"])
+    summary.update(
+        cert_issued=sum(r["issued_in_period"] for r in certificates.values()),
+        cert_in_process=sum(r["in_process"] for r in certificates.values()),
+        cert_expiring=sum(r["expiring"] for r in certificates.values()),
+    )
     return {
+        **bazaar_detail,
+        "certificates": certificates,
         "summary": summary,
         "areas": {a: dict(rows[a]) for a in areas},
         "total": total,
@@ -335,6 +408,112 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
             key=lambda b: (b.kelurahan_id, b.name, b.pk),
         ),
     }
+
+
+def _expected_bazaars(world, scope, start, end, areas, area_of) -> tuple[dict, dict]:
+    bazaar_rows = {a: {"participants": 0, "attended": 0, "omzet": 0, "never": 0} for a in areas}
+    per_bazaar = {}
+    for p in world.participations:
+        p.refresh_from_db()
+        z = p.bazaar
+        if p.status != "accepted" or z.status != "published" or not start <= z.start_date <= end:
+            continue
+        if not _in(scope, p.business.kelurahan_id):
+            continue
+        attended = p.attendances.exists()
+        omzet = sum(s.omzet for s in p.daily_sales.all())
+        for row in (
+            bazaar_rows[area_of(p.business.kelurahan_id)],
+            per_bazaar.setdefault(z.pk, {"participants": 0, "attended": 0, "omzet": 0}),
+        ):
+            row["participants"] += 1
+            row["attended"] += attended
+            row["omzet"] += omzet
+    for biz in world.businesses:
+        if not _in(scope, biz.kelurahan_id) or biz.binaan_since > end or biz.status != "aktif":
+            continue
+        been = any(
+            p.business_id == biz.pk
+            and p.status == "accepted"
+            and p.bazaar.status == "published"
+            and p.bazaar.start_date <= end
+            for p in world.participations
+        )
+        bazaar_rows[area_of(biz.kelurahan_id)]["never"] += not been
+    held = [
+        z
+        for z in world.bazaars
+        if start <= z.start_date <= end
+        and z.status == "published"
+        and (z.pk in per_bazaar or z.venue.kelurahan_id.startswith(scope + "."))
+    ]
+    total = {
+        k: sum(r[k] for r in bazaar_rows.values())
+        for k in ("participants", "attended", "omzet", "never")
+    }
+    for row in [*bazaar_rows.values(), total, *per_bazaar.values()]:
+        row["per_participant"] = (
+            row["omzet"] // row["participants"] if row["participants"] else None
+        )
+    detail = {
+        "bazaar_areas": bazaar_rows,
+        "bazaar_total": total,
+        "bazaar_list": {
+            str(z.pk): per_bazaar.get(
+                z.pk, {"participants": 0, "attended": 0, "omzet": 0, "per_participant": None}
+            )
+            for z in held
+        },
+    }
+    return {
+        "bazaars": len(held),
+        "bazaar_participants": total["participants"],
+        "bazaar_attended": total["attended"],
+        "bazaar_omzet": total["omzet"],
+        "bazaar_omzet_each": total["per_participant"],
+        "never_bazaar": total["never"],
+    }, detail
+
+
+def _expected_certificates(world, scope, start, end, active_businesses) -> dict:
+    import datetime as dt
+
+    from certifications.models import CertificateType
+
+    on = min(end, dt.date.today())
+    result = {}
+    for cert_type in CertificateType.objects.all():
+        holders, in_process, expiring, issued = set(), set(), set(), 0
+        for case in world.cases:
+            case.refresh_from_db()
+            biz = case.business
+            if case.type_id != cert_type.pk or not _in(scope, biz.kelurahan_id):
+                continue
+            if biz.status != "aktif" or biz.binaan_since > end:
+                continue
+            if case.status == "issued" and (case.expires_on is None or case.expires_on >= on):
+                holders.add(biz.pk)
+            if case.status in ("referred", "submitted"):
+                in_process.add(biz.pk)
+            if (
+                case.status == "issued"
+                and case.expires_on
+                and on <= case.expires_on <= on + dt.timedelta(days=30)
+            ):
+                expiring.add(biz.pk)
+            if case.status == "issued" and start <= case.issued_on <= end:
+                issued += 1
+        result[cert_type.code] = {
+            "issued_in_period": issued,
+            "valid": len(holders),
+            "valid_pct": round(100 * len(holders) / active_businesses, 1)
+            if active_businesses
+            else None,
+            "in_process": len(in_process - holders),
+            "expiring": len(expiring),
+            "missing": active_businesses - len(holders) - len(in_process - holders),
+        }
+    return result
 
 
 AREA_COLUMNS = [
@@ -359,6 +538,15 @@ SUMMARY_KEYS = [
     "sessions",
     "mentored",
     "omzet",
+    "bazaars",
+    "bazaar_participants",
+    "bazaar_attended",
+    "bazaar_omzet",
+    "bazaar_omzet_each",
+    "never_bazaar",
+    "cert_issued",
+    "cert_in_process",
+    "cert_expiring",
 ]
 
 
@@ -368,8 +556,10 @@ def expected_cells(exp: dict, *, is_city: bool) -> dict[str, str]:
 
     cells = {}
     for key in SUMMARY_KEYS:
-        cells[f"ringkasan.{key}.value"] = str(exp["summary"][key])
-        cells[f"kartu.{key}"] = str(exp["summary"][key])
+        value = exp["summary"][key]
+        cells[f"ringkasan.{key}.value"] = cells[f"kartu.{key}"] = (
+            "" if value is None else str(value)
+        )
     columns = AREA_COLUMNS + (["target", "target_pct"] if is_city else [])
     for code, row in [*exp["areas"].items(), ("total", exp["total"])]:
         for column in columns:
@@ -388,6 +578,15 @@ def expected_cells(exp: dict, *, is_city: bool) -> dict[str, str]:
         cells[f"omzet.{month}.sessions"] = str(sessions)
         cells[f"omzet.{month}.mentored"] = str(mentored)
         cells[f"omzet.{month}.omzet"] = str(omzet)
+    for code, row in [*exp["bazaar_areas"].items(), ("total", exp["bazaar_total"])]:
+        for column, value in row.items():
+            cells[f"bazar_wilayah.{code}.{column}"] = "" if value is None else str(value)
+    for pk, row in exp["bazaar_list"].items():
+        for column, value in row.items():
+            cells[f"bazar.{pk}.{column}"] = "" if value is None else str(value)
+    for code, row in exp["certificates"].items():
+        for column, value in row.items():
+            cells[f"sertifikat.{code}.{column}"] = "" if value is None else str(value)
     for pk, row in exp["trainings"].items():
         cells[f"pelatihan.{pk}.trainees"] = str(row["trainees"])
         cells[f"pelatihan.{pk}.passed"] = str(row["passed"])

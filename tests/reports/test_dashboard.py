@@ -31,6 +31,9 @@ def test_city_dashboard_figures_match_the_records(world, pejabat_client):
     # The scenario is not trivial: figures differ from zero where they should.
     assert exp["summary"]["new"] == 5 and exp["summary"]["target"] == 146
     assert exp["summary"]["trainings"] == 4
+    assert (exp["summary"]["bazaars"], exp["summary"]["bazaar_omzet"]) == (1, 4_250_000)
+    assert (exp["summary"]["never_bazaar"], exp["summary"]["cert_issued"]) == (2, 2)
+    assert (exp["summary"]["cert_in_process"], exp["summary"]["cert_expiring"]) == (1, 1)
     _compare(response.content.decode(), exp, is_city=True)
 
 
@@ -111,3 +114,33 @@ def test_dashboard_query_count_does_not_grow_with_data(pejabat_client, count_que
 
 def test_base_navigation_links_to_the_reports(client, db):
     assert 'href="/laporan/"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("scope", [CITY, GROGOL, CENGKARENG])
+def test_certificate_figures_agree_with_the_certificates_app(world, scope):
+    """The report counts certificates in one scan; the certificates app's own selector (one
+    query per type) must give the same figures."""
+    from certifications.selectors import coverage_by_type
+    from reports.sections import add_certificates
+    from reports.selectors import Period, build_report, city_scope, kecamatan_scope
+    from umkm.models import Business
+
+    period = Period.for_year(2023)
+    report = build_report(city_scope() if scope == CITY else kecamatan_scope(scope), period)
+    add_certificates(report)
+    table = next(t for t in report.extra["tables"] if t.key == "sertifikat")
+    mine = {
+        key: dict(zip([c.key for c in table.columns], values, strict=True))
+        for key, values in table.rows
+    }
+    theirs = coverage_by_type(
+        Business.objects.filter(
+            kelurahan__code__startswith=scope + ".", binaan_since__lte=period.end, status="aktif"
+        ),
+        on=period.end,
+    )
+    for code, counts in theirs.items():
+        assert mine[code]["valid"] == counts["issued"], code
+        assert mine[code]["in_process"] == counts["in_process"], code
+        assert mine[code]["expiring"] == counts["expiring_30"], code
+        assert mine[code]["missing"] == counts["missing"], code

@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
+from certifications.models import CertificateType
 from reports.models import ExportLog
 from tests.reports.conftest import body, csv_rows
 from tests.reports.factories import (
@@ -23,7 +24,18 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 # The order of the tables in the XLSX sheets (the business list comes last).
-TABLES = ["ringkasan", "wilayah", "sektor", "skala", "tahap", "omzet", "pelatihan"]
+TABLES = [
+    "ringkasan",
+    "wilayah",
+    "sektor",
+    "skala",
+    "tahap",
+    "omzet",
+    "pelatihan",
+    "bazar_wilayah",
+    "bazar",
+    "sertifikat",
+]
 
 
 def _area_columns(is_city):
@@ -59,7 +71,38 @@ def _file_cells(tables: dict[str, list[list]], exp: dict, scope: str) -> dict[st
     assert len(tables["pelatihan"]) == len(training_ids)
     for pk, row in zip(training_ids, tables["pelatihan"], strict=True):
         cells[f"pelatihan.{pk}.trainees"], cells[f"pelatihan.{pk}.passed"] = _s(row[8]), _s(row[9])
+    for row in tables["bazar_wilayah"]:
+        code = "total" if row[0] == scope else row[0]
+        for column, value in zip(BAZAAR_AREA_COLUMNS, row[2:], strict=True):
+            cells[f"bazar_wilayah.{code}.{column}"] = _s(value)
+    bazaar_ids = sorted(exp["bazaar_list"], key=_bazaar_order)
+    assert len(tables["bazar"]) == len(bazaar_ids)
+    for pk, row in zip(bazaar_ids, tables["bazar"], strict=True):
+        for column, value in zip(BAZAAR_AREA_COLUMNS[:4], row[4:], strict=True):
+            cells[f"bazar.{pk}.{column}"] = _s(value)
+    types = CertificateType.objects.order_by("order", "name").values_list("code", flat=True)
+    for code, row in zip(types, tables["sertifikat"], strict=True):
+        for column, value in zip(CERTIFICATE_COLUMNS, row[1:], strict=True):
+            cells[f"sertifikat.{code}.{column}"] = _s(value)
     return cells
+
+
+BAZAAR_AREA_COLUMNS = ["participants", "attended", "omzet", "per_participant", "never"]
+CERTIFICATE_COLUMNS = [
+    "issued_in_period",
+    "valid",
+    "valid_pct",
+    "in_process",
+    "expiring",
+    "missing",
+]
+
+
+def _bazaar_order(pk):
+    from bazaars.models import Bazaar
+
+    z = Bazaar.objects.get(pk=pk)
+    return (z.start_date, z.title, z.pk)
 
 
 def _training_order(pk):
@@ -250,7 +293,12 @@ def test_pdf_figures_match_the_records(world, pejabat_client, scope, settings):
 
     # The summary: one line per figure, its value last.
     summary = exp["summary"]
-    formats = {"target_pct": _pct, "omzet": lambda v: "Rp" + _id(v)}
+
+    def rupiah(v):
+        return "–" if v is None else "Rp" + _id(v)
+
+    formats = {"target_pct": _pct, "omzet": rupiah, "bazaar_omzet": rupiah}
+    formats["bazaar_omzet_each"] = rupiah
     for key in SUMMARY_KEYS:
         value = formats.get(key, _id)(summary[key])
         assert any(line.endswith(" " + value) for line in lines), (key, value)
