@@ -9,7 +9,9 @@ rows by SQL (generate_series) unless it already holds that many businesses:
 - all businesses in Jakarta Barat (the office's city), 15,000 of them in Kecamatan Cengkareng
   (31.73.01, the "one kecamatan" of the XLSX figure), the rest spread over the other seven, so that
   the city report scans every one of them (harder than a real Jakarta Barat);
-- 1,000 trainings with ~1,000,000 enrolments and ~370,000 mentoring sessions with omzet.
+- 1,000 trainings with ~1,000,000 enrolments and ~370,000 mentoring sessions with omzet;
+- 300 bazaars with 9,000 accepted participants, check-ins and daily sales; ~200,000
+  certificate cases of every type and status.
 
 Then it measures, against the targets of the issue:
 1. dashboard: the city report and one kecamatan, p50/p95 over --runs requests (Django test client
@@ -125,15 +127,72 @@ WHERE b.slug LIKE 'bench-%%' AND b.id %% 2 = 0;
 """
 
 
+FILL_SECTIONS_SQL = """
+INSERT INTO bazaars_venue (name, address, kelurahan_id)
+SELECT 'Venue Bench ' || v, 'Jl. Bench', '31.73.0' || (1 + v %% 8) || '.1001'
+FROM generate_series(0, 7) AS v;
+
+INSERT INTO bazaars_bazaar (title, slug, description, organiser, booth_count, status, poster,
+                            start_date, end_date, published_at, created_at, updated_at, venue_id)
+SELECT 'Bazar Bench ' || z, 'bazar-bench-' || z, '', 'Sudin', 40, 'published', '',
+       DATE '2019-01-05' + z * 7, DATE '2019-01-05' + z * 7 + 1, now(), now(), now(),
+       (SELECT min(id) FROM bazaars_venue) + z %% 8
+FROM generate_series(0, 299) AS z;
+
+INSERT INTO bazaars_bazaarday (date, opens_at, closes_at, bazaar_id)
+SELECT z.start_date + d, '09:00', '21:00', z.id
+FROM bazaars_bazaar z, generate_series(0, 1) AS d WHERE z.slug LIKE 'bazar-bench-%%';
+
+-- 30 accepted participants a bazaar: 9,000 participations
+INSERT INTO bazaars_participation (status, applied_at, decided_at, eligibility_override,
+                                   override_reason, note, bazaar_id, business_id)
+SELECT 'accepted', now(), now(), false, '', '', z.id, b.id
+FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM bazaars_bazaar
+      WHERE slug LIKE 'bazar-bench-%%') z
+CROSS JOIN generate_series(1, 30) AS k
+JOIN umkm_business b ON b.slug = 'bench-' || ((z.n * 1237 + k * 12347) %% 370000 + 1);
+
+INSERT INTO bazaars_attendance (checked_in_at, day_id, participation_id)
+SELECT now(), d.id, p.id
+FROM bazaars_participation p JOIN bazaars_bazaarday d ON d.bazaar_id = p.bazaar_id
+WHERE p.id %% 10 <> 0;
+
+INSERT INTO bazaars_dailysales (omzet, transactions, recorded_at, day_id, participation_id)
+SELECT (p.id %% 20) * 250000, 10, now(), d.id, p.id
+FROM bazaars_participation p JOIN bazaars_bazaarday d ON d.bazaar_id = p.bazaar_id
+WHERE p.id %% 10 <> 0;
+
+-- 200,000 certificate cases over the types, statuses mixed
+INSERT INTO certifications_certificatecase (product, halal_route, status, status_changed_at,
+    number, issued_on, expires_on, expiry_overridden, expiry_override_reason, note,
+    created_at, updated_at, business_id, type_id, kecamatan_id)
+SELECT CASE WHEN t.per_product THEN 'Produk ' || b.id ELSE '' END, '',
+       (ARRAY['issued','issued','issued','submitted','referred','needed','issued','rejected'])
+         [1 + b.id %% 8],
+       now(),
+       CASE WHEN b.id %% 8 IN (0, 1, 2, 6) THEN 'BENCH' || b.id ELSE '' END,
+       CASE WHEN b.id %% 8 IN (0, 1, 2, 6) THEN DATE '2019-01-01' + (b.id %% 2000)::int END,
+       CASE WHEN b.id %% 8 IN (0, 1, 2, 6) AND t.validity <> 'none'
+            THEN DATE '2019-01-01' + (b.id %% 2000)::int + 365 * 3 END,
+       false, '', '', now(), now(), b.id, t.id, left(b.kelurahan_id, 8)
+FROM umkm_business b
+JOIN (SELECT id, per_product, validity, row_number() OVER (ORDER BY id) - 1 AS n
+      FROM certifications_certificatetype) t ON t.n = b.id %% 6
+WHERE b.slug LIKE 'bench-%%' AND b.id %% 20 < 11;
+"""
+
+
 def fill(businesses: int, stdout=sys.stdout) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from bazaars.models import Bazaar
     from umkm.models import Business, Training
 
     have = Business.objects.count()
     has_activity = Training.objects.filter(title__startswith="Pelatihan Bench").exists()
-    if have >= businesses and has_activity:
+    has_sections = Bazaar.objects.filter(slug__startswith="bazar-bench-").exists()
+    if have >= businesses and has_activity and has_sections:
         stdout.write(f"Database already holds {have:,} businesses: reused.\n")
         return
     if have and have < businesses:
@@ -144,7 +203,10 @@ def fill(businesses: int, stdout=sys.stdout) -> None:
         params = {"n": businesses, "one": ONE_KECAMATAN, "one_count": ONE_KECAMATAN_BUSINESSES}
         if not have:
             cursor.execute(FILL_SQL, params)
-        cursor.execute(FILL_ACTIVITY_SQL, {"mentor": mentor.pk})
+        if not has_activity:
+            cursor.execute(FILL_ACTIVITY_SQL, {"mentor": mentor.pk})
+        if not has_sections:
+            cursor.execute(FILL_SECTIONS_SQL)
         cursor.execute("ANALYZE")
     stdout.write(f"Filled {businesses:,} businesses in {time.perf_counter() - started:.0f} s.\n")
 
