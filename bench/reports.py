@@ -206,7 +206,7 @@ def fill(businesses: int, stdout=sys.stdout) -> None:
         if not has_activity:
             cursor.execute(FILL_ACTIVITY_SQL, {"mentor": mentor.pk})
         if not has_sections:
-            cursor.execute(FILL_SECTIONS_SQL)
+            cursor.execute(FILL_SECTIONS_SQL, {})
         cursor.execute("ANALYZE")
     stdout.write(f"Filled {businesses:,} businesses in {time.perf_counter() - started:.0f} s.\n")
 

@@ -73,7 +73,7 @@ def _sheet(table, *, title_rows: list[str] = ()) -> xlsx.Sheet:
     return xlsx.Sheet(str(table.title), [c.width for c in table.columns], header_row, rows())
 
 
-def render_xlsx(report, tables: list, business_table) -> bytes:
+def render_xlsx(report, tables: list, query_tables: list) -> bytes:
     printed = timezone.localtime().strftime("%d/%m/%Y %H:%M")
     title_rows = [
         report_title(report),
@@ -83,7 +83,7 @@ def render_xlsx(report, tables: list, business_table) -> bytes:
     ]
     sheets = [_sheet(tables[0], title_rows=title_rows)]
     sheets += [_sheet(table) for table in tables[1:]]
-    sheets.append(_sheet(business_table))
+    sheets += [_sheet(table) for table in query_tables]
     out = io.BytesIO()
     xlsx.write_workbook(out, sheets)
     return out.getvalue()
@@ -110,14 +110,14 @@ def stream_table_csv(table) -> Iterator[str]:
         yield writer.writerow([_csv_value(v) for v in values])
 
 
-def stream_businesses_csv(business_table, *, chunk_bytes: int = 256 * 1024) -> Iterator[bytes]:
+def stream_query_csv(table, *, chunk_bytes: int = 256 * 1024) -> Iterator[bytes]:
     """Postgres writes the CSV itself (COPY ... TO STDOUT): flat memory, no Python per row.
 
     The rows' SQL is the queryset the XLSX iterates, so both files hold the same rows.
     """
     writer = csv.writer(_Echo())
-    yield (UTF8_BOM + writer.writerow(business_table.headers())).encode()
-    sql, params = business_table.queryset().query.sql_with_params()
+    yield (UTF8_BOM + writer.writerow(table.headers())).encode()
+    sql, params = table.queryset().query.sql_with_params()
     buffer = bytearray()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3

@@ -448,3 +448,27 @@ def business_rows(scope: Scope, period: Period):
             "nib",
         )
     )
+
+
+def certificate_case_rows(scope: Scope, period: Period):
+    """Certificate cases of the report's businesses (every status), for the exports."""
+    from certifications.models import CaseStatus, CertificateCase
+
+    return (
+        CertificateCase.objects.filter(
+            business__kelurahan__code__startswith=scope.prefix,
+            business__binaan_since__lte=period.end,
+        )
+        .order_by("business__kelurahan_id", "business__name", "type__order", "id")
+        .values_list(
+            formula_safe("business__name"),
+            "business__kelurahan__name",
+            "business__kelurahan__kecamatan__name",
+            "type__name",
+            formula_safe("product"),
+            _choice_label("status", CaseStatus.choices),
+            "number",
+            "issued_on",
+            "expires_on",
+        )
+    )

@@ -74,11 +74,32 @@ class Table:
 
 
 @dataclass
-class BusinessTable:
-    """The business list: too long to hold in memory, streamed from one queryset."""
+class QueryTable:
+    """A long list (businesses, certificate cases): never held in memory, streamed from one
+    values_list queryset whose text columns are formula-safe in SQL already. The XLSX iterates
+    it; the CSV hands its SQL to Postgres' COPY."""
 
     scope: Scope
     period: Period
+    key: str = ""
+    title: str = ""
+    columns: list[Column] = field(default_factory=list)
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def kind(self, row_index: int, column_index: int) -> str:
+        return self.columns[column_index].kind
+
+    def headers(self) -> list[str]:
+        return [str(c.header) for c in self.columns]
+
+    def values(self) -> Iterable[tuple]:
+        return self.queryset().iterator(chunk_size=5000)
+
+
+@dataclass
+class BusinessTable(QueryTable):
     key: str = "umkm"
     title: str = _("Businesses")
     columns: list[Column] = field(
@@ -99,15 +120,31 @@ class BusinessTable:
     def queryset(self):
         return selectors.business_rows(self.scope, self.period)
 
-    def kind(self, row_index: int, column_index: int) -> str:
-        return self.columns[column_index].kind
 
-    def headers(self) -> list[str]:
-        return [str(c.header) for c in self.columns]
+@dataclass
+class CertificateCaseTable(QueryTable):
+    key: str = "sertifikat_kasus"
+    title: str = _("Certificate cases")
+    columns: list[Column] = field(
+        default_factory=lambda: [
+            Column("business", _("Business name"), TEXT, 36),
+            Column("kelurahan", _("Kelurahan"), TEXT, 20),
+            Column("kecamatan", _("Kecamatan"), TEXT, 20),
+            Column("type", _("Certificate"), TEXT, 24),
+            Column("product", _("Product"), TEXT, 24),
+            Column("status", _("Status"), TEXT, 18),
+            Column("number", _("Certificate number"), CODE, 22),
+            Column("issued_on", _("Issued on"), DATE, 12),
+            Column("expires_on", _("Expires on"), DATE, 12),
+        ]
+    )
 
-    def values(self) -> Iterable[tuple]:
-        # Text is already formula-safe from SQL; cohort is an int, NIB text.
-        return self.queryset().iterator(chunk_size=5000)
+    def queryset(self):
+        return selectors.certificate_case_rows(self.scope, self.period)
+
+
+def long_tables(scope: Scope, period: Period) -> list[QueryTable]:
+    return [BusinessTable(scope, period), CertificateCaseTable(scope, period)]
 
 
 def summary_rows(report: Report) -> list[tuple[str, str, object, str]]:

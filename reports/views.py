@@ -15,7 +15,7 @@ from reports import charts, renderers, sections
 from reports.forms import PeriodForm, period_query, year_choices
 from reports.models import ExportFormat, ExportLog
 from reports.selectors import Scope, build_report, city_scope, kecamatan_scope
-from reports.tables import BusinessTable, build_tables
+from reports.tables import build_tables, long_tables
 from umkm.permissions import can_access_kecamatan, operator_kecamatan_code
 
 VIEW_PERMISSION = "reports.view_report"
@@ -70,7 +70,7 @@ def _context(request, scope: Scope) -> dict:
         "pdf_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "pdf"}) + "?" + query,
         "csv_links": [
             (t.title, f"{csv_url}?{query}&tabel={t.key}")
-            for t in [*tables, BusinessTable(scope, period)]
+            for t in [*tables, *long_tables(scope, period)]
         ],
         "target_bars": charts.progress(
             [(a.name, a.new, a.target) for a in report.areas]
@@ -114,15 +114,15 @@ def export(request, fmt: str, code: str | None = None):
     if scope is None:
         return redirect(_own_kecamatan_url(request, "reports:kecamatan_export", fmt=fmt))
     period = PeriodForm(request.GET or None).period()
-    business_table = BusinessTable(scope, period)
+    query_tables = {t.key: t for t in long_tables(scope, period)}
     table_key = ""
     stem = f"laporan-umkm-{scope.code}-{period_query(period).replace('&', '_').replace('=', '-')}"
 
     if fmt == ExportFormat.CSV:
         table_key = request.GET.get("tabel", "ringkasan")
-        if table_key == business_table.key:
-            # The long list alone: Postgres writes it, no report figures needed.
-            content = renderers.stream_businesses_csv(business_table)
+        if table_key in query_tables:
+            # A long list alone: Postgres writes it, no report figures needed.
+            content = renderers.stream_query_csv(query_tables[table_key])
         else:
             tables = _context(request, scope)["tables"]
             if table_key not in tables:
@@ -132,7 +132,9 @@ def export(request, fmt: str, code: str | None = None):
         filename = f"{stem}-{table_key}.csv"
     elif fmt == ExportFormat.XLSX:
         context = _context(request, scope)
-        data = renderers.render_xlsx(context["report"], context["table_list"], business_table)
+        data = renderers.render_xlsx(
+            context["report"], context["table_list"], list(query_tables.values())
+        )
         response = HttpResponse(data, content_type=renderers.XLSX_CONTENT_TYPE)
         filename = f"{stem}.xlsx"
     else:

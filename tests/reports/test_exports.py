@@ -158,6 +158,28 @@ def _expected_business_rows(exp) -> set[tuple]:
         }
 
 
+def _expected_case_rows(world, exp) -> set[tuple]:
+    from certifications.models import CaseStatus
+
+    ours = {b.pk for b in exp["businesses"]}
+    with translation.override("id"):
+        return {
+            (
+                c.business.name if c.business.name[0] not in "=+-@" else "'" + c.business.name,
+                c.business.kelurahan.name,
+                c.business.kelurahan.kecamatan.name,
+                c.type.name,
+                c.product,
+                str(CaseStatus(c.status).label),
+                c.number,
+                c.issued_on.isoformat() if c.issued_on else "",
+                c.expires_on.isoformat() if c.expires_on else "",
+            )
+            for c in world.cases
+            if c.business_id in ours
+        }
+
+
 # --- XLSX ----------------------------------------------------------------------------------
 
 
@@ -182,7 +204,7 @@ def test_xlsx_figures_match_the_records(world, pejabat_client, scope):
         tables[key] = _rows(sheet, 1)
     _compare(_file_cells(tables, exp, scope), _wanted(exp, scope))
 
-    businesses = sheets[-1]
+    businesses, cases = sheets[-2], sheets[-1]
     rows = {
         tuple(
             ""
@@ -195,11 +217,23 @@ def test_xlsx_figures_match_the_records(world, pejabat_client, scope):
         for row in _rows(businesses, 1)
     }
     assert rows == _expected_business_rows(exp)
+    case_rows = {
+        tuple(
+            ""
+            if v is None
+            else v.date().isoformat()
+            if isinstance(v, datetime.datetime)
+            else str(v)
+            for v in row
+        )
+        for row in _rows(cases, 1)
+    }
+    assert case_rows == _expected_case_rows(world, exp)
 
 
 def test_xlsx_is_formatted_and_safe(world, pejabat_client):
     wb = _xlsx(pejabat_client.get(f"/laporan/kecamatan/{GROGOL}/ekspor/xlsx/?tahun=2023"))
-    summary, areas, businesses = wb.worksheets[0], wb.worksheets[1], wb.worksheets[-1]
+    summary, areas, businesses = wb.worksheets[0], wb.worksheets[1], wb.worksheets[-2]
     assert summary.freeze_panes == "A7"
     assert areas.freeze_panes == "A2" and businesses.freeze_panes == "A2"
     assert all(cell.font.b for cell in areas[1])
@@ -242,6 +276,9 @@ def test_csv_figures_match_the_records(world, admin_client_sudin, scope):
     assert len(rows[0]) == 10
     assert {tuple(r) for r in rows[1:]} == _expected_business_rows(exp)
     assert len(rows) - 1 == len(exp["businesses"])
+
+    rows = csv_rows(admin_client_sudin.get(f"{base}?tahun=2023&tabel=sertifikat_kasus"))
+    assert {tuple(r) for r in rows[1:]} == _expected_case_rows(world, exp)
 
 
 def test_csv_of_an_unknown_table_is_not_found(pejabat_client):
@@ -365,7 +402,7 @@ def test_no_personal_data_in_any_report_or_export(world, admin_client_sudin):
         admin_client_sudin.get(f"/laporan/kecamatan/{GROGOL}/?tahun=2023").content.decode(),
         _pdf_text(admin_client_sudin.get("/laporan/ekspor/pdf/?tahun=2023")),
     ]
-    for table in [*TABLES, "umkm"]:
+    for table in [*TABLES, "umkm", "sertifikat_kasus"]:
         response = admin_client_sudin.get(f"/laporan/ekspor/csv/?tahun=2023&tabel={table}")
         contents.append(body(response).decode())
     wb = _xlsx(admin_client_sudin.get("/laporan/ekspor/xlsx/?tahun=2023"))
