@@ -76,7 +76,7 @@ class ParticipationInline(admin.TabularInline):
 
 @admin.register(Bazaar)
 class BazaarAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "start_date", "end_date", "status", "booth_count", "accepted"]
+    list_display = ["title", "start_date", "end_date", "phase", "booth_count", "accepted"]
     list_filter = ["status", "start_date"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -106,6 +106,13 @@ class BazaarAdmin(SimpleHistoryAdmin):
                 n_accepted=Count("participations", filter=Q(participations__status=S.ACCEPTED))
             )
         )
+
+    @admin.display(description=_("status"), ordering="status")
+    def phase(self, obj):
+        """'Finished' is not stored: a published bazaar whose last day has passed."""
+        if obj.status == "published" and obj.is_finished():
+            return gettext("Finished")
+        return obj.get_status_display()
 
     @admin.display(description=_("accepted"), ordering="n_accepted")
     def accepted(self, obj):

@@ -3,15 +3,22 @@
 Every cached entry's key carries a version number; any save or delete of a bazaar, its days,
 booths, participations, venue or a business bumps the version (signals in apps.py, plus the
 services after bulk writes), so the next public request renders afresh. Old entries simply age
-out. With several app servers the cache must be shared (CACHE_URL=redis://...), as it is for
-sessions-free pages anyway.
+out. With several app processes the cache must be shared (CACHE_URL=redis://...): a
+per-process cache (the development default, local memory) cannot see another process's bump,
+so there pages are kept only a few seconds.
 """
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 VERSION_KEY = "bazaars:public:version"
-PAGE_TIMEOUT = 60 * 60  # an hour; the version makes staff changes show at once
+PAGE_TIMEOUT = 60 * 60  # an hour with a shared cache; the version shows staff changes at once
+PER_PROCESS_TIMEOUT = 5  # seconds, with a per-process cache: bounded staleness across workers
+
+
+def page_timeout() -> int:
+    return PER_PROCESS_TIMEOUT if isinstance(caches["default"], LocMemCache) else PAGE_TIMEOUT
 
 
 def public_version() -> int:

@@ -3,6 +3,7 @@ rows), the fair-selection proposal and the participant list export."""
 
 import datetime
 import math
+import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -15,7 +16,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.urls import reverse
@@ -34,6 +34,7 @@ from umkm import permissions
 from umkm.models import Business, Kecamatan
 
 FIRST_YEAR = 2019
+KECAMATAN_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
 PER_PAGE = 12  # per list: a phone screen or two, and a page that stays light
 
 
@@ -83,7 +84,7 @@ class ScheduleFilters:
         return cls(
             year=number("tahun", 2000, 2100),
             month=number("bulan", 1, 12),
-            kecamatan=kecamatan if len(kecamatan) == 8 and kecamatan[2] == "." else None,
+            kecamatan=kecamatan if KECAMATAN_CODE.fullmatch(kecamatan) else None,
             page=number("halaman", 1, 10_000) or 1,
             upcoming_page=number("mendatang", 1, 10_000) or 1,
         )
@@ -113,10 +114,40 @@ def _url_maker(name: str):
     return lambda slug: pattern.replace(marker, slug)
 
 
+@dataclass
+class Card:
+    """What a schedule card shows: plain values, no model instances (a list page stays cheap)."""
+
+    id: int
+    title: str
+    slug: str
+    status: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    venue_name: str
+    kecamatan_name: str
+    accepted_count: int | None
+    public_url: str = ""
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
+
+
+CARD_FIELDS = {
+    "id": "id",
+    "title": "title",
+    "slug": "slug",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "venue_name": "venue__name",
+    "kecamatan_name": "venue__kelurahan__kecamatan__name",
+    "accepted_count": "accepted_count",
+}
+
+
 def _public_bazaars():
     return (
         Bazaar.objects.public()
-        .select_related("venue__kelurahan__kecamatan")
         .annotate(
             accepted_count=Subquery(
                 Participation.objects.filter(
@@ -127,6 +158,7 @@ def _public_bazaars():
                 .values("n")[:1]
             )
         )
+        .values_list(*CARD_FIELDS.values())
     )
 
 
@@ -142,16 +174,27 @@ def public_schedule(filters: ScheduleFilters, today: datetime.date | None = None
         qs = qs.filter(venue__kelurahan__kecamatan_id=filters.kecamatan)
     upcoming_page = Page.of(qs.upcoming(today).order_by("start_date", "id"), filters.upcoming_page)
     past_page = Page.of(qs.past(today).order_by("-start_date", "-id"), filters.page)
-    shown = upcoming_page.object_list + past_page.object_list
-    # The days of both lists in one query.
-    prefetch_related_objects(shown, Prefetch("days", queryset=BazaarDay.objects.order_by("date")))
     url = _url_maker("bazaars:detail")
-    for bazaar in shown:
-        bazaar.public_url = url(bazaar.slug)
+    cards = {}
+    for page in (upcoming_page, past_page):
+        page.object_list = [Card(*row) for row in page.object_list]
+        for card in page.object_list:
+            card.public_url = url(card.slug)
+            cards[card.id] = card
+    # The opening hours of each shown bazaar's first day, for both lists in one query.
+    for bazaar_id, opens_at, closes_at in (
+        BazaarDay.objects.filter(bazaar_id__in=cards)
+        .order_by("bazaar_id", "date")
+        .distinct("bazaar_id")
+        .values_list("bazaar_id", "opens_at", "closes_at")
+    ):
+        cards[bazaar_id].opens_at, cards[bazaar_id].closes_at = opens_at, closes_at
     kecamatan_choices = list(
         Kecamatan.objects.filter(
             Exists(Bazaar.objects.public().filter(venue__kelurahan__kecamatan_id=OuterRef("code")))
-        ).order_by("name")
+        )
+        .order_by("name")
+        .values_list("code", "name")
     )
     return {
         "upcoming_page": upcoming_page,

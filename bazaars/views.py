@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from bazaars import selectors
-from bazaars.cache import PAGE_TIMEOUT, public_version
+from bazaars.cache import page_timeout, public_version
 from bazaars.models import BazaarStatus
 
 CSRF_PLACEHOLDER = "__bazaars_csrf_placeholder__"
@@ -47,7 +47,7 @@ def _serve_cached(request, name: str, build):
             return _respond(request, *hit)
     status, content_type, content = build()
     if key is not None and status == 200:  # unknown slugs are not worth keeping
-        cache.set(key, (status, content_type, content), PAGE_TIMEOUT)
+        cache.set(key, (status, content_type, content), page_timeout())
     return _respond(request, status, content_type, content)
 
 

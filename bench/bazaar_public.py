@@ -1,7 +1,7 @@
 """Benchmark of the public bazaar pages at DKI scale (issue 4). One command:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/umkm_bench_bazaars \\
-        .venv/bin/python bench/bazaar_public.py [--businesses 370000] [--seconds 10] [--workers 2]
+        .venv/bin/python bench/bazaar_public.py [--businesses 370000] [--seconds 12] [--workers 2]
 
 Use a database of its own: the script migrates it, then tops it up to --businesses bare
 businesses (owners + businesses through COPY, ~1 min for 370,000; reused on later runs) and to
@@ -13,8 +13,11 @@ workers) twice and measures, in one run:
    a /bazar/<slug>/ with 60 participants (one client, so the time is the server's plus a
    loopback round trip);
 2. with the cache on: throughput of /bazar/, /bazar/<slug>/ and of a bare Django view (a trivial
-   HttpResponse behind the same middleware), each loaded for --seconds by the same bounded
-   load loop (2 processes x 4 threads, new connection per request).
+   HttpResponse behind the same middleware), each loaded for --seconds (in 3 interleaved
+   rounds) by the same bounded load loop (2 processes x 4 threads, new connection per request).
+
+Server time comes from a Server-Timing header that bench/settings_bench.py's middleware adds
+(wall and CPU time inside the worker).
 
 Nothing is left running: gunicorn is stopped at the end, also on errors.
 """
@@ -40,6 +43,7 @@ sys.path.insert(0, str(BASE_DIR))
 BAZAARS = 500
 PARTICIPANTS = 60
 PREFIX = "bench-bazar-"
+ROUNDS = 3
 
 
 def setup_django():
@@ -211,6 +215,7 @@ def server_env(static_root: str, cache: bool = True) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
+        "SECURE_COOKIES": "0",  # the name the settings use after the security work (issue 8)
         "BEHIND_PROXY": "0",
         "STATIC_ROOT": static_root,
         "BAZAAR_PUBLIC_CACHE": "1" if cache else "0",
@@ -252,12 +257,12 @@ def get(url: str) -> int:
         return response.status
 
 
-def latency(url: str, n: int) -> tuple[float, float, float, float]:
-    """p50/p95 of the server's own time (Server-Timing, measured in the worker) and of the
-    whole round trip seen by the client."""
+def latency(url: str, n: int) -> dict[str, tuple[float, float]]:
+    """p50/p95 of the server's own wall time and CPU time (Server-Timing, measured in the
+    worker) and of the whole round trip seen by the client."""
     for _ in range(20):
         get(url)  # warm-up: connections, templates
-    server, total = [], []
+    server, cpu, total = [], [], []
     for _ in range(n):
         t = time.perf_counter()
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http only)
@@ -265,13 +270,18 @@ def latency(url: str, n: int) -> tuple[float, float, float, float]:
             assert response.status == 200
             timing = response.headers["Server-Timing"]
         total.append((time.perf_counter() - t) * 1000)
-        server.append(float(timing.split("dur=")[1]))
+        app, used = (float(part.split("dur=")[1]) for part in timing.split(", "))
+        server.append(app)
+        cpu.append(used)
 
     def pct(values, q):
         values = sorted(values)
         return values[max(int(len(values) * q) - 1, 0)]
 
-    return pct(server, 0.5), pct(server, 0.95), pct(total, 0.5), pct(total, 0.95)
+    return {
+        name: (pct(values, 0.5), pct(values, 0.95))
+        for name, values in (("server", server), ("cpu", cpu), ("total", total))
+    }
 
 
 def _load_process(args) -> int:
@@ -303,7 +313,7 @@ def throughput(url: str, seconds: float, processes: int = 2, threads: int = 4) -
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--businesses", type=int, default=370_000)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=12)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--port", type=int, default=8765)
@@ -335,27 +345,37 @@ def main():
     server = gunicorn(args.port, args.workers, cache=False, static_root=static_root)
     try:
         print(
-            f"\nwithout cache, {args.requests} sequential requests (ms): server time"
-            " (in the worker) | round trip (client)",
+            f"\nwithout cache, {args.requests} sequential requests (ms, p50/p95):"
+            " server time | worker CPU | round trip",
             file=out,
         )
         for name, url in pages.items():
-            s50, s95, t50, t95 = latency(url, args.requests)
+            r = latency(url, args.requests)
             print(
-                f"  {name:24} p50 {s50:6.1f}  p95 {s95:6.1f} | p50 {t50:6.1f}  p95 {t95:6.1f}",
+                f"  {name:24} "
+                + " | ".join(f"{r[k][0]:5.1f} /{r[k][1]:5.1f}" for k in ("server", "cpu", "total")),
                 file=out,
             )
+        print(f"  load average after: {os.getloadavg()[0]:.1f}", file=out)
     finally:
         server.terminate()
         server.wait()
 
     server = gunicorn(args.port, args.workers, cache=True, static_root=static_root)
     try:
-        print(f"\nwith cache, throughput over {args.seconds:.0f} s (requests/s):", file=out)
-        bare = throughput(f"{base}/bench/bare/", args.seconds)
-        print(f"  {'bare Django view':24} {bare:7.0f}", file=out)
-        for name, url in pages.items():
-            rps = throughput(url, args.seconds)
+        print(
+            f"\nwith cache, throughput (requests/s), {args.seconds:.0f} s per URL in"
+            f" {ROUNDS} interleaved rounds (so that the other jobs' load hits all alike):",
+            file=out,
+        )
+        urls = {"bare Django view": f"{base}/bench/bare/", **pages}
+        done = dict.fromkeys(urls, 0.0)
+        for _ in range(ROUNDS):
+            for name, url in urls.items():
+                done[name] += throughput(url, args.seconds / ROUNDS) * args.seconds / ROUNDS
+        bare = done["bare Django view"] / args.seconds
+        for name in urls:
+            rps = done[name] / args.seconds
             print(f"  {name:24} {rps:7.0f}  ({rps / bare:.0%} of bare)", file=out)
     finally:
         server.terminate()

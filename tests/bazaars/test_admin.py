@@ -50,6 +50,7 @@ def test_admin_pages_open_for_admin_sudin(client):
         "/admin/bazaars/venue/",
     ):
         assert client.get(url).status_code == 200, url
+    assert "Selesai" in client.get("/admin/bazaars/bazaar/").content.decode()  # 2023: finished
 
 
 def test_bulk_accept_waitlist_and_reject(client):

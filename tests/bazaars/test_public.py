@@ -235,3 +235,20 @@ def test_schedule_pages_both_lists_and_keeps_years_unformatted(client):
     assert '<option value="2022" selected>2022</option>' in html  # not "2.022"
     html = client.get("/bazar/?tahun=2022&halaman=2").content.decode()
     assert "Bazar Lampau 00" in html and "Bazar Lampau 12" not in html
+
+
+def test_cancelled_bazaar_stays_visible_as_cancelled_and_in_the_feed(client):
+    b = bazaar(title="Bazar Batal", days=[SOON])
+    services.bazaar_cancel(actor=None, bazaar=b)
+    html = client.get(f"/bazar/{b.slug}/").content.decode()
+    assert "Bazar ini dibatalkan." in html
+    cal = icalendar.Calendar.from_ical(client.get("/bazar/jadwal.ics").content)
+    assert [str(e["STATUS"]) for e in cal.walk("VEVENT")] == ["CANCELLED"]
+
+
+def test_schedule_ignores_malformed_filters(client):
+    bazaar(title="Bazar September")
+    for query in ("kecamatan=31.7%0A.01", "kecamatan=ab.cd.ef", "bulan=13", "tahun=99999"):
+        response = client.get(f"/bazar/?{query}")
+        assert response.status_code == 200
+        assert "Bazar September" in response.content.decode()

@@ -156,6 +156,8 @@ def test_operator_cannot_change_a_participation_outside_their_kecamatan():
     mine.refresh_from_db()
     assert mine.status == S.ACCEPTED
     assert mine.decided_by == grogol
+    last = mine.history.order_by("-history_date").first()
+    assert (last.status, last.history_user) == (S.ACCEPTED, grogol)
 
 
 def test_daily_sales_are_never_negative():

@@ -76,3 +76,26 @@ def test_proposal_accepted_in_bulk_gives_each_a_booth():
     assert sorted(p.booth.code for p in done) == ["A01", "A02", "A03", "A04"][: len(done)]
     assert all(p.status == ParticipationStatus.ACCEPTED for p in done)
     assert selectors.propose_participants(new) == []  # no free booth left
+
+
+def test_food_rule_on_reads_the_certifications_selector(settings, client):
+    """Runs once the certifications app (issue 5) is merged; skipped before."""
+    pytest.importorskip("certifications.selectors")
+    factories = pytest.importorskip("tests.certifications.factories")
+    from tests.factories import admin_sudin
+
+    settings.BAZAAR_REQUIRE_FOOD_CERTIFICATE = True
+    kuliner = eligible_business(sector=sector("kuliner"), name="Keripik Tanpa PIRT")
+    fesyen = eligible_business(sector=sector("fesyen"))
+    both = eligibility.eligible_businesses().filter(pk__in=[kuliner.pk, fesyen.pk])
+    assert list(both) == [fesyen]
+    result = eligibility.check(kuliner)
+    assert not result.eligible and "PIRT" in result.reasons[0]
+    b = bazaar(booths=2, days=[SOON])
+    services.participation_apply(actor=None, bazaar=b, business=kuliner)
+    assert client.login(username=admin_sudin().username, password="kata-sandi-uji-123")
+    html = client.get("/admin/bazaars/participation/").content.decode()
+    assert "PIRT" in html  # the reason shown to staff
+    factories.submitted_case(kuliner, "pirt")  # in process counts
+    assert eligibility.check(kuliner).eligible
+    assert set(both) == {kuliner, fesyen}
