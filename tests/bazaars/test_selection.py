@@ -98,4 +98,4 @@ def test_food_rule_on_reads_the_certifications_selector(settings, client):
     assert "PIRT" in html  # the reason shown to staff
     factories.submitted_case(kuliner, "pirt")  # in process counts
     assert eligibility.check(kuliner).eligible
-    assert set(both) == {kuliner, fesyen}
+    assert set(both.all()) == {kuliner, fesyen}  # a fresh query, not the cached list
