@@ -144,3 +144,17 @@ def test_certificate_figures_agree_with_the_certificates_app(world, scope):
         assert mine[code]["in_process"] == counts["in_process"], code
         assert mine[code]["expiring"] == counts["expiring_30"], code
         assert mine[code]["missing"] == counts["missing"], code
+
+
+def test_years_and_chart_coordinates_are_not_localised(world, pejabat_client):
+    """Indonesian number format writes 2.023 and 43,5: never in a link or an SVG attribute."""
+    import re
+
+    html = pejabat_client.get("/laporan/?dari=2015-01-01&sampai=2024-12-31").content.decode()
+    assert '<a href="?tahun=2023"' in html and ">2023</a>" in html
+    for attributes in re.findall(r"<(?:rect|svg)\b([^>]*)>", html):
+        for name, value in re.findall(r'(x|y|width|height|viewBox)="([^"]*)"', attributes):
+            assert re.fullmatch(r"[0-9. ]+", value) and "," not in value, (name, value)
+            for number in value.split():
+                float(number)
+    assert 'viewBox="0 0 1200 100"' in html  # 120 months
