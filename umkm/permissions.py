@@ -45,22 +45,22 @@ def can_view_personal_data(user) -> bool:
     return user.is_active and user.has_perm("umkm.view_personal_data")
 
 
-def kecamatan_for(user, qs: QuerySet | None = None) -> QuerySet:
-    qs = Kecamatan.objects.all() if qs is None else qs
+def _scoped(user, qs: QuerySet, kecamatan_lookup: str) -> QuerySet:
+    """qs as it is for city-wide users; for an operator, only rows of its kecamatan."""
     code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(code=code)
+    return qs if code is None else qs.filter(**{kecamatan_lookup: code})
+
+
+def kecamatan_for(user, qs: QuerySet | None = None) -> QuerySet:
+    return _scoped(user, Kecamatan.objects.all() if qs is None else qs, "code")
 
 
 def kelurahan_for(user, qs: QuerySet | None = None) -> QuerySet:
-    qs = Kelurahan.objects.all() if qs is None else qs
-    code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(kecamatan_id=code)
+    return _scoped(user, Kelurahan.objects.all() if qs is None else qs, "kecamatan_id")
 
 
 def businesses_for(user, qs: QuerySet | None = None) -> QuerySet:
-    qs = Business.objects.all() if qs is None else qs
-    code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(kelurahan__kecamatan_id=code)
+    return _scoped(user, Business.objects.all() if qs is None else qs, "kelurahan__kecamatan_id")
 
 
 def owners_for(user, qs: QuerySet | None = None) -> QuerySet:
@@ -104,24 +104,21 @@ def enrolments_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import Enrolment
 
     qs = Enrolment.objects.all() if qs is None else qs
-    code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
+    return _scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
 def mentorings_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import Mentoring
 
     qs = Mentoring.objects.all() if qs is None else qs
-    code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
+    return _scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
 def business_stages_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import BusinessStage
 
     qs = BusinessStage.objects.all() if qs is None else qs
-    code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
+    return _scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
 def can_access_kecamatan(user, kecamatan_code: str) -> bool:
