@@ -1,8 +1,11 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 SESSION_STARTED_KEY = "_portal_signed_in_at"
@@ -56,3 +59,31 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (restart, failover), answer 503 with Retry-After and a
+    short Indonesian page instead of a 500: the load balancer and the visitor both learn it is
+    temporary. The persistent connection is dropped so the next request reconnects."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError, connection
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("config.database").warning(
+            "Database unavailable for %s: %s", request.path, type(exception).__name__
+        )
+        connection.close_if_unusable_or_obsolete()
+        response = HttpResponse(
+            loader.get_template("503.html").render(), status=503, content_type="text/html"
+        )
+        response["Retry-After"] = "10"
+        add_never_cache_headers(response)
+        return response

@@ -140,3 +140,18 @@ def test_english_browser_still_gets_indonesian_until_english_is_chosen(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert '<html lang="en">' in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_answer_503_with_retry_after_while_the_database_is_down(client):
+    original_port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = "1"
+    try:
+        response = client.get("/bazar/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "10"
+        assert "Sementara tidak tersedia" in response.content.decode()
+    finally:
+        connection.settings_dict["PORT"] = original_port
+    assert client.get("/bazar/").status_code == 200
