@@ -251,6 +251,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal-umkm@localhos
 # --- The office ----------------------------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Suku Dinas PPAPP Kota Administrasi Jakarta Barat")
 OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
+# The head of the office signs printed reports (PDF signature block).
+OFFICE_HEAD_TITLE = env.str(
+    "OFFICE_HEAD_TITLE",
+    default="Kepala Suku Dinas PPAPP Kota Administrasi Jakarta Barat",
+)
+OFFICE_HEAD_NAME = env.str("OFFICE_HEAD_NAME", default="(nama Kepala Suku Dinas)")
+OFFICE_HEAD_NIP = env.str("OFFICE_HEAD_NIP", default="(NIP)")
 
 # --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
 DEMO_SEEDERS = [

@@ -22,17 +22,22 @@ def _view(app: str, models: list[str]) -> list[str]:
     return [f"{app}.view_{m}" for m in models]
 
 
+# The kecamatan reports (reports app): every role reads them and exports them; which kecamatan
+# is decided by umkm.permissions.can_access_kecamatan.
+REPORT_PERMISSIONS = ["reports.view_report", "reports.export_report"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN_SUDIN: [
         *_crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
         *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
         # Certificates (issue 5): everything; types are data but their rules are code.
         *_crud("certifications", ["certificatecase", "casedocument"]),
         *_view("certifications", ["certificatetype", "casetransition"]),
         "certifications.change_certificatetype",
-        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
+        *REPORT_PERMISSIONS,
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -41,15 +46,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
         ),
         "umkm.view_personal_data",
+        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
+        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
+        *_view("bazaars", _BAZAAR_MODELS),
+        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
         # Certificates of its own kecamatan (scoped by umkm.permissions); deleting a case,
         # and with it its history, is left to Admin Sudin.
         *_view("certifications", ["certificatetype", "casetransition"]),
         *[p for p in _crud("certifications", ["certificatecase"]) if "delete" not in p],
         *_crud("certifications", ["casedocument"]),
-        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
-        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
-        *_view("bazaars", _BAZAAR_MODELS),
-        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
+        *REPORT_PERMISSIONS,
     ],
     PEJABAT: [
         *_view(
@@ -64,9 +70,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "kelurahan",
             ],
         ),
+        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
         # Cases and their history, read-only. No documents: they may hold personal data.
         *_view("certifications", ["certificatetype", "certificatecase", "casetransition"]),
-        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
+        *REPORT_PERMISSIONS,
     ],
 }
 
