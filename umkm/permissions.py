@@ -123,6 +123,7 @@ def business_stages_for(user, qs: QuerySet | None = None) -> QuerySet:
     code = operator_kecamatan_code(user)
     return qs if code is None else qs.filter(business__kelurahan__kecamatan_id=code)
 
+
 def can_access_kecamatan(user, kecamatan_code: str) -> bool:
     """Reports and exports of one kecamatan: city-wide users any, an operator only its own."""
     code = operator_kecamatan_code(user)
