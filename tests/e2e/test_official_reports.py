@@ -9,7 +9,13 @@ import openpyxl
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.helpers import assert_no_serious_axe_violations, login_admin, screenshot, visit
+from tests.e2e.helpers import (
+    assert_keyboard_focus_visible,
+    assert_no_serious_axe_violations,
+    login_admin,
+    screenshot,
+    visit,
+)
 from tests.factories import pejabat
 from tests.reports.factories import build_world
 
@@ -112,6 +118,8 @@ def test_official_reads_the_reports_and_the_downloads_match_the_page(laptop_page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Grogol Petamburan")
     assert_no_serious_axe_violations(page)
     screenshot(page, "report-kecamatan")
+    focus_order = assert_keyboard_focus_visible(page)
+    assert focus_order[0].startswith('a "Lewati'), focus_order[:3]  # the skip link comes first
 
     figures = page.evaluate(_PAGE_FIGURES)
     by_key = {card["label"]: card["value"] for card in figures["summary"]}
