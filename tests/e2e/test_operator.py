@@ -43,6 +43,9 @@ def test_operator_sees_only_its_kecamatan_and_is_refused_another(desktop_page):
     kecamatan_filter = page.locator("#changelist-filter details", has_text="kecamatan").first
     expect(kecamatan_filter).to_contain_text("Grogol Petamburan")
     expect(kecamatan_filter).not_to_contain_text("Cengkareng")
+    # Django 6's new strings, in Indonesian through our catalogue (config/django_strings.py).
+    expect(page.locator("select[name=action] option").first).to_have_text("- Pilih salah satu -")
+    expect(page.locator("#date-hierarchy-label")).to_have_text("Filter menurut binaan sejak")
     screenshot(page, "admin-operator-business-list")
 
     # Its own business opens as usual (the refusals below are not just a broken page).
