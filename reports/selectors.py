@@ -19,11 +19,12 @@ Definitions (also on the page, under "How the figures are counted"):
   mentored, and the sum of the monthly omzet the mentors reported in those sessions.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, ExtractYear
 from django.http import Http404
@@ -472,3 +473,15 @@ def certificate_case_rows(scope: Scope, period: Period):
             "expires_on",
         )
     )
+
+
+@contextlib.contextmanager
+def report_snapshot():
+    """All of a report's queries in one read-only snapshot, so every figure (and every file
+    built from them) describes the same moment; with room to sort in memory (the certificate
+    grouping spills to disk at Postgres's default work_mem)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not connection.savepoint_ids:  # the outermost transaction: its first statement
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from reports import charts, renderers, sections
 from reports.forms import PeriodForm, period_query, year_choices
 from reports.models import ExportFormat, ExportLog
-from reports.selectors import Scope, build_report, city_scope, kecamatan_scope
+from reports.selectors import Scope, build_report, city_scope, kecamatan_scope, report_snapshot
 from reports.tables import build_tables, long_tables
 from umkm.permissions import can_access_kecamatan, operator_kecamatan_code
 
@@ -47,8 +47,9 @@ def _own_kecamatan_url(request, name: str, **kwargs) -> str:
 def _context(request, scope: Scope) -> dict:
     form = PeriodForm(request.GET or None)
     period = form.period()
-    report = build_report(scope, period)
-    sections.add_sections(report)
+    with report_snapshot():
+        report = build_report(scope, period)
+        sections.add_sections(report)
     tables = build_tables(report)
     by_key = {table.key: table for table in tables}
     query = period_query(period)

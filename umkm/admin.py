@@ -31,6 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from umkm import permissions, services
 from umkm.admin_import import TraineeImportAdminMixin
+from umkm.audit import record_personal_data_access
 from umkm.forms import OwnerForm, trainee_formset
 from umkm.models import (
     Business,
@@ -41,6 +42,7 @@ from umkm.models import (
     Kelurahan,
     Mentoring,
     Owner,
+    PersonalDataAccess,
     Sector,
     StaffProfile,
     Stage,
@@ -356,6 +358,20 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
             # keeps their home kelurahan; the operator may not choose another outside theirs.
             field.queryset = field.queryset | Kelurahan.objects.filter(pk=obj.kelurahan_id)
         return form
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        owner = getattr(response, "context_data", {}).get("original")
+        shown = request.method == "GET" and response.status_code == 200 and owner is not None
+        if shown and permissions.can_view_personal_data(request.user):
+            # UU PDP audit trail: who opened whose personal data, and when.
+            record_personal_data_access(
+                owner=owner,
+                user=request.user,
+                action=PersonalDataAccess.Action.VIEW,
+                purpose=gettext("Owner record opened in admin"),
+            )
+        return response
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -1021,3 +1037,24 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [StaffProfileInline]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The UU PDP audit trail: read-only, for Admin Sudin (view permission) and superusers."""
+
+    list_display = ["at", "actor", "action", "owner", "purpose"]
+    list_filter = ["action"]
+    list_select_related = ["owner"]
+    search_fields = ["actor"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

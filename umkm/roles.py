@@ -29,7 +29,7 @@ REPORT_PERMISSIONS = ["reports.view_report", "reports.export_report"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN_SUDIN: [
         *_crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
-        *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
+        *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile", "personaldataaccess"]),
         "umkm.view_nik",
         "umkm.view_personal_data",
         *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),

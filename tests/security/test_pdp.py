@@ -93,3 +93,20 @@ def test_pdp_anonymise_removes_personal_data_and_keeps_statistics():
             "SELECT count(*) FROM umkm_historicalbusiness WHERE name = %s", ["Bakso Pak Budi"]
         )
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_opening_an_owner_in_admin_is_recorded_in_the_audit_trail(client):
+    from tests.factories import admin_sudin, pejabat
+
+    owner = OwnerFactory()
+    staff = admin_sudin()
+    client.force_login(staff)
+    assert client.get(f"/admin/umkm/owner/{owner.pk}/change/").status_code == 200
+    entry = PersonalDataAccess.objects.get(owner=owner)
+    assert entry.user == staff and entry.action == PersonalDataAccess.Action.VIEW
+    assert client.get("/admin/umkm/personaldataaccess/").status_code == 200
+    # Pejabat sees no personal data, so its visit is not a personal-data access.
+    client.force_login(pejabat())
+    client.get(f"/admin/umkm/owner/{owner.pk}/change/")
+    assert PersonalDataAccess.objects.filter(owner=owner).count() == 1
