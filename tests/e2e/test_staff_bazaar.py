@@ -72,6 +72,7 @@ def test_staff_creates_a_bazaar_accepts_sellers_assigns_booths_and_enters_sales(
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label="Terbitkan bazar yang dipilih")
     page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist .success")).to_have_text("1 bazar diterbitkan.")
     expect(row.locator("td.field-phase")).to_have_text("Terbit")
 
     # The sellers applied (staff took their forms at the Sudin's office).
