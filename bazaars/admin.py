@@ -153,16 +153,32 @@ class BazaarAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish the selected bazaars"), permissions=["change"])
     def publish(self, request, queryset):
+        published = 0
         for bazaar in queryset:
             try:
                 services.bazaar_publish(actor=request.user, bazaar=bazaar)
             except ValidationError as exc:
                 self.message_user(request, f"{bazaar}: {_errors(exc)}", messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                gettext("%(count)s bazaars published.") % {"count": published},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Cancel the selected bazaars"), permissions=["change"])
     def cancel(self, request, queryset):
+        cancelled = 0
         for bazaar in queryset:
             services.bazaar_cancel(actor=request.user, bazaar=bazaar)
+            cancelled += 1
+        self.message_user(
+            request,
+            gettext("%(count)s bazaars cancelled.") % {"count": cancelled},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Add the missing booths (A01, A02, ...)"), permissions=["change"])
     def add_missing_booths(self, request, queryset):

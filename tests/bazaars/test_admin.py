@@ -259,12 +259,25 @@ def test_bazaar_created_in_admin_gets_its_dates_and_booths(client):
     assert (b.start_date, b.end_date) == (datetime.date(2024, 8, 17), datetime.date(2024, 8, 18))
     assert list(b.booths.values_list("code", flat=True)) == ["A01", "A02", "A03", "A04"]
     assert b.status == "draft"
-    client.post(
+    response = client.post(
         "/admin/bazaars/bazaar/",
         {"action": "publish", "_selected_action": [b.pk]},
+        follow=True,
     )
     b.refresh_from_db()
     assert b.status == "published" and b.published_at is not None
+    assert "1 bazar diterbitkan." in response.content.decode()
+
+
+def test_cancelling_a_bazaar_says_so(client):
+    b = bazaar(booths=2)
+    _login(client, admin_sudin())
+    response = client.post(
+        "/admin/bazaars/bazaar/", {"action": "cancel", "_selected_action": [b.pk]}, follow=True
+    )
+    b.refresh_from_db()
+    assert b.status == "cancelled"
+    assert "1 bazar dibatalkan." in response.content.decode()
 
 
 def test_ids_in_admin_forms_are_never_formatted_with_thousand_separators(client):

@@ -35,3 +35,14 @@ def test_every_string_has_an_indonesian_translation(tmp_path):
     catalogue = polib.pofile(str(copy / "locale" / "id" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in catalogue if not e.translated()]
     assert not missing, "Untranslated (run `make messages` and translate):\n" + "\n".join(missing)
+
+
+def test_django_strings_without_indonesian_are_translated_by_our_catalogue():
+    """Django 6 added strings its Indonesian catalogue lacks: ours fills them (see
+    config/django_strings.py)."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("id"):
+        assert str(BLANK_CHOICE_LABEL) == "- Pilih salah satu -"
+        assert translation.gettext("Filter by %(field_name)s") == "Filter menurut %(field_name)s"

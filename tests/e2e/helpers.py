@@ -184,12 +184,21 @@ def page_weight(page: Page, url: str) -> PageWeight:
     return weight
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, *, mask: list | None = None) -> Path:
     """Write docs/screenshots/<name>-<phone|desktop>.png (the laptop counts as desktop): the
-    whole page as it is now. The tests keep these current; commit them with the change."""
+    whole page as it is now. The tests keep these current; commit them with the change.
+    `mask`: locators of what changes on every run (a timestamp), painted over so that the
+    image stays the same bytes when the page did not change."""
     kind = "phone" if device_of(page) == "phone" else "desktop"
     path = SCREENSHOTS / f"{name}-{kind}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("document.fonts.ready")
-    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    page.screenshot(
+        path=path,
+        full_page=True,
+        animations="disabled",
+        caret="hide",
+        mask=mask or [],
+        mask_color="#d8d8d8",
+    )
     return path

@@ -8,7 +8,13 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.bazaars.factories import accepted, bazaar, eligible_business, public_business
+from tests.bazaars.factories import (
+    VenueFactory,
+    accepted,
+    bazaar,
+    eligible_business,
+    public_business,
+)
 from tests.e2e.helpers import (
     PUBLIC_PAGE_BUDGET,
     assert_no_serious_axe_violations,
@@ -27,6 +33,9 @@ def next_bazaar(settings):
         title="Bazar UMKM Akhir Tahun",
         booths=6,
         days=[soon, soon + datetime.timedelta(days=1)],
+        # A fixed name: the factory's numbered one depends on the tests run before, and would
+        # change the screenshots from run to run.
+        venue=VenueFactory(name="Taman Kota Intan"),
     )
     accepted(
         b,
