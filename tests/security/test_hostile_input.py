@@ -137,3 +137,57 @@ def test_import_with_malicious_names_stores_them_verbatim_or_refuses_the_row(
     owner = Owner.objects.latest("pk")
     assert owner.full_name == importer._text(name)  # control characters dropped, rest verbatim
     assert "\x00" not in owner.businesses.get().products
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(
+    name=cell,
+    nik=st.one_of(cell, st.from_regex(r"\A31730[0-9]{11}\Z")),
+    phone=cell,
+    address=cell,
+    birth=st.one_of(cell, st.dates().map(lambda d: d.strftime("%d/%m/%Y"))),
+)
+def test_owner_form_in_admin_never_fails_and_never_half_saves(
+    client, name, nik, phone, address, birth
+):
+    client.force_login(admin_sudin())
+    before = Owner.objects.count()
+    response = client.post(
+        "/admin/umkm/owner/add/",
+        {
+            "full_name": name,
+            "nik": nik,
+            "gender": "P",
+            "birth_date": birth,
+            "phone": phone,
+            "email": "",
+            "address": address,
+            "kelurahan": "31.73.02.1002",
+            "businesses-TOTAL_FORMS": "0",
+            "businesses-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code in (200, 302)
+    after = Owner.objects.count()
+    assert after == before + (1 if response.status_code == 302 else 0)
+    if response.status_code == 200:
+        assert "errornote" in response.content.decode() or "errorlist" in response.content.decode()
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(
+    path=st.sampled_from(["/bazar/", "/umkm/", "/laporan/", "/laporan/kecamatan/31.73.02/"]),
+    key=st.sampled_from(
+        ["tahun", "bulan", "kecamatan", "halaman", "mendatang", "q", "sektor", "dari", "sampai"]
+    ),
+    value=cell,
+)
+def test_public_and_report_filters_never_answer_500(client, path, key, value):
+    from tests.factories import pejabat
+
+    if path.startswith("/laporan/"):
+        client.force_login(pejabat(username="pejabat-hipotesis"))
+    response = client.get(path, {key: value})
+    assert response.status_code in (200, 302, 400, 404), (path, key, value, response.status_code)
