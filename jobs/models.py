@@ -15,13 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def _private_storage():
-    # Resolved at use, not at import: settings (and tests) choose the private storage.
+def private_storage():
+    """settings.STORAGES["private"], looked up at each use (a FileField would keep the one
+    of import time): the local folder on one server, the S3 bucket on several."""
     return storages["private"]
-
-
-def _result_path(job: "Job", filename: str) -> str:
-    return f"jobs/{job.pk}/{filename}"
 
 
 class JobQuerySet(models.QuerySet):
@@ -57,9 +54,8 @@ class Job(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
     back_url = models.CharField(_("back link"), max_length=300, blank=True)
-    result = models.FileField(
-        _("result file"), storage=_private_storage, upload_to=_result_path, blank=True
-    )
+    # The file's name in the private storage; never a URL, never a local path.
+    result_path = models.CharField(_("result file"), max_length=300, blank=True)
     result_name = models.CharField(_("file name"), max_length=200, blank=True)
     result_type = models.CharField(_("content type"), max_length=120, blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
@@ -103,4 +99,4 @@ class Job(models.Model):
 
     @property
     def has_file(self) -> bool:
-        return self.status == self.Status.DONE and bool(self.result)
+        return self.status == self.Status.DONE and bool(self.result_path)

@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from config.routers import new_unit_of_work
-from jobs.models import Job
+from jobs.models import Job, private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,9 @@ def job_run(*, job_id: str) -> str:
                 ),
             )
         if output.content is not None:
-            job.result.save(output.filename, ContentFile(output.content), save=False)
+            job.result_path = private_storage().save(
+                f"jobs/{job.pk}/{output.filename}", ContentFile(output.content)
+            )
             job.result_name = output.filename[:200]
             job.result_type = output.content_type[:120]
         job.message = output.message
@@ -154,8 +156,8 @@ def jobs_prune(*, older_than_days: int = 7) -> int:
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     deleted = 0
     for job in Job.objects.filter(created_at__lt=cutoff).exclude(status=Job.Status.RUNNING):
-        if job.result:
-            job.result.delete(save=False)
+        if job.result_path:
+            private_storage().delete(job.result_path)
         job.delete()
         deleted += 1
     return deleted

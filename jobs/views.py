@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from jobs.models import Job
+from jobs.models import Job, private_storage
 from jobs.services import current_progress
 
 REFRESH_SECONDS = 3
@@ -71,9 +71,9 @@ def job_download(request, job_id):
     if not job.has_file:
         raise Http404
     response = FileResponse(
-        job.result.open("rb"),
+        private_storage().open(job.result_path, "rb"),
         as_attachment=True,
-        filename=job.result_name or job.result.name.rsplit("/", 1)[-1],
+        filename=job.result_name or job.result_path.rsplit("/", 1)[-1],
         content_type=job.result_type or "application/octet-stream",
     )
     return _no_store(response)
