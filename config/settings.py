@@ -170,9 +170,13 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0 if DEBUG else 1)
+# ipware counts only the proxies whose addresses are IN X-Forwarded-For; the one talking to
+# Django is REMOTE_ADDR, not in the header. So one nginx in front (AXES_PROXY_COUNT=1) that
+# sets X-Forwarded-For to the client's address (deploy/nginx/umkm.conf) is ipware's 0.
+_PROXIES_IN_FRONT = env.int("AXES_PROXY_COUNT", default=0 if DEBUG else 1)
+AXES_IPWARE_PROXY_COUNT = _PROXIES_IN_FRONT - 1 if _PROXIES_IN_FRONT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _PROXIES_IN_FRONT else ["REMOTE_ADDR"]
 )
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
