@@ -23,6 +23,10 @@
       return false;
     }
     message.textContent = data.message;
+    var hint = document.getElementById("job-hint");
+    if (hint) {
+      hint.hidden = true;
+    }
     if (data.status === "failed") {
       message.classList.add("job-failed");
     }
