@@ -151,9 +151,19 @@ def _finish_failed(job: Job, message: str) -> str:
     return Job.Status.FAILED
 
 
+STALE_AFTER = datetime.timedelta(hours=6)
+
+
 def jobs_prune(*, older_than_days: int = 7) -> int:
-    """Delete finished jobs older than this with their files (they may hold personal data)."""
-    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    """Delete jobs older than this with their files (they may hold personal data), and give
+    up on jobs "running" for hours: their worker died (a restart, the machine went away)."""
+    now = timezone.now()
+    Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message=_("The job was interrupted (its worker stopped). Start it again."),
+    )
+    cutoff = now - datetime.timedelta(days=older_than_days)
     deleted = 0
     for job in Job.objects.filter(created_at__lt=cutoff).exclude(status=Job.Status.RUNNING):
         if job.result_path:

@@ -174,3 +174,19 @@ def test_prune_jobs_deletes_old_jobs_and_their_files():
     assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not storage.exists(old.result_path)
     assert storage.exists(recent.result_path)
+
+
+def test_prune_jobs_gives_up_on_a_job_whose_worker_died(client):
+    user = pejabat()
+    with override_settings(TASKS=DATABASE_TASKS):
+        job = start(user)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=7)
+    )
+
+    call_command("prune_jobs", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    client.force_login(user)
+    assert "Mulai lagi" in client.get(job.get_absolute_url()).content.decode()
