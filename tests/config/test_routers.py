@@ -101,3 +101,77 @@ def test_migrations_run_on_the_primary_only():
     router = ReplicaRouter()
     assert router.allow_migrate("default", "umkm")
     assert not router.allow_migrate("replica", "umkm")
+
+
+REPLICA_PROBE = """
+import django
+django.setup()
+from config.routers import new_unit_of_work, report_reads
+from umkm.models import Sector
+with new_unit_of_work():
+    with report_reads():
+        print("report read:", *Sector.objects.values_list("name", flat=True))
+    print("other read:", Sector.objects.filter(name="Replika").count())
+    Sector.objects.filter(code="tidak-ada").update(name="x")  # a write: pins to the primary
+    with report_reads():
+        print("after a write:", Sector.objects.filter(name="Replika").count())
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_reads_reach_a_second_database_on_the_same_server():
+    """A real second database (not a mirror) holding one different sector: what the report
+    read returns shows which database answered."""
+    import os
+    import subprocess
+    import sys
+
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    primary = connection.settings_dict
+    replica_name = f"{primary['NAME']}_replica"
+    server = {
+        "host": primary["HOST"] or "127.0.0.1",
+        "port": primary["PORT"] or 5432,
+        "user": primary["USER"],
+        "password": primary["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{replica_name}"')
+        admin.execute(f'CREATE DATABASE "{replica_name}"')
+    try:
+        with psycopg.connect(dbname=replica_name, autocommit=True, **server) as replica:
+            replica.execute(
+                "CREATE TABLE umkm_sector (id bigint PRIMARY KEY, code varchar(30), "
+                'name varchar(60), is_food boolean, "order" smallint)'
+            )
+            replica.execute("INSERT INTO umkm_sector VALUES (1, 'replika', 'Replika', false, 0)")
+        auth = f"{server['user']}" + (f":{server['password']}" if server["password"] else "")
+        base = f"postgres://{auth}@{server['host']}:{server['port']}"
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DATABASE_URL=f"{base}/{primary['NAME']}",
+            DATABASE_REPLICA_URL=f"{base}/{replica_name}",
+            REPLICA_READS="1",
+        )
+        done = subprocess.run(  # noqa: S603 (our own interpreter and probe)
+            [sys.executable, "-c", REPLICA_PROBE],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{replica_name}" WITH (FORCE)')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "report read: Replika",  # the replica answered
+        "other read: 0",  # everything else reads the primary
+        "after a write: 0",  # pinned to the primary after the write
+    ]
