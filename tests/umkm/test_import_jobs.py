@@ -97,3 +97,29 @@ def test_large_import_that_no_longer_fits_saves_nothing(client, sudin, settings,
         "Unggah berkasnya lagi untuk melihat setiap baris.",
         "Pelatihan ini hanya punya sisa 2 tempat (kapasitas 2), tetapi berkas berisi 3 peserta.",
     ]
+
+
+def test_pending_import_rows_wait_in_the_bucket_with_s3(client, sudin, settings, training):
+    import boto3
+    from moto import mock_aws
+
+    from tests.jobs.test_s3_storage import S3_OPTIONS
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="umkm-private")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS},
+        }
+        upload(client, training, csv_file([trainee_row() for _ in range(3)]))
+        pending = client.session[SESSION_KEY]["path"]
+        stored = [o["Key"] for o in s3.list_objects_v2(Bucket="umkm-private")["Contents"]]
+        assert stored == [f"private/{pending}"]
+
+        confirm(client, training)
+
+        assert Job.objects.get().status == Job.Status.DONE
+        assert s3.list_objects_v2(Bucket="umkm-private")["KeyCount"] == 0
+    assert Enrolment.objects.filter(training=training).count() == 3
