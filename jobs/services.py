@@ -11,6 +11,7 @@ A runner raises ValidationError with messages meant for the person who asked (sh
 job's page); any other exception is logged and the person sees a generic message.
 """
 
+import contextlib
 import datetime
 import logging
 from collections.abc import Callable
@@ -114,9 +115,14 @@ def job_run(*, job_id: str) -> str:
             logger.warning("job %s is not waiting to run: skipped", job_id)
             return "skipped"
         job = Job.objects.select_related("requested_by").get(pk=job_id)
+        # Run by the worker, the runner is in no transaction (its progress is seen at once).
+        # Run inside a request (immediate backend), a savepoint keeps its failure from
+        # breaking the request's transaction.
+        guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
         try:
             runner: Callable = import_string(job.runner)
-            output = runner(job, lambda percent: job_progress(job_id=job.pk, percent=percent))
+            with guard:
+                output = runner(job, lambda percent: job_progress(job_id=job.pk, percent=percent))
         except ValidationError as exc:
             return _finish_failed(job, "\n".join(exc.messages))
         except Exception:

@@ -28,3 +28,10 @@ def refuses(job, progress):
 
 def crashes(job, progress):
     raise RuntimeError("secret internal detail")
+
+
+def breaks_a_constraint(job, progress):
+    from umkm.models import Sector
+
+    Sector.objects.create(code="kuliner", name="Kuliner lagi")  # the code is taken
+    return JobOutput()

@@ -190,3 +190,10 @@ def test_prune_jobs_gives_up_on_a_job_whose_worker_died(client):
     assert job.status == Job.Status.FAILED
     client.force_login(user)
     assert "Mulai lagi" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_database_error_in_a_job_fails_the_job_not_the_request():
+    job = start(pejabat(), runner="breaks_a_constraint")
+
+    assert job.status == Job.Status.FAILED
+    assert Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).exists()  # still usable
