@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from certifications import views
 
 app_name = "certifications"
 
-urlpatterns = []
+urlpatterns = [
+    path("sertifikat/dokumen/<int:pk>/", views.document_download, name="document"),
+]

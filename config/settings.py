@@ -341,10 +341,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal-umkm@localhos
 # --- The office ----------------------------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Suku Dinas PPAPP Kota Administrasi Jakarta Barat")
 OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
+# The head of the office signs printed reports (PDF signature block).
+OFFICE_HEAD_TITLE = env.str(
+    "OFFICE_HEAD_TITLE",
+    default="Kepala Suku Dinas PPAPP Kota Administrasi Jakarta Barat",
+)
+OFFICE_HEAD_NAME = env.str("OFFICE_HEAD_NAME", default="(nama Kepala Suku Dinas)")
+OFFICE_HEAD_NIP = env.str("OFFICE_HEAD_NIP", default="(NIP)")
 
 # --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
+    "certifications.demo.seed",
+    "bazaars.demo.seed",
 ]
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
@@ -352,6 +361,13 @@ PDP_SECTIONS = [
     "umkm.pdp.register_section",
     "umkm.pdp.processing_log_section",
 ]
+# --- Bazaars -------------------------------------------------------------------------------
+# Food businesses (Sector.is_food) need a PIRT or halal certificate, issued or in process, to
+# take part in a bazaar (read through certifications.selectors). Default off as on the
+# bazaars branch, whose tests assume it; the integrator decides (issue 5 proposed on).
+BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=False)
+# The public schedule pages are cached whole and invalidated on every staff change (off: bench).
+BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 
 # --- Logging: never personal data (see umkm.logging filters) -------------------------------
 LOGGING = {
@@ -376,5 +392,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs usernames and addresses of failed sign-ins: kept, but never a password.
         "axes": {"level": "WARNING"},
+        # PDF rendering (reports) logs every step and every CSS rule it skips.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }

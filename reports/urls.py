@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="city"),
+    path("ekspor/<str:fmt>/", views.export, name="city_export"),
+    path("kecamatan/<str:code>/", views.dashboard, name="kecamatan"),
+    path("kecamatan/<str:code>/ekspor/<str:fmt>/", views.export, name="kecamatan_export"),
+]

@@ -89,3 +89,9 @@ def can_access_owner(user, owner: Owner) -> bool:
     if code is None:
         return True
     return owners_for(user, Owner.objects.filter(pk=owner.pk)).exists()
+
+
+def can_access_kecamatan(user, kecamatan_code: str) -> bool:
+    """Reports and exports of one kecamatan: city-wide users any, an operator only its own."""
+    code = operator_kecamatan_code(user)
+    return code is None or (bool(code) and code == kecamatan_code)

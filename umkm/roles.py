@@ -10,6 +10,8 @@ OPERATOR_KECAMATAN = "Operator Kecamatan"
 PEJABAT = "Pejabat"
 
 _REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+_BAZAAR_MODELS = ["venue", "bazaar", "bazaarday", "booth"]
+_BAZAAR_ENTRY_MODELS = ["participation", "attendance", "dailysales"]
 
 
 def _crud(app: str, models: list[str]) -> list[str]:
@@ -20,12 +22,22 @@ def _view(app: str, models: list[str]) -> list[str]:
     return [f"{app}.view_{m}" for m in models]
 
 
+# The kecamatan reports (reports app): every role reads them and exports them; which kecamatan
+# is decided by umkm.permissions.can_access_kecamatan.
+REPORT_PERMISSIONS = ["reports.view_report", "reports.export_report"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN_SUDIN: [
         *_crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
         *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile"]),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        *REPORT_PERMISSIONS,
+        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
+        # Certificates (issue 5): everything; types are data but their rules are code.
+        *_crud("certifications", ["certificatecase", "casedocument"]),
+        *_view("certifications", ["certificatetype", "casetransition"]),
+        "certifications.change_certificatetype",
     ],
     OPERATOR_KECAMATAN: [
         *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -34,6 +46,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
         ),
         "umkm.view_personal_data",
+        *REPORT_PERMISSIONS,
+        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
+        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
+        *_view("bazaars", _BAZAAR_MODELS),
+        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
+        # Certificates of its own kecamatan (scoped by umkm.permissions); deleting a case,
+        # and with it its history, is left to Admin Sudin.
+        *_view("certifications", ["certificatetype", "casetransition"]),
+        *[p for p in _crud("certifications", ["certificatecase"]) if "delete" not in p],
+        *_crud("certifications", ["casedocument"]),
     ],
     PEJABAT: [
         *_view(
@@ -48,6 +70,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "kelurahan",
             ],
         ),
+        *REPORT_PERMISSIONS,
+        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
+        # Cases and their history, read-only. No documents: they may hold personal data.
+        *_view("certifications", ["certificatetype", "certificatecase", "casetransition"]),
     ],
 }
 

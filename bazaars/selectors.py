@@ -1,0 +1,440 @@
+"""Reads for bazaars: the public schedule (a fixed number of queries whatever the number of
+rows), the fair-selection proposal and the participant list export."""
+
+import datetime
+import math
+import re
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from bazaars import eligibility
+from bazaars.models import (
+    Attendance,
+    Bazaar,
+    BazaarDay,
+    DailySales,
+    Participation,
+    ParticipationStatus,
+)
+from umkm import permissions
+from umkm.models import Business, Kecamatan
+
+FIRST_YEAR = 2019
+KECAMATAN_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
+PER_PAGE = 12  # per list: a phone screen or two, and a page that stays light
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page of a list, without counting the whole list (one query instead of two)."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, qs, number: int, per_page: int = PER_PAGE) -> "Page":
+        start = (number - 1) * per_page
+        rows = list(qs[start : start + per_page + 1])
+        return cls(rows[:per_page], number, len(rows) > per_page)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+@dataclass
+class ScheduleFilters:
+    year: int | None = None
+    month: int | None = None
+    kecamatan: str | None = None
+    page: int = 1
+    upcoming_page: int = 1
+
+    @classmethod
+    def from_query(cls, query) -> "ScheduleFilters":
+        """Only well-formed values are kept (anything else is ignored, never an error)."""
+
+        def number(name, low, high):
+            value = query.get(name, "")
+            return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+        kecamatan = query.get("kecamatan", "")
+        return cls(
+            year=number("tahun", 2000, 2100),
+            month=number("bulan", 1, 12),
+            kecamatan=kecamatan if KECAMATAN_CODE.fullmatch(kecamatan) else None,
+            page=number("halaman", 1, 10_000) or 1,
+            upcoming_page=number("mendatang", 1, 10_000) or 1,
+        )
+
+    def cache_key(self) -> str:
+        return f"{self.year}:{self.month}:{self.kecamatan}:{self.page}:{self.upcoming_page}"
+
+    def query(self, **changes) -> str:
+        """The query string of these filters with some changed (for pager links)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "tahun": self.year,
+            "bulan": self.month,
+            "kecamatan": self.kecamatan,
+            "halaman": self.page if self.page > 1 else None,
+            "mendatang": self.upcoming_page if self.upcoming_page > 1 else None,
+            **changes,
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def _url_maker(name: str):
+    """reverse() once, then build each URL by formatting (reverse per row costs CPU on lists)."""
+    marker = "__slug__"
+    pattern = reverse(name, kwargs={"slug": marker})
+    return lambda slug: pattern.replace(marker, slug)
+
+
+@dataclass
+class Card:
+    """What a schedule card shows: plain values, no model instances (a list page stays cheap)."""
+
+    id: int
+    title: str
+    slug: str
+    status: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    venue_name: str
+    kecamatan_name: str
+    accepted_count: int | None
+    public_url: str = ""
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
+
+
+CARD_FIELDS = {
+    "id": "id",
+    "title": "title",
+    "slug": "slug",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "venue_name": "venue__name",
+    "kecamatan_name": "venue__kelurahan__kecamatan__name",
+    "accepted_count": "accepted_count",
+}
+
+
+def _public_bazaars():
+    return (
+        Bazaar.objects.public()
+        .annotate(
+            accepted_count=Subquery(
+                Participation.objects.filter(
+                    bazaar=OuterRef("pk"), status=ParticipationStatus.ACCEPTED
+                )
+                .values("bazaar")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            )
+        )
+        .values_list(*CARD_FIELDS.values())
+    )
+
+
+def public_schedule(filters: ScheduleFilters, today: datetime.date | None = None) -> dict:
+    """Upcoming bazaars (soonest first) and past ones (latest first), each paginated."""
+    today = today or timezone.localdate()
+    qs = _public_bazaars()
+    if filters.year:
+        qs = qs.filter(start_date__year__lte=filters.year, end_date__year__gte=filters.year)
+    if filters.month:
+        qs = qs.filter(Q(start_date__month=filters.month) | Q(end_date__month=filters.month))
+    if filters.kecamatan:
+        qs = qs.filter(venue__kelurahan__kecamatan_id=filters.kecamatan)
+    upcoming_page = Page.of(qs.upcoming(today).order_by("start_date", "id"), filters.upcoming_page)
+    past_page = Page.of(qs.past(today).order_by("-start_date", "-id"), filters.page)
+    url = _url_maker("bazaars:detail")
+    cards = {}
+    for page in (upcoming_page, past_page):
+        page.object_list = [Card(*row) for row in page.object_list]
+        for card in page.object_list:
+            card.public_url = url(card.slug)
+            cards[card.id] = card
+    # The opening hours of each shown bazaar's first day, for both lists in one query.
+    for bazaar_id, opens_at, closes_at in (
+        BazaarDay.objects.filter(bazaar_id__in=cards)
+        .order_by("bazaar_id", "date")
+        .distinct("bazaar_id")
+        .values_list("bazaar_id", "opens_at", "closes_at")
+    ):
+        cards[bazaar_id].opens_at, cards[bazaar_id].closes_at = opens_at, closes_at
+    kecamatan_choices = list(
+        Kecamatan.objects.filter(
+            Exists(Bazaar.objects.public().filter(venue__kelurahan__kecamatan_id=OuterRef("code")))
+        )
+        .order_by("name")
+        .values_list("code", "name")
+    )
+    return {
+        "upcoming_page": upcoming_page,
+        "past_page": past_page,
+        "kecamatan_choices": kecamatan_choices,
+        "years": _year_range(),
+        "today": today,
+    }
+
+
+def _year_range() -> list[int]:
+    """Years to filter by, newest first: next year back to the programme's first bazaars
+    (no query: the list is the same for every visitor)."""
+    this_year = timezone.localdate().year
+    return list(range(this_year + 1, FIRST_YEAR - 1, -1))
+
+
+@dataclass
+class SectorGroup:
+    sector: object
+    participations: list = field(default_factory=list)
+
+
+def public_bazaar(slug: str) -> dict:
+    """A public bazaar with its days and the consenting accepted businesses by sector."""
+    try:
+        bazaar = (
+            Bazaar.objects.public()
+            .select_related("venue__kelurahan__kecamatan")
+            .prefetch_related(Prefetch("days", queryset=BazaarDay.objects.order_by("date")))
+            .get(slug=slug)
+        )
+    except Bazaar.DoesNotExist as exc:
+        raise Http404 from exc
+    participations = (
+        Participation.objects.accepted()
+        .filter(bazaar=bazaar, business__public_consent=True)
+        .select_related("business__sector", "booth")
+        .only(
+            "id",
+            "bazaar_id",
+            "status",
+            "booth__code",
+            "booth__zone",
+            "business__name",
+            "business__slug",
+            "business__products",
+            "business__sector__name",
+            "business__sector__order",
+        )
+        .order_by("business__sector__order", "business__sector__name", "booth__code", "id")
+    )
+    groups: OrderedDict[int, SectorGroup] = OrderedDict()
+    url = _url_maker("bazaars:business")
+    for p in participations:
+        p.business.public_url = url(p.business.slug)
+        group = groups.setdefault(p.business.sector_id, SectorGroup(p.business.sector))
+        group.participations.append(p)
+    return {"bazaar": bazaar, "sector_groups": list(groups.values())}
+
+
+def public_business(slug: str) -> dict:
+    """A consenting business's public profile and the public bazaars it took part in."""
+    try:
+        business = (
+            Business.objects.listed_publicly()
+            .select_related("sector", "kelurahan__kecamatan")
+            .only(
+                "id",
+                "name",
+                "slug",
+                "products",
+                "photo",
+                "binaan_since",
+                "public_consent",
+                "sector__name",
+                "kelurahan__name",
+                "kelurahan__kecamatan__name",
+            )
+            .get(slug=slug)
+        )
+    except Business.DoesNotExist as exc:
+        raise Http404 from exc
+    participations = list(
+        Participation.objects.accepted()
+        .filter(business=business, bazaar__in=Bazaar.objects.public())
+        .select_related("bazaar", "booth")
+        .order_by("-bazaar__start_date")
+    )
+    return {"business": business, "participations": participations}
+
+
+def ical_bazaars(slug: str | None = None):
+    qs = (
+        Bazaar.objects.public()
+        .select_related("venue")
+        .prefetch_related(Prefetch("days", queryset=BazaarDay.objects.order_by("date")))
+        .order_by("start_date", "id")
+    )
+    if slug is not None:
+        qs = qs.filter(slug=slug)
+    return list(qs)
+
+
+# --- Fair selection -------------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    business: Business
+    last_bazaar: datetime.date | None
+    reason: str = ""
+
+
+def propose_participants(
+    bazaar: Bazaar,
+    *,
+    seats: int | None = None,
+    per_kecamatan_cap: int | None = None,
+    pool_size: int = 2000,
+) -> list[Proposal]:
+    """A fair list of businesses for a bazaar, for staff to adjust and accept in bulk.
+
+    - Eligible businesses only (aktif, a passed training, food certificate where required).
+    - The pool is the businesses that applied to this bazaar (applied or waitlisted); when
+      nobody applied, every eligible business of the office's city.
+    - Businesses never at a bazaar come first, then those least recently at one, then the
+      longest in the programme.
+    - Spread: at most ceil(booths / kecamatan of the city) per kecamatan by default, and sectors
+      taken in turn (round robin) so one sector cannot fill the bazaar.
+    """
+    free = bazaar.booth_count - bazaar.participations.accepted().count()
+    seats = free if seats is None else seats
+    if seats <= 0:
+        return []
+    city = bazaar.venue.kelurahan.kecamatan.city_id
+    kecamatan_count = Kecamatan.objects.filter(city_id=city).count() or 1
+    cap = per_kecamatan_cap or math.ceil(bazaar.booth_count / kecamatan_count)
+
+    applicants = Participation.objects.filter(
+        bazaar=bazaar,
+        status__in=[ParticipationStatus.APPLIED, ParticipationStatus.WAITLISTED],
+    )
+    taken_here = Participation.objects.filter(bazaar=bazaar, business=OuterRef("pk"))
+    if applicants.exists():
+        pool = Business.objects.filter(pk__in=applicants.values("business_id"))
+        taken_here = taken_here.exclude(
+            status__in=[ParticipationStatus.APPLIED, ParticipationStatus.WAITLISTED]
+        )
+    else:
+        pool = Business.objects.filter(kelurahan__kecamatan__city_id=city)
+    pool = eligibility.eligible_businesses(pool).exclude(Exists(taken_here))
+    last_at = (
+        Participation.objects.filter(business=OuterRef("pk"), status=ParticipationStatus.ACCEPTED)
+        .exclude(bazaar=bazaar)
+        .order_by("-bazaar__start_date")
+        .values("bazaar__start_date")[:1]
+    )
+    candidates = (
+        pool.annotate(last_bazaar=last_at)
+        .select_related("sector", "kelurahan__kecamatan")
+        .only(
+            "id",
+            "name",
+            "slug",
+            "binaan_since",
+            "status",
+            "sector__name",
+            "sector__order",
+            "sector__is_food",
+            "kelurahan__name",
+            "kelurahan__kecamatan__name",
+            "kelurahan__kecamatan__code",
+        )
+        # Never at a bazaar (NULL) first, then the least recent.
+        .order_by(F("last_bazaar").asc(nulls_first=True), "binaan_since", "id")
+    )
+    by_sector: dict[int, list] = defaultdict(list)
+    for business in candidates[:pool_size]:
+        by_sector[business.sector_id].append(business)
+    per_kecamatan: dict[str, int] = defaultdict(int)
+    chosen: list[Proposal] = []
+    queues = [by_sector[k] for k in sorted(by_sector, key=lambda k: by_sector[k][0].sector.order)]
+    while len(chosen) < seats and any(queues):
+        for queue in queues:
+            while queue:
+                business = queue.pop(0)
+                kecamatan = business.kelurahan.kecamatan_id
+                if per_kecamatan[kecamatan] >= cap:
+                    continue
+                per_kecamatan[kecamatan] += 1
+                chosen.append(Proposal(business, business.last_bazaar))
+                break
+            if len(chosen) >= seats:
+                break
+    return chosen
+
+
+# --- Staff views and export -----------------------------------------------------------------
+
+
+def participant_rows(bazaar: Bazaar, user):
+    """One row per participation the user may see: no NIK, phone or address."""
+    participations = (
+        permissions_filter(user, Participation.objects.filter(bazaar=bazaar))
+        .select_related("business__sector", "business__kelurahan__kecamatan", "booth", "decided_by")
+        .order_by("status", "booth__code", "business__name")
+    )
+    sales = defaultdict(lambda: [0, 0])
+    for row in DailySales.objects.filter(participation__bazaar=bazaar).values(
+        "participation_id", "omzet", "transactions"
+    ):
+        sales[row["participation_id"]][0] += row["omzet"]
+        sales[row["participation_id"]][1] += row["transactions"]
+    days = defaultdict(int)
+    for pid in Attendance.objects.filter(participation__bazaar=bazaar).values_list(
+        "participation_id", flat=True
+    ):
+        days[pid] += 1
+    for p in participations:
+        b = p.business
+        yield [
+            p.booth.code if p.booth else "",
+            b.name,
+            b.sector.name,
+            b.kelurahan.kecamatan.name,
+            b.kelurahan.name,
+            b.nib or "",
+            p.get_status_display(),
+            timezone.localtime(p.decided_at).strftime("%d-%m-%Y %H:%M") if p.decided_at else "",
+            days[p.pk],
+            sales[p.pk][0],
+            sales[p.pk][1],
+        ]
+
+
+def permissions_filter(user, qs):
+    """Participations of the businesses the user may act on."""
+    return qs.filter(business__in=permissions.businesses_for(user))
+
+
+def office_city_code() -> str:
+    return getattr(settings, "OFFICE_CITY_CODE", "31.73")

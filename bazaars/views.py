@@ -1,0 +1,178 @@
+"""Public bazaar pages: the same for every visitor, so each is cached whole (see cache.py).
+
+The only per-visitor piece of a page is the CSRF token of the footer's language form: pages are
+rendered with a placeholder there and the visitor's own token is put in when serving.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from bazaars import selectors
+from bazaars.cache import page_timeout, public_version
+from bazaars.models import BazaarStatus
+
+CSRF_PLACEHOLDER = "__bazaars_csrf_placeholder__"
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def _cache_on() -> bool:
+    return getattr(settings, "BAZAAR_PUBLIC_CACHE", True)
+
+
+def _serve_cached(request, name: str, build):
+    """Serve from the cache, or build (status, content type, bytes) and keep it."""
+    key = None
+    if _cache_on():
+        key = ":".join(
+            [
+                "bazaars:page",
+                str(public_version()),
+                timezone.localdate().isoformat(),  # upcoming/past moves at midnight
+                translation.get_language() or "",
+                name,
+            ]
+        )
+        hit = cache.get(key)
+        if hit is not None:
+            return _respond(request, *hit)
+    status, content_type, content = build()
+    if key is not None and status == 200:  # unknown slugs are not worth keeping
+        cache.set(key, (status, content_type, content), page_timeout())
+    return _respond(request, status, content_type, content)
+
+
+def _respond(request, status, content_type, content: bytes):
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return HttpResponse(content, status=status, content_type=content_type)
+
+
+def _page(request, template, context, status=200):
+    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    response = render(request, template, context, status=status)
+    return status, response["Content-Type"], response.content
+
+
+def _not_found(request):
+    return _page(request, "404.html", {}, status=404)
+
+
+@require_safe
+def schedule(request):
+    filters = selectors.ScheduleFilters.from_query(request.GET)
+
+    def build():
+        context = selectors.public_schedule(filters)
+        context["filters"] = filters
+        upcoming, past = context["upcoming_page"], context["past_page"]
+        context["pager"] = {
+            "newer_past": filters.query(halaman=past.number - 1) if past.has_previous else "",
+            "older_past": filters.query(halaman=past.number + 1) if past.has_next else "",
+            "earlier_upcoming": filters.query(mendatang=upcoming.number - 1)
+            if upcoming.has_previous
+            else "",
+            "later_upcoming": filters.query(mendatang=upcoming.number + 1)
+            if upcoming.has_next
+            else "",
+        }
+        context["months"] = list(MONTHS.items())
+        return _page(request, "bazaars/schedule.html", context)
+
+    return _serve_cached(request, f"schedule:{filters.cache_key()}", build)
+
+
+@require_safe
+def detail(request, slug):
+    def build():
+        try:
+            context = selectors.public_bazaar(slug)
+        except selectors.Http404:
+            return _not_found(request)
+        bazaar = context["bazaar"]
+        context["poster_url"] = (
+            request.build_absolute_uri(bazaar.poster.url) if bazaar.poster else ""
+        )
+        context["page_url"] = request.build_absolute_uri(bazaar.get_absolute_url())
+        context["finished"] = bazaar.is_finished()
+        return _page(request, "bazaars/detail.html", context)
+
+    return _serve_cached(request, f"detail:{slug}", build)
+
+
+@require_safe
+def business(request, slug):
+    def build():
+        try:
+            context = selectors.public_business(slug)
+        except selectors.Http404:
+            return _not_found(request)
+        business = context["business"]
+        context["photo_url"] = (
+            request.build_absolute_uri(business.photo.url) if business.photo else ""
+        )
+        return _page(request, "bazaars/business.html", context)
+
+    return _serve_cached(request, f"business:{slug}", build)
+
+
+# --- iCalendar ------------------------------------------------------------------------------
+
+
+def _calendar(request, bazaars, name: str) -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Portal UMKM Binaan//Jadwal Bazar//ID")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Jakarta")
+    host = request.get_host().split(":")[0] or "portal-umkm"
+    for bazaar in bazaars:
+        url = request.build_absolute_uri(bazaar.get_absolute_url())
+        for day in bazaar.days.all():
+            event = Event()
+            # Stable: the bazaar's id and the day's date never change for the same event.
+            event.add("uid", f"bazar-{bazaar.pk}-{day.date:%Y%m%d}@{host}")
+            event.add("dtstamp", bazaar.updated_at.astimezone(datetime.UTC))
+            event.add("dtstart", datetime.datetime.combine(day.date, day.opens_at, tzinfo=JAKARTA))
+            event.add("dtend", datetime.datetime.combine(day.date, day.closes_at, tzinfo=JAKARTA))
+            event.add("summary", bazaar.title)
+            event.add("location", f"{bazaar.venue.name}, {bazaar.venue.address}")
+            event.add("description", f"{bazaar.description}\n\n{url}".strip())
+            event.add("url", url)
+            cancelled = bazaar.status == BazaarStatus.CANCELLED
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+@require_safe
+def ical_feed(request):
+    def build():
+        content = _calendar(request, selectors.ical_bazaars(), _("Bazaar schedule"))
+        return 200, "text/calendar; charset=utf-8", content
+
+    return _serve_cached(request, "ics:all", build)
+
+
+@require_safe
+def ical_bazaar(request, slug):
+    def build():
+        bazaars = selectors.ical_bazaars(slug)
+        if not bazaars:
+            return _not_found(request)
+        return 200, "text/calendar; charset=utf-8", _calendar(request, bazaars, bazaars[0].title)
+
+    return _serve_cached(request, f"ics:{slug}", build)

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+    PDF = "pdf", "PDF"
+
+
+class ExportLog(models.Model):
+    """Who exported which report, in which format, when. Written by every export view.
+
+    Its Meta also carries the two permissions of the reports app (reading the dashboard,
+    exporting), so that roles can hold them like any model permission.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="report_exports",
+        verbose_name=_("user"),
+    )
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    table = models.CharField(_("table"), max_length=30, blank=True)
+    # "31.73" for the whole city, "31.73.02" for one kecamatan.
+    scope = models.CharField(_("area"), max_length=8)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        permissions = [
+            ("view_report", _("Can view the kecamatan reports")),
+            ("export_report", _("Can export the kecamatan reports")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="exportlog_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=["xlsx", "csv", "pdf"]),
+                name="exportlog_format_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.format} {self.scope} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,156 @@
+"""Dashboard and exports of the kecamatan report. Thin: access, period, one selector call, a
+renderer, a log row."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from reports import charts, renderers, sections
+from reports.forms import PeriodForm, period_query, year_choices
+from reports.models import ExportFormat, ExportLog
+from reports.selectors import Scope, build_report, city_scope, kecamatan_scope
+from reports.tables import build_tables, long_tables
+from umkm.permissions import can_access_kecamatan, operator_kecamatan_code
+
+VIEW_PERMISSION = "reports.view_report"
+EXPORT_PERMISSION = "reports.export_report"
+
+
+def _scope_for(request, code: str | None, permission: str) -> Scope | None:
+    """The scope the user asked for, or None when an operator must go to their own kecamatan."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    if code is None:
+        own = operator_kecamatan_code(request.user)
+        if own is None:
+            return city_scope()
+        if not own:
+            raise PermissionDenied
+        return None
+    if not can_access_kecamatan(request.user, code):
+        raise Http404
+    return kecamatan_scope(code)
+
+
+def _own_kecamatan_url(request, name: str, **kwargs) -> str:
+    url = reverse(name, kwargs={"code": operator_kecamatan_code(request.user), **kwargs})
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+def _context(request, scope: Scope) -> dict:
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    report = build_report(scope, period)
+    sections.add_sections(report)
+    tables = build_tables(report)
+    by_key = {table.key: table for table in tables}
+    query = period_query(period)
+    kwargs = {} if scope.is_city else {"code": scope.code}
+    prefix = "reports:city" if scope.is_city else "reports:kecamatan"
+    csv_url = reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "csv"})
+    return {
+        "report": report,
+        "scope": scope,
+        "period": period,
+        "period_text": renderers.period_text(period),
+        "title": renderers.report_title(report),
+        "form": form,
+        "years": year_choices(),
+        "tables": by_key,
+        "table_list": tables,
+        "query": query,
+        "xlsx_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "xlsx"}) + "?" + query,
+        "pdf_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "pdf"}) + "?" + query,
+        "csv_links": [
+            (t.title, f"{csv_url}?{query}&tabel={t.key}")
+            for t in [*tables, *long_tables(scope, period)]
+        ],
+        "target_bars": charts.progress(
+            [(a.name, a.new, a.target) for a in report.areas]
+            if scope.is_city
+            else [(scope.name, report.total.new, report.total.target)]
+        ),
+        "sector_bars": charts.bars([(r.label, r.active) for r in report.sectors]),
+        "omzet_columns": charts.columns(
+            [(renderers.month_label(m.month), m.omzet) for m in report.months]
+        ),
+        "omzet_width": 10 * len(report.months),
+        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "city_url": reverse("reports:city")
+        if operator_kecamatan_code(request.user) is None
+        else "",
+        "extra_tables": report.extra.get("tables", []),
+        "printed_at": timezone.localtime(),
+        "OFFICE_HEAD_TITLE": settings.OFFICE_HEAD_TITLE,
+        "OFFICE_HEAD_NAME": settings.OFFICE_HEAD_NAME,
+        "OFFICE_HEAD_NIP": settings.OFFICE_HEAD_NIP,
+    }
+
+
+@require_safe
+@login_required
+@never_cache
+def dashboard(request, code: str | None = None):
+    scope = _scope_for(request, code, VIEW_PERMISSION)
+    if scope is None:
+        return redirect(_own_kecamatan_url(request, "reports:kecamatan"))
+    return render(request, "reports/dashboard.html", _context(request, scope))
+
+
+@require_safe
+@login_required
+@never_cache
+def export(request, fmt: str, code: str | None = None):
+    if fmt not in ExportFormat.values:
+        raise Http404
+    scope = _scope_for(request, code, EXPORT_PERMISSION)
+    if scope is None:
+        return redirect(_own_kecamatan_url(request, "reports:kecamatan_export", fmt=fmt))
+    period = PeriodForm(request.GET or None).period()
+    query_tables = {t.key: t for t in long_tables(scope, period)}
+    table_key = ""
+    stem = f"laporan-umkm-{scope.code}-{period_query(period).replace('&', '_').replace('=', '-')}"
+
+    if fmt == ExportFormat.CSV:
+        table_key = request.GET.get("tabel", "ringkasan")
+        if table_key in query_tables:
+            # A long list alone: Postgres writes it, no report figures needed.
+            content = renderers.stream_query_csv(query_tables[table_key])
+        else:
+            tables = _context(request, scope)["tables"]
+            if table_key not in tables:
+                raise Http404
+            content = renderers.stream_table_csv(tables[table_key])
+        response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+        filename = f"{stem}-{table_key}.csv"
+    elif fmt == ExportFormat.XLSX:
+        context = _context(request, scope)
+        data = renderers.render_xlsx(
+            context["report"], context["table_list"], list(query_tables.values())
+        )
+        response = HttpResponse(data, content_type=renderers.XLSX_CONTENT_TYPE)
+        filename = f"{stem}.xlsx"
+    else:
+        context = _context(request, scope)
+        response = HttpResponse(
+            renderers.render_pdf(context, request), content_type="application/pdf"
+        )
+        filename = f"{stem}.pdf"
+
+    ExportLog.objects.create(
+        user=request.user,
+        format=fmt,
+        table=table_key,
+        scope=scope.code,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,593 @@
+"""A small but awkward world for the report tests, and the figures it should give, computed
+here in plain Python from the objects created (never through reports.selectors)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tests.factories import (
+    BusinessFactory,
+    EnrolmentFactory,
+    MentoringFactory,
+    OwnerFactory,
+    TrainingFactory,
+    UserFactory,
+    kelurahan,
+    sector,
+)
+from umkm.models import Business, Kecamatan, Kelurahan, Stage, YearlyTarget
+
+D = datetime.date
+CITY = "31.73"
+GROGOL = "31.73.02"
+CENGKARENG = "31.73.01"
+OTHER_CITY_KELURAHAN = "31.71.01.1001"  # Gambir, Jakarta Pusat: never in our reports
+
+
+@dataclass
+class World:
+    businesses: list = field(default_factory=list)
+    owners: list = field(default_factory=list)
+    trainings: list = field(default_factory=list)
+    enrolments: list = field(default_factory=list)
+    mentorings: list = field(default_factory=list)
+    targets: dict = field(default_factory=dict)  # (kecamatan code, year) -> target
+    bazaars: list = field(default_factory=list)
+    participations: list = field(default_factory=list)  # every one, any status
+    cases: list = field(default_factory=list)
+
+
+# name, kelurahan, sector, binaan_since, status, capital, stage code, nib
+BUSINESSES = [
+    (
+        "=SUM(A1:A9)",
+        "31.73.02.1002",
+        "kuliner",
+        D(2023, 2, 1),
+        "aktif",
+        50_000_000,
+        "pelatihan",
+        "0012345678901",
+    ),
+    (
+        "Batik Bu Sari",
+        "31.73.02.1002",
+        "fesyen",
+        D(2022, 6, 1),
+        "aktif",
+        2_000_000_000,
+        "pendampingan",
+        None,
+    ),
+    (
+        "+62 Kopi",
+        "31.73.02.1003",
+        "kuliner",
+        D(2023, 7, 15),
+        "nonaktif",
+        None,
+        None,
+        "9876543210123",
+    ),
+    (
+        "-Rajut Minus",
+        "31.73.02.1003",
+        "kerajinan-tangan",
+        D(2021, 1, 10),
+        "naik_kelas",
+        6_000_000_000,
+        "perizinan",
+        None,
+    ),
+    (
+        "@Wangi Parfum",
+        "31.73.02.1004",
+        "parfum",
+        D(2023, 12, 31),
+        "aktif",
+        None,
+        "pendaftaran",
+        None,
+    ),
+    ("Warung Nanti", "31.73.02.1004", "kuliner", D(2024, 1, 2), "aktif", 10_000_000, None, None),
+    (
+        "Jasa Cuci Cengkareng",
+        "31.73.01.1001",
+        "jasa",
+        D(2023, 4, 4),
+        "aktif",
+        20_000_000,
+        "pelatihan",
+        "1111111111111",
+    ),
+    (
+        "Roti Duri",
+        "31.73.01.1002",
+        "kuliner",
+        D(2020, 3, 3),
+        "aktif",
+        90_000_000,
+        "pemasaran",
+        None,
+    ),
+    ("Tas Kosambi", "31.73.01.1002", "fesyen", D(2023, 9, 9), "naik_kelas", None, None, None),
+    (
+        "Gambir Snack",
+        OTHER_CITY_KELURAHAN,
+        "kuliner",
+        D(2023, 5, 5),
+        "aktif",
+        1_000_000,
+        "pelatihan",
+        None,
+    ),
+]
+
+
+def build_world() -> World:
+    world = World()
+    stages = {s.code: s for s in Stage.objects.all()}
+    mentor = UserFactory(username="mentor-laporan")
+    for name, kel, sec, since, status, capital, stage, nib in BUSINESSES:
+        owner = OwnerFactory(
+            kelurahan=kelurahan(kel), address=f"Jl. Rahasia No. {len(world.owners) + 7}"
+        )
+        business = BusinessFactory(
+            name=name,
+            owner=owner,
+            kelurahan=kelurahan(kel),
+            sector=sector(sec),
+            binaan_since=since,
+            status=status,
+            capital=capital,
+            yearly_omzet=None if capital else 3_000_000_000 if sec == "fesyen" else None,
+            nib=nib,
+        )
+        if stage:
+            Business.objects.filter(pk=business.pk).update(current_stage=stages[stage])
+        business.refresh_from_db()
+        world.owners.append(owner)
+        world.businesses.append(business)
+    b = world.businesses
+
+    YearlyTarget.objects.create(kecamatan_id=GROGOL, year=2023, target=20)
+    world.targets[(GROGOL, 2023)] = 20
+
+    t_grogol = TrainingFactory(
+        title="-Pelatihan Halal",
+        kecamatan=Kecamatan.objects.get(code=GROGOL),
+        start_date=D(2023, 3, 6),
+        end_date=D(2023, 3, 8),
+    )
+    t_city = TrainingFactory(
+        title="Pemasaran Digital Kota",
+        kecamatan=None,
+        start_date=D(2023, 8, 1),
+        end_date=D(2023, 8, 2),
+    )
+    t_old = TrainingFactory(
+        title="Pelatihan 2022",
+        kecamatan=Kecamatan.objects.get(code=GROGOL),
+        start_date=D(2022, 11, 1),
+        end_date=D(2022, 11, 2),
+    )
+    t_pusat_with_ours = TrainingFactory(
+        title="Pelatihan di Gambir",
+        kecamatan=Kecamatan.objects.get(code="31.71.01"),
+        start_date=D(2023, 10, 1),
+        end_date=D(2023, 10, 1),
+    )
+    t_pusat_only = TrainingFactory(
+        title="Pelatihan Pusat saja",
+        kecamatan=Kecamatan.objects.get(code="31.71.01"),
+        start_date=D(2023, 10, 2),
+        end_date=D(2023, 10, 2),
+    )
+    t_cengkareng_empty = TrainingFactory(
+        title="Pelatihan Cengkareng kosong",
+        kecamatan=Kecamatan.objects.get(code=CENGKARENG),
+        start_date=D(2023, 11, 1),
+        end_date=D(2023, 11, 1),
+    )
+    world.trainings = [t_grogol, t_city, t_old, t_pusat_with_ours, t_pusat_only, t_cengkareng_empty]
+    enrol = [
+        (t_grogol, b[0], True, True),
+        (t_grogol, b[1], True, False),
+        (t_grogol, b[6], False, False),
+        (t_city, b[6], True, True),
+        (t_city, b[2], True, True),
+        (t_old, b[0], True, True),
+        (t_old, b[7], True, True),
+        (t_pusat_with_ours, b[3], True, True),
+        (t_pusat_with_ours, b[9], True, True),
+        (t_pusat_only, b[9], True, False),
+    ]
+    for training, business, attended, passed in enrol:
+        world.enrolments.append(
+            EnrolmentFactory(training=training, business=business, attended=attended, passed=passed)
+        )
+    mentoring = [
+        (b[0], D(2023, 1, 15), 5_000_000),
+        (b[0], D(2023, 2, 15), 7_500_000),
+        (b[1], D(2023, 2, 20), None),
+        (b[3], D(2023, 6, 30), 1_250_000),
+        (b[6], D(2023, 12, 31), 2_000_000),
+        (b[7], D(2022, 12, 31), 9_000_000),
+        (b[9], D(2023, 3, 1), 4_000_000),
+    ]
+    for business, date, omzet in mentoring:
+        world.mentorings.append(
+            MentoringFactory(business=business, date=date, monthly_omzet=omzet, mentor=mentor)
+        )
+    _bazaars(world)
+    _certificates(world)
+    return world
+
+
+def _bazaars(world: World) -> None:
+    from bazaars import services
+    from tests.bazaars.factories import VenueFactory, bazaar
+
+    b = world.businesses
+    september = bazaar(
+        title="=Bazar September",
+        booths=10,
+        days=[D(2023, 9, 25), D(2023, 9, 26)],
+        venue=VenueFactory(kelurahan=kelurahan("31.73.02.1002")),
+    )
+    april_2022 = bazaar(
+        title="Bazar April 2022",
+        days=[D(2022, 4, 10)],
+        venue=VenueFactory(kelurahan=kelurahan("31.73.01.1001")),
+    )
+    pusat = bazaar(
+        title="Bazar Gambir",
+        days=[D(2023, 11, 5)],
+        venue=VenueFactory(kelurahan=kelurahan(OTHER_CITY_KELURAHAN)),
+    )
+    world.bazaars = [september, april_2022, pusat]
+    accepted = services.participants_accept(
+        actor=None, bazaar=september, businesses=[b[0], b[6], b[9]]
+    )
+    accepted += services.participants_accept(actor=None, bazaar=april_2022, businesses=[b[7]])
+    accepted += services.participants_accept(actor=None, bazaar=pusat, businesses=[b[9]])
+    applied = services.participation_apply(actor=None, bazaar=september, business=b[1])
+    world.participations = [*accepted, applied]
+    day1, day2 = september.days.order_by("date")
+    by_business = {p.business_id: p for p in accepted if p.bazaar_id == september.pk}
+    for business, day, omzet in [
+        (b[0], day1, 1_500_000),
+        (b[0], day2, 2_000_000),
+        (b[6], day1, 750_000),
+        (b[9], day2, 5_000_000),
+    ]:
+        services.attendance_set(actor=None, participation=by_business[business.pk], day=day)
+        services.daily_sales_record(
+            actor=None, participation=by_business[business.pk], day=day, omzet=omzet, transactions=3
+        )
+
+
+def _certificates(world: World) -> None:
+    from tests.certifications.factories import issued_case, submitted_case
+
+    b = world.businesses
+    world.cases = [
+        issued_case(b[0], "pirt", issued_on=D(2023, 3, 15)),
+        submitted_case(b[4], "bpom-kosmetik"),
+        issued_case(b[6], "bpom-md", issued_on=D(2019, 1, 10)),
+        issued_case(b[7], "nib", issued_on=D(2023, 6, 1)),
+        issued_case(b[1], "merek", issued_on=D(2022, 2, 2)),
+        submitted_case(b[9], "pirt"),
+    ]
+
+
+# --- The expected figures, in plain Python ---------------------------------------------------
+
+
+def _in(code: str, kelurahan_code: str) -> bool:
+    return kelurahan_code.startswith(code + ".")
+
+
+def expected(world: World, scope: str, start: datetime.date, end: datetime.date) -> dict:
+    is_city = len(scope) == 5
+    if is_city:
+        areas = list(Kecamatan.objects.filter(city_id=scope).values_list("code", flat=True))
+    else:
+        areas = list(Kelurahan.objects.filter(kecamatan_id=scope).values_list("code", flat=True))
+    years = range(start.year, end.year + 1)
+
+    def area_of(kel_code):
+        return kel_code[:8] if is_city else kel_code
+
+    rows = {a: defaultdict(int) for a in areas}
+    sectors, scales, stages = (
+        defaultdict(lambda: [0, 0]),
+        defaultdict(lambda: [0, 0]),
+        defaultdict(lambda: [0, 0]),
+    )
+    for biz in world.businesses:
+        if not _in(scope, biz.kelurahan_id) or biz.binaan_since > end:
+            continue
+        row = rows[area_of(biz.kelurahan_id)]
+        is_new = start <= biz.binaan_since <= end
+        is_active = biz.status == "aktif"
+        row["active"] += is_active
+        row["new"] += is_new
+        row["naik_kelas"] += biz.status == "naik_kelas"
+        for table, key in (
+            (sectors, biz.sector.code),
+            (scales, biz.scale or "unknown"),
+            (stages, biz.current_stage.code if biz.current_stage else "none"),
+        ):
+            table[key][0] += is_active
+            table[key][1] += is_new
+    for e in world.enrolments:
+        if _in(scope, e.business.kelurahan_id) and start <= e.training.start_date <= end:
+            rows[area_of(e.business.kelurahan_id)]["trainees"] += 1
+            rows[area_of(e.business.kelurahan_id)]["passed"] += e.passed
+    mentored = defaultdict(set)
+    months = defaultdict(lambda: [0, set(), 0])
+    for m in world.mentorings:
+        if _in(scope, m.business.kelurahan_id) and start <= m.date <= end:
+            row = rows[area_of(m.business.kelurahan_id)]
+            row["sessions"] += 1
+            row["omzet"] += m.monthly_omzet or 0
+            mentored[area_of(m.business.kelurahan_id)].add(m.business_id)
+            month = months[m.date.strftime("%Y-%m")]
+            month[0] += 1
+            month[1].add(m.business_id)
+            month[2] += m.monthly_omzet or 0
+    for a in areas:
+        rows[a]["mentored"] = len(mentored[a])
+    kecamatan_codes = areas if is_city else [scope]
+    targets = {k: sum(world.targets.get((k, y), 18) for y in years) for k in kecamatan_codes}
+    if is_city:
+        for a in areas:
+            rows[a]["target"] = targets[a]
+            rows[a]["target_pct"] = round(100 * rows[a]["new"] / targets[a], 1)
+
+    trainings = {}
+    for t in world.trainings:
+        if not start <= t.start_date <= end:
+            continue
+        ours = [
+            e for e in world.enrolments if e.training == t and _in(scope, e.business.kelurahan_id)
+        ]
+        held_here = (t.kecamatan_id is None and is_city) or (
+            t.kecamatan_id is not None
+            and (t.kecamatan_id == scope or t.kecamatan_id.startswith(scope + "."))
+        )
+        if held_here or ours:
+            trainings[str(t.pk)] = {"trainees": len(ours), "passed": sum(e.passed for e in ours)}
+
+    total = {
+        k: sum(rows[a][k] for a in areas)
+        for k in (
+            "active",
+            "new",
+            "naik_kelas",
+            "trainees",
+            "passed",
+            "sessions",
+            "mentored",
+            "omzet",
+        )
+    }
+    total["target"] = sum(targets.values())
+    total["target_pct"] = round(100 * total["new"] / total["target"], 1)
+    summary = {**total, "trainings": len(trainings)}
+    all_months = []
+    month = start.replace(day=1)
+    while month <= end:
+        all_months.append(month.strftime("%Y-%m"))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    bazaar_summary, bazaar_detail = _expected_bazaars(world, scope, start, end, areas, area_of)
+    summary.update(bazaar_summary)
+    certificates = _expected_certificates(world, scope, start, end, summary["active"])
+    summary.update(
+        cert_issued=sum(r["issued_in_period"] for r in certificates.values()),
+        cert_in_process=sum(r["in_process"] for r in certificates.values()),
+        cert_expiring=sum(r["expiring"] for r in certificates.values()),
+    )
+    return {
+        **bazaar_detail,
+        "certificates": certificates,
+        "summary": summary,
+        "areas": {a: dict(rows[a]) for a in areas},
+        "total": total,
+        "sectors": dict(sectors),
+        "scales": dict(scales),
+        "stages": dict(stages),
+        "months": {
+            m: (months[m][0], len(months[m][1]), months[m][2]) if m in months else (0, 0, 0)
+            for m in all_months
+        },
+        "trainings": trainings,
+        "businesses": sorted(
+            (b for b in world.businesses if _in(scope, b.kelurahan_id) and b.binaan_since <= end),
+            key=lambda b: (b.kelurahan_id, b.name, b.pk),
+        ),
+    }
+
+
+def _expected_bazaars(world, scope, start, end, areas, area_of) -> tuple[dict, dict]:
+    bazaar_rows = {a: {"participants": 0, "attended": 0, "omzet": 0, "never": 0} for a in areas}
+    per_bazaar = {}
+    for p in world.participations:
+        p.refresh_from_db()
+        z = p.bazaar
+        if p.status != "accepted" or z.status != "published" or not start <= z.start_date <= end:
+            continue
+        if not _in(scope, p.business.kelurahan_id):
+            continue
+        attended = p.attendances.exists()
+        omzet = sum(s.omzet for s in p.daily_sales.all())
+        for row in (
+            bazaar_rows[area_of(p.business.kelurahan_id)],
+            per_bazaar.setdefault(z.pk, {"participants": 0, "attended": 0, "omzet": 0}),
+        ):
+            row["participants"] += 1
+            row["attended"] += attended
+            row["omzet"] += omzet
+    for biz in world.businesses:
+        if not _in(scope, biz.kelurahan_id) or biz.binaan_since > end or biz.status != "aktif":
+            continue
+        been = any(
+            p.business_id == biz.pk
+            and p.status == "accepted"
+            and p.bazaar.status == "published"
+            and p.bazaar.start_date <= end
+            for p in world.participations
+        )
+        bazaar_rows[area_of(biz.kelurahan_id)]["never"] += not been
+    held = [
+        z
+        for z in world.bazaars
+        if start <= z.start_date <= end
+        and z.status == "published"
+        and (z.pk in per_bazaar or z.venue.kelurahan_id.startswith(scope + "."))
+    ]
+    total = {
+        k: sum(r[k] for r in bazaar_rows.values())
+        for k in ("participants", "attended", "omzet", "never")
+    }
+    for row in [*bazaar_rows.values(), total, *per_bazaar.values()]:
+        row["per_participant"] = (
+            row["omzet"] // row["participants"] if row["participants"] else None
+        )
+    detail = {
+        "bazaar_areas": bazaar_rows,
+        "bazaar_total": total,
+        "bazaar_list": {
+            str(z.pk): per_bazaar.get(
+                z.pk, {"participants": 0, "attended": 0, "omzet": 0, "per_participant": None}
+            )
+            for z in held
+        },
+    }
+    return {
+        "bazaars": len(held),
+        "bazaar_participants": total["participants"],
+        "bazaar_attended": total["attended"],
+        "bazaar_omzet": total["omzet"],
+        "bazaar_omzet_each": total["per_participant"],
+        "never_bazaar": total["never"],
+    }, detail
+
+
+def _expected_certificates(world, scope, start, end, active_businesses) -> dict:
+    import datetime as dt
+
+    from certifications.models import CertificateType
+
+    on = min(end, dt.date.today())
+    result = {}
+    for cert_type in CertificateType.objects.all():
+        holders, in_process, expiring, issued = set(), set(), set(), 0
+        for case in world.cases:
+            case.refresh_from_db()
+            biz = case.business
+            if case.type_id != cert_type.pk or not _in(scope, biz.kelurahan_id):
+                continue
+            if biz.status != "aktif" or biz.binaan_since > end:
+                continue
+            if case.status == "issued" and (case.expires_on is None or case.expires_on >= on):
+                holders.add(biz.pk)
+            if case.status in ("referred", "submitted"):
+                in_process.add(biz.pk)
+            if (
+                case.status == "issued"
+                and case.expires_on
+                and on <= case.expires_on <= on + dt.timedelta(days=30)
+            ):
+                expiring.add(biz.pk)
+            if case.status == "issued" and start <= case.issued_on <= end:
+                issued += 1
+        result[cert_type.code] = {
+            "issued_in_period": issued,
+            "valid": len(holders),
+            "valid_pct": round(100 * len(holders) / active_businesses, 1)
+            if active_businesses
+            else None,
+            "in_process": len(in_process - holders),
+            "expiring": len(expiring),
+            "missing": active_businesses - len(holders) - len(in_process - holders),
+        }
+    return result
+
+
+AREA_COLUMNS = [
+    "active",
+    "new",
+    "naik_kelas",
+    "trainees",
+    "passed",
+    "sessions",
+    "mentored",
+    "omzet",
+]
+SUMMARY_KEYS = [
+    "active",
+    "new",
+    "target",
+    "target_pct",
+    "naik_kelas",
+    "trainings",
+    "trainees",
+    "passed",
+    "sessions",
+    "mentored",
+    "omzet",
+    "bazaars",
+    "bazaar_participants",
+    "bazaar_attended",
+    "bazaar_omzet",
+    "bazaar_omzet_each",
+    "never_bazaar",
+    "cert_issued",
+    "cert_in_process",
+    "cert_expiring",
+]
+
+
+def expected_cells(exp: dict, *, is_city: bool) -> dict[str, str]:
+    """The expected figures named as the dashboard names its cells (data-figure)."""
+    from umkm.models import Scale, Sector, Stage
+
+    cells = {}
+    for key in SUMMARY_KEYS:
+        value = exp["summary"][key]
+        cells[f"ringkasan.{key}.value"] = cells[f"kartu.{key}"] = (
+            "" if value is None else str(value)
+        )
+    columns = AREA_COLUMNS + (["target", "target_pct"] if is_city else [])
+    for code, row in [*exp["areas"].items(), ("total", exp["total"])]:
+        for column in columns:
+            cells[f"wilayah.{code}.{column}"] = str(row.get(column, 0))
+    for name, keys in (
+        ("sektor", Sector.objects.values_list("code", flat=True)),
+        ("skala", [value or "unknown" for value in Scale.values]),
+        ("tahap", [*Stage.objects.values_list("code", flat=True), "none"]),
+    ):
+        table = exp[{"sektor": "sectors", "skala": "scales", "tahap": "stages"}[name]]
+        for key in keys:
+            active, new = table.get(key, [0, 0])
+            cells[f"{name}.{key}.active"] = str(active)
+            cells[f"{name}.{key}.new"] = str(new)
+    for month, (sessions, mentored, omzet) in exp["months"].items():
+        cells[f"omzet.{month}.sessions"] = str(sessions)
+        cells[f"omzet.{month}.mentored"] = str(mentored)
+        cells[f"omzet.{month}.omzet"] = str(omzet)
+    for code, row in [*exp["bazaar_areas"].items(), ("total", exp["bazaar_total"])]:
+        for column, value in row.items():
+            cells[f"bazar_wilayah.{code}.{column}"] = "" if value is None else str(value)
+    for pk, row in exp["bazaar_list"].items():
+        for column, value in row.items():
+            cells[f"bazar.{pk}.{column}"] = "" if value is None else str(value)
+    for code, row in exp["certificates"].items():
+        for column, value in row.items():
+            cells[f"sertifikat.{code}.{column}"] = "" if value is None else str(value)
+    for pk, row in exp["trainings"].items():
+        cells[f"pelatihan.{pk}.trainees"] = str(row["trainees"])
+        cells[f"pelatihan.{pk}.passed"] = str(row["passed"])
+    return cells
