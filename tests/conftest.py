@@ -32,10 +32,8 @@ def _reads_on_the_primary(settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test of the last run."""
-    from umkm.reference import ensure_reference_data
-
     with django_db_blocker.unblock():
-        ensure_reference_data()
+        _ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)
@@ -47,10 +45,18 @@ def _reference_data(request):
         marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     )
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
-        from umkm.reference import ensure_reference_data
-
         request.getfixturevalue("transactional_db")
-        ensure_reference_data()
+        _ensure_reference_data()
+
+
+def _ensure_reference_data():
+    """What migrations load and a flush removes: areas, sectors, stages, roles, and the
+    certificate types."""
+    from certifications.reference import ensure_types
+    from umkm.reference import ensure_reference_data
+
+    ensure_reference_data()
+    ensure_types()
 
 
 class _QueryCounter:

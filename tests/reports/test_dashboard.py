@@ -109,7 +109,8 @@ def test_dashboard_query_count_does_not_grow_with_data(pejabat_client, count_que
         )
         == one_small
     )
-    assert city_small <= 20
+    # 20 for the report itself, plus the signed-in session's read and save (sliding expiry)
+    assert city_small <= 22
 
 
 def test_base_navigation_links_to_the_reports(client, db):
