@@ -93,9 +93,11 @@ def job_progress(*, job_id, percent: int) -> None:
     percent = max(0, min(99, int(percent)))  # 100 means finished, set by job_run
     cache.set(progress_key(job_id), percent, PROGRESS_CACHE_SECONDS)
     if not connection.in_atomic_block:
-        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, progress__lt=percent).update(
-            progress=percent
-        )
+        # .using(): the job's own bookkeeping does not pin the unit of work to the primary
+        # (config/routers.py); the report reads that follow may still use the replica.
+        Job.objects.using("default").filter(
+            pk=job_id, status=Job.Status.RUNNING, progress__lt=percent
+        ).update(progress=percent)
 
 
 def current_progress(job: Job) -> int:
@@ -108,7 +110,7 @@ def current_progress(job: Job) -> int:
 def job_run(*, job_id: str) -> str:
     """Run a queued job once (called by the worker). Returns the job's final status."""
     with new_unit_of_work():
-        claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        claimed = (Job.objects.using("default").filter(pk=job_id, status=Job.Status.QUEUED)).update(
             status=Job.Status.RUNNING, started_at=timezone.now()
         )
         if not claimed:
@@ -150,7 +152,7 @@ def job_run(*, job_id: str) -> str:
 
 
 def _finish_failed(job: Job, message: str) -> str:
-    Job.objects.filter(pk=job.pk).update(
+    Job.objects.using("default").filter(pk=job.pk).update(
         status=Job.Status.FAILED, message=message, finished_at=timezone.now()
     )
     cache.delete(progress_key(job.pk))

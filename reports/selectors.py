@@ -23,12 +23,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from config.routers import read_alias
 from umkm.models import (
     DEFAULT_YEARLY_TARGET,
     Business,
@@ -219,7 +220,9 @@ def _targets(scope: Scope, period: Period, kecamatan_codes: list[str]) -> dict[s
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # Raw SQL does not pass the database router: ask it which database a report read uses
+    # (the replica inside config.routers.report_reads(), when configured).
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

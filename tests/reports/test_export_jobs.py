@@ -99,3 +99,19 @@ def test_dashboard_reads_its_figures_from_the_replica(pejabat_client, settings):
         response = pejabat_client.get("/laporan/?tahun=2023")
     assert response.status_code == 200
     assert len(on_replica) >= 3  # the report's scans
+
+
+@pytest.mark.skipif("replica" not in connections, reason="DATABASE_REPLICA_URL is not set")
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_city_export_job_reads_the_figures_from_the_replica(pejabat_client, settings):
+    settings.REPLICA_READS = True
+    with (
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = pejabat_client.get("/laporan/ekspor/xlsx/?tahun=2023")
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.status == Job.Status.DONE
+    # The report's scans went to the replica although the job wrote its own row first.
+    assert len(on_replica) >= 3
+    assert not any("umkm_business" in q["sql"] for q in on_primary.captured_queries)
