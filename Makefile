@@ -65,7 +65,10 @@ run: setup
 	@$(MANAGE) runserver $(HOST):$(PORT)
 
 # The background worker (exports, large imports), as production runs it (deploy/umkm-worker.service).
-# Needed when TASKS_BACKEND=database (the default with DEBUG off); with DEBUG on jobs run at once.
+# Jobs wait for it when the server runs with TASKS_BACKEND=database (the default with DEBUG off):
+# `TASKS_BACKEND=database make run` in one terminal, `make worker` in another. With DEBUG on
+# and no TASKS_BACKEND, jobs run inside the request and no worker is needed.
+worker: export TASKS_BACKEND := database
 worker: setup
 	$(MANAGE) db_worker --queue-name default --interval 1 --no-reload
 
