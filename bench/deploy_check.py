@@ -506,6 +506,28 @@ http {{
             "its file downloads over HTTPS",
         )
 
+    response, _ = client.request("GET", "/laporan/ekspor/pdf/")
+    location = response.headers.get("Location", "")
+    check(
+        response.status == 302 and location.startswith("/tugas/"),
+        "the city-wide PDF export becomes a background job",
+        f"{response.status} {location}",
+    )
+    if location.startswith("/tugas/"):
+        done = wait_http(
+            lambda: json.loads(client.request("GET", location + "status.json")[1])["finished"],
+            seconds=120,
+        )
+        status = json.loads(client.request("GET", location + "status.json")[1])
+        pdf = b""
+        if status.get("download_url"):
+            response, pdf = client.request("GET", status["download_url"])
+        check(
+            done and pdf.startswith(b"%PDF"),
+            "the worker rendered the PDF; it downloads over HTTPS",
+            f"{len(pdf)} bytes",
+        )
+
     step("9. upgrade: graceful reload (SIGHUP) while requests keep coming")
     errors, served = [], [0]
     stop = threading.Event()
