@@ -15,8 +15,10 @@ Everything runs on loopback and stops by itself:
 
 Then: sign in on A and continue on B with the same cookie; upload a trainee spreadsheet on A
 (preview), confirm it on B (its rows wait in S3): it is large, so it runs in the worker, and
-its progress is followed on A; start a city-wide export on A and download it from B (when the
-reports app is there); finally a bounded load loop against A alone, then A and B together.
+its progress is followed on A; a certificate document stored by a process of machine A (the
+service the admin's upload calls) is downloaded through B's view; a city-wide export started on
+A is downloaded from B; finally a bounded load loop against A alone, A and B together, and one
+server with as many workers as A and B together.
 Prints a report; exit status 1 when a check fails.
 """
 
@@ -352,6 +354,7 @@ def run(args) -> int:
         stranger = Browser(b.url)
         check(stranger.get(job_url + "status.json")[0] == 302, "signed out: no status")
 
+        _certificate_document(env, on_b)
         export = _export(on_a, on_b)
 
         print("\n== nothing that another server needs is on a local disk", flush=True)
@@ -423,6 +426,45 @@ def _training_id(env: dict) -> int:
         text=True,
     )
     return int(out.stdout.strip().splitlines()[-1])
+
+
+def _certificate_document(env: dict, on_b: Browser) -> None:
+    """A certificate document stored by a process of machine A (the service the admin's upload
+    calls), downloaded through server B's view."""
+    print("\n== a certificate document stored on A, downloaded from B", flush=True)
+    out = subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.contrib.auth.models import User\n"
+            "from certifications import services\n"
+            "from tests.certifications.factories import open_case, pdf_bytes, upload\n"
+            "from tests.factories import BusinessFactory\n"
+            f"actor = User.objects.get(username='{STAFF}')\n"
+            "case = open_case(BusinessFactory())\n"
+            "doc = services.document_attach(actor=actor, case=case,"
+            " upload=upload('izin-pirt.pdf', pdf_bytes()))\n"
+            "print(doc.pk, len(pdf_bytes()))",
+        ],
+        cwd=BASE_DIR,
+        env=local_env(env, "a"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        check(False, "certificate document stored on A", out.stderr.strip()[-200:])
+        return
+    pk, size = out.stdout.split()[-2:]
+    code, body = on_b.get(f"/sertifikat/dokumen/{pk}/")
+    check(
+        code == 200 and body.startswith(b"%PDF") and len(body) == int(size),
+        "the document downloads from B",
+        f"{code}, {len(body)} bytes",
+    )
 
 
 def _export(on_a: Browser, on_b: Browser) -> bool:
