@@ -29,11 +29,12 @@ export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test setup venv db migrate messages compilemessages lint format check pytest \
-	seed lock clean-db stop-db e2e-deps backup restore
+	seed lock clean-db stop-db e2e-deps backup restore worker
 
 help:
 	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, migration check and the whole test suite"
+	@echo "make worker - the background job worker (exports, large imports)"
 	@echo "make lint | format | messages | lock | backup | restore BACKUP=dir | stop-db | clean-db"
 
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -63,6 +64,14 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	@$(MANAGE) runserver $(HOST):$(PORT)
 
+# The background worker (exports, large imports), as production runs it (deploy/umkm-worker.service).
+# Jobs wait for it when the server runs with TASKS_BACKEND=database (the default with DEBUG off):
+# `TASKS_BACKEND=database make run` in one terminal, `make worker` in another. With DEBUG on
+# and no TASKS_BACKEND, jobs run inside the request and no worker is needed.
+worker: export TASKS_BACKEND := database
+worker: setup
+	$(MANAGE) db_worker --queue-name default --interval 1 --no-reload
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -77,8 +86,10 @@ check: setup
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
 
+# The tests see a "replica" database alias: a second connection to the test database
+# (TEST MIRROR), so the replica router is exercised on every run.
 pytest: db compilemessages e2e-deps
-	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+	DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}" $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 test: lint check pytest
 

@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "bazaars",
     "certifications",
     "reports",
+    "jobs",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.routers.PrimaryPinningMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,10 +106,44 @@ DATABASES["default"]["OPTIONS"].setdefault(
 )
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 
+# A read replica (streaming replication of the primary) for report reads only; see
+# config/routers.py for what goes there and why reads after a write never do. Tests point
+# it at the test database (MIRROR): a second connection to the same server.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASES["default"]["OPTIONS"]["connect_timeout"]
+    )
+# Off: every read goes to the primary even with a replica configured (e.g. while it is rebuilt).
+REPLICA_READS = env.bool("REPLICA_READS", default=True)
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
+# Several app servers share one cache: CACHE_URL=redis://127.0.0.1:6379/1 (django-redis;
+# django-environ maps redis:// and rediss:// to it). Local memory is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm")}
+
+# --- Background jobs (django.tasks) ---------------------------------------------------------
+# "database": tasks wait in Postgres (django-tasks-db) and `manage.py db_worker` runs them, on
+# any machine, as many workers as wanted. "immediate": run inside the request (development
+# and tests, no worker needed).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise environ.ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# A trainee import with more rows than this runs as a background job after its preview.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=1000)
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,9 +171,13 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0 if DEBUG else 1)
+# ipware counts only the proxies whose addresses are IN X-Forwarded-For; the one talking to
+# Django is REMOTE_ADDR, not in the header. So one nginx in front (AXES_PROXY_COUNT=1) that
+# sets X-Forwarded-For to the client's address (deploy/nginx/umkm.conf) is ipware's 0.
+_PROXIES_IN_FRONT = env.int("AXES_PROXY_COUNT", default=0 if DEBUG else 1)
+AXES_IPWARE_PROXY_COUNT = _PROXIES_IN_FRONT - 1 if _PROXIES_IN_FRONT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _PROXIES_IN_FRONT else ["REMOTE_ADDR"]
 )
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
@@ -149,6 +190,13 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True  # slides the idle window; anonymous visitors get no session
+# Sessions live in Postgres, so every app server sees every session. "cached_db" also keeps
+# them in the shared cache (Redis) and reads the database only on a cache miss: fewer
+# queries, same durability. Never "cache" alone: a Redis restart would sign everybody out.
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}[env.str("SESSION_STORE", default="db")]
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -167,12 +215,54 @@ MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Private uploads (certificate documents) live outside MEDIA_ROOT and are served by a view.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
+# STORAGE_BACKEND=s3 puts both on an S3-compatible object store (django-storages), so every
+# app server and the worker see the same files; "filesystem" keeps them on this machine
+# (one server, or a shared mount).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    _s3 = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+        "file_overwrite": False,
+        "default_acl": None,  # the bucket's policy decides, not per-object ACLs
+    }
+    _public_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": env.str("AWS_MEDIA_LOCATION", default="media"),
+            "querystring_auth": False,  # public photos and posters: plain URLs
+            "custom_domain": _public_domain,
+        },
+    }
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env.str("AWS_PRIVATE_BUCKET_NAME", default=_s3["bucket_name"]),
+            "location": env.str("AWS_PRIVATE_LOCATION", default="private"),
+            # No URL to these objects is ever handed out, signed or not: the portal's views
+            # check who asks and stream the file.
+            "querystring_auth": False,
+            "custom_domain": None,
+        },
+    }
+elif STORAGE_BACKEND == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    }
+else:
+    raise environ.ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'")
+STORAGES = {
+    "default": _media_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -307,5 +397,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs usernames and addresses of failed sign-ins: kept, but never a password.
         "axes": {"level": "WARNING"},
+        # PDF rendering (reports) logs every step and every CSS rule it skips.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }

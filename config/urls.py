@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("bazaars.urls")),
     path("", include("certifications.urls")),
     path("laporan/", include("reports.urls")),
+    path("tugas/", include("jobs.urls")),
 ]
 
 handler404 = "config.views.page_not_found"

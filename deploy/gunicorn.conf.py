@@ -2,6 +2,10 @@
 
 Every value can be overridden from the environment (GUNICORN_*), so the same file serves one
 small server and several large ones.
+
+Reload without dropping requests: SIGHUP (`systemctl reload umkm-web`) re-reads this file,
+starts new workers that import the new code (no preload_app, on purpose) and lets the old
+ones finish what they are serving within graceful_timeout.
 """
 
 import multiprocessing
@@ -15,6 +19,9 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # long exports run in the worker queue
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+preload_app = False  # each worker imports the code: a HUP then picks up a new release
+# Heartbeat files in memory, not on a disk that may stall (gunicorn's own advice).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -16,11 +16,12 @@ Definitions (also on the dashboard):
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.routers import read_alias
 from reports.selectors import Period, Report, Scope, percent
 from reports.tables import CODE, DATE, INT, PERCENT, RUPIAH, TEXT, Column, Table
 from umkm.models import Business, BusinessStatus
@@ -41,7 +42,9 @@ class BazaarAreaRow:
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # Raw SQL does not pass the database router: ask it which database a report read uses
+    # (the replica inside config.routers.report_reads(), when configured).
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

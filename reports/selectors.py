@@ -24,12 +24,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from config.routers import read_alias
 from umkm.models import (
     DEFAULT_YEARLY_TARGET,
     Business,
@@ -220,7 +221,9 @@ def _targets(scope: Scope, period: Period, kecamatan_codes: list[str]) -> dict[s
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # Raw SQL does not pass the database router: ask it which database a report read uses
+    # (the replica inside config.routers.report_reads(), when configured).
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -479,9 +482,12 @@ def certificate_case_rows(scope: Scope, period: Period):
 def report_snapshot():
     """All of a report's queries in one read-only snapshot, so every figure (and every file
     built from them) describes the same moment; with room to sort in memory (the certificate
-    grouping spills to disk at Postgres's default work_mem)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if not connection.savepoint_ids:  # the outermost transaction: its first statement
+    grouping spills to disk at Postgres's default work_mem). On the database the report reads
+    from: the replica inside report_reads() when one is configured."""
+    alias = read_alias()
+    conn = connections[alias]
+    with transaction.atomic(using=alias), conn.cursor() as cursor:
+        if not conn.savepoint_ids:  # the outermost transaction: its first statement
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SET LOCAL work_mem = '64MB'")
         yield

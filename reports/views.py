@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.routers import report_reads
 from reports import charts, renderers, sections
 from reports.forms import PeriodForm, period_query, year_choices
+from reports.jobs import BACKGROUND_FORMATS, start_city_export
 from reports.models import ExportFormat, ExportLog
 from reports.selectors import Scope, build_report, city_scope, kecamatan_scope, report_snapshot
 from reports.tables import build_tables, long_tables
@@ -45,7 +47,13 @@ def _own_kecamatan_url(request, name: str, **kwargs) -> str:
 
 
 def _context(request, scope: Scope) -> dict:
-    form = PeriodForm(request.GET or None)
+    return report_context(user=request.user, query=request.GET, scope=scope)
+
+
+def report_context(*, user, query, scope: Scope) -> dict:
+    """Everything the dashboard and the files show, for this user and these GET parameters
+    (a request's, or those a background export job kept)."""
+    form = PeriodForm(query or None)
     period = form.period()
     with report_snapshot():
         report = build_report(scope, period)
@@ -83,10 +91,8 @@ def _context(request, scope: Scope) -> dict:
             [(renderers.month_label(m.month), m.omzet) for m in report.months]
         ),
         "omzet_width": 10 * len(report.months),
-        "can_export": request.user.has_perm(EXPORT_PERMISSION),
-        "city_url": reverse("reports:city")
-        if operator_kecamatan_code(request.user) is None
-        else "",
+        "can_export": user.has_perm(EXPORT_PERMISSION),
+        "city_url": reverse("reports:city") if operator_kecamatan_code(user) is None else "",
         "extra_tables": report.extra.get("tables", []),
         "printed_at": timezone.localtime(),
         "OFFICE_HEAD_TITLE": settings.OFFICE_HEAD_TITLE,
@@ -102,7 +108,8 @@ def dashboard(request, code: str | None = None):
     scope = _scope_for(request, code, VIEW_PERMISSION)
     if scope is None:
         return redirect(_own_kecamatan_url(request, "reports:kecamatan"))
-    return render(request, "reports/dashboard.html", _context(request, scope))
+    with report_reads():  # the replica's, when there is one (config/routers.py)
+        return render(request, "reports/dashboard.html", _context(request, scope))
 
 
 @require_safe
@@ -114,44 +121,64 @@ def export(request, fmt: str, code: str | None = None):
     scope = _scope_for(request, code, EXPORT_PERMISSION)
     if scope is None:
         return redirect(_own_kecamatan_url(request, "reports:kecamatan_export", fmt=fmt))
+    if fmt in BACKGROUND_FORMATS and scope.is_city:
+        # The whole city's file takes long: the worker makes it, the page shows progress.
+        job = start_city_export(user=request.user, fmt=fmt, query=request.GET)
+        return redirect(job.get_absolute_url())
     period = PeriodForm(request.GET or None).period()
-    query_tables = {t.key: t for t in long_tables(scope, period)}
     table_key = ""
-    stem = f"laporan-umkm-{scope.code}-{period_query(period).replace('&', '_').replace('=', '-')}"
 
     if fmt == ExportFormat.CSV:
+        query_tables = {t.key: t for t in long_tables(scope, period)}
         table_key = request.GET.get("tabel", "ringkasan")
         if table_key in query_tables:
             # A long list alone: Postgres writes it, no report figures needed.
             content = renderers.stream_query_csv(query_tables[table_key])
         else:
-            tables = _context(request, scope)["tables"]
+            with report_reads():
+                tables = _context(request, scope)["tables"]
             if table_key not in tables:
                 raise Http404
             content = renderers.stream_table_csv(tables[table_key])
         response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-        filename = f"{stem}-{table_key}.csv"
-    elif fmt == ExportFormat.XLSX:
-        context = _context(request, scope)
-        data = renderers.render_xlsx(
-            context["report"], context["table_list"], list(query_tables.values())
-        )
-        response = HttpResponse(data, content_type=renderers.XLSX_CONTENT_TYPE)
-        filename = f"{stem}.xlsx"
+        filename = f"{export_stem(scope, period)}-{table_key}.csv"
     else:
-        context = _context(request, scope)
-        response = HttpResponse(
-            renderers.render_pdf(context, request), content_type="application/pdf"
+        data, content_type, filename = export_file(
+            user=request.user, query=request.GET, scope=scope, fmt=fmt
         )
-        filename = f"{stem}.pdf"
+        response = HttpResponse(data, content_type=content_type)
 
+    log_export(user=request.user, fmt=fmt, table=table_key, scope=scope, period=period)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_stem(scope: Scope, period) -> str:
+    return f"laporan-umkm-{scope.code}-{period_query(period).replace('&', '_').replace('=', '-')}"
+
+
+def export_file(*, user, query, scope: Scope, fmt: str) -> tuple[bytes, str, str]:
+    """The XLSX or PDF file of a report: (content, content type, file name). Called by the
+    export view (one kecamatan) and by the background job (the whole city)."""
+    with report_reads():
+        context = report_context(user=user, query=query, scope=scope)
+        period = context["period"]
+        stem = export_stem(scope, period)
+        if fmt == ExportFormat.XLSX:
+            query_tables = long_tables(scope, period)
+            data = renderers.render_xlsx(context["report"], context["table_list"], query_tables)
+            return data, renderers.XLSX_CONTENT_TYPE, f"{stem}.xlsx"
+        # No request in a job: what the context processors would add, given here.
+        data = renderers.render_pdf({**context, "OFFICE_NAME": settings.OFFICE_NAME}, None)
+        return data, "application/pdf", f"{stem}.pdf"
+
+
+def log_export(*, user, fmt: str, table: str, scope: Scope, period) -> None:
     ExportLog.objects.create(
-        user=request.user,
+        user=user,
         format=fmt,
-        table=table_key,
+        table=table,
         scope=scope.code,
         period_start=period.start,
         period_end=period.end,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

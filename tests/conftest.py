@@ -22,6 +22,13 @@ def _media_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _reads_on_the_primary(settings):
+    """The replica alias (make test sets one: a second connection to the test database) does
+    not see a test's uncommitted rows: only the router's own tests turn replica reads on."""
+    settings.REPLICA_READS = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test of the last run."""

@@ -18,6 +18,7 @@ import secrets
 import time
 
 from cryptography.fernet import InvalidToken
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -27,7 +28,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from umkm import importer, permissions, services
+from umkm import import_jobs, importer, permissions, services
 from umkm.crypto import decrypt_bytes, encrypt_bytes
 from umkm.models import Sector, Training
 
@@ -152,6 +153,8 @@ class TraineeImportAdminMixin:
                 training,
                 error=_("This import has expired or was already saved. Upload the file again."),
             )
+        if pending.get("rows", 0) > settings.IMPORT_BACKGROUND_ROWS:
+            return self._confirm_in_background(request, training, pending, change_url)
         try:
             with _pending_storage().open(pending["path"]) as stored:
                 rows = [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
@@ -190,6 +193,23 @@ class TraineeImportAdminMixin:
             % {"count": len(outcomes), "new": created, "matched": len(outcomes) - created},
         )
         return HttpResponseRedirect(change_url)
+
+    def _confirm_in_background(self, request, training, pending, change_url):
+        """A large file is re-checked and saved by the worker; the page shows its progress.
+        The job takes over the stored rows (and deletes them when it ends)."""
+        from jobs.services import job_start
+
+        job = job_start(
+            requested_by=request.user,
+            kind="trainee-import",
+            title=_("Import of %(count)s trainees: %(training)s")
+            % {"count": pending["rows"], "training": training},
+            runner=import_jobs.RUNNER,
+            params={"training": training.pk, "path": pending["path"], "name": pending["name"]},
+            back_url=change_url,
+        )
+        request.session.pop(SESSION_KEY, None)
+        return HttpResponseRedirect(job.get_absolute_url())
 
     def trainee_import_template_view(self, request, training_id, fmt):
         training = self._import_training(request, training_id)
@@ -284,6 +304,7 @@ class TraineeImportAdminMixin:
             "training": training.pk,
             "path": stored,
             "name": name[:200],
+            "rows": len(rows),
         }
         return token
 

@@ -463,15 +463,22 @@ def _chunked(items: list, size: int = _BULK_CHUNK):
         yield items[i : i + size]
 
 
-def trainees_import(*, actor, training: Training, trainees: list[TraineeData]) -> list[Outcome]:
+def trainees_import(
+    *, actor, training: Training, trainees: list[TraineeData], progress=None
+) -> list[Outcome]:
     """Add many trainees at once, all or none: the spreadsheet import's write.
 
     The same rules as `trainee_add` (valid NIK and phone, kelurahan and owner within the
     operator's kecamatan, a known NIK links its owner, capacity, one enrolment per business),
     checked for the whole list with a few queries and written with bulk inserts and their
     history rows. Any broken rule raises ValidationError naming the row; nothing is written.
+    `progress(percent)`, when given, hears how far the write is (a background import's bar).
     """
     from simple_history.utils import bulk_create_with_history
+
+    def step(percent: int) -> None:
+        if progress is not None:
+            progress(percent)
 
     def fail(data: TraineeData, message) -> ValidationError:
         return ValidationError(
@@ -558,6 +565,7 @@ def trainees_import(*, actor, training: Training, trainees: list[TraineeData]) -
                 new_owners.append(owner)
                 owners[index] = owner
             plan.append((data, owner))
+        step(20)
         if new_owners:
             try:
                 with transaction.atomic():
@@ -567,6 +575,7 @@ def trainees_import(*, actor, training: Training, trainees: list[TraineeData]) -
                     _("An owner with one of these NIKs is already registered.")
                 ) from exc
 
+        step(45)
         new_businesses, rows = [], []
         for data, owner in plan:
             business = pick_business(businesses.get(owner.pk, []), data.business_name)
@@ -615,6 +624,7 @@ def trainees_import(*, actor, training: Training, trainees: list[TraineeData]) -
                     _("A business with one of these NIBs already exists.")
                 ) from exc
 
+        step(70)
         _bulk_record_stages(
             new_businesses,
             [business for _data, _owner, business in rows],

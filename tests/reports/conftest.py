@@ -76,6 +76,17 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def collected(response):
+    """A city-wide PDF/XLSX export answers with its background job's page (the job has run:
+    tests use the immediate task backend): fetch the file from there, as the user would."""
+    if response.status_code != 302 or "/tugas/" not in response["Location"]:
+        return response
+    client = response.client
+    status = client.get(response["Location"] + "status.json").json()
+    assert status["status"] == "done", status
+    return client.get(status["download_url"])
+
+
 def csv_rows(response) -> list[list[str]]:
     text = body(response).decode("utf-8")
     assert text.startswith("\ufeff"), "CSV must start with a BOM for Excel"

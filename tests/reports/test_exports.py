@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from certifications.models import CertificateType
 from reports.models import ExportLog
-from tests.reports.conftest import body, csv_rows
+from tests.reports.conftest import body, collected, csv_rows
 from tests.reports.factories import (
     AREA_COLUMNS,
     CITY,
@@ -184,6 +184,7 @@ def _expected_case_rows(world, exp) -> set[tuple]:
 
 
 def _xlsx(response):
+    response = collected(response)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return openpyxl.load_workbook(io.BytesIO(body(response)))
@@ -301,6 +302,7 @@ def test_csv_escapes_formulas_from_user_data(world, pejabat_client):
 
 
 def _pdf_text(response) -> str:
+    response = collected(response)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(body(response)))
@@ -364,7 +366,7 @@ EXPORT_URLS = [
 
 @pytest.mark.parametrize(("fmt", "table", "url", "scope"), EXPORT_URLS)
 def test_every_export_is_logged_and_not_cached(world, pejabat_client, fmt, table, url, scope):
-    response = pejabat_client.get(url)
+    response = collected(pejabat_client.get(url))
     assert response.status_code == 200
     body(response)
     assert "no-store" in response["Cache-Control"]

@@ -1,0 +1,181 @@
+"""Starting and running background jobs.
+
+`job_start` records who asked for what and queues `jobs.tasks.run_job` on Django's task
+framework (settings.TASKS: the django-tasks-db database backend in production, run by
+`manage.py db_worker`). `job_run` is what the worker executes: it calls the job's runner, a
+function named by dotted path so that this app depends on nobody:
+
+    def runner(job: Job, progress: Callable[[int], None]) -> JobOutput
+
+A runner raises ValidationError with messages meant for the person who asked (shown on the
+job's page); any other exception is logged and the person sees a generic message.
+"""
+
+import contextlib
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from config.routers import new_unit_of_work
+from jobs.models import Job, private_storage
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_CACHE_SECONDS = 6 * 60 * 60
+
+
+@dataclass
+class JobOutput:
+    """What a runner hands back: a file to keep for the requester, a message, or both."""
+
+    message: str = ""
+    filename: str = ""
+    content_type: str = "application/octet-stream"
+    content: bytes | None = None
+
+
+def job_start(
+    *,
+    requested_by,
+    kind: str,
+    title: str,
+    runner: str,
+    params: dict | None = None,
+    back_url: str = "",
+) -> Job:
+    """Record the job and queue it.
+
+    The queue (django-tasks-db) writes its task row through the same database connection, so
+    the job and its task are committed together or not at all: a job never waits for a task
+    that was lost, and the worker never picks up a task whose job is not yet visible. With
+    the immediate backend (development, tests) the job has run when this returns.
+    """
+    import_string(runner)  # a typo fails here, in the request, not later in the worker
+    with transaction.atomic():
+        job = Job(
+            requested_by=requested_by,
+            kind=kind,
+            title=title[:200],
+            runner=runner,
+            params=params or {},
+            back_url=back_url,
+        )
+        job.full_clean()
+        job.save()
+        from jobs.tasks import run_job
+
+        result = run_job.enqueue(str(job.pk))
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+def progress_key(job_id) -> str:
+    return f"jobs:progress:{job_id}"
+
+
+def job_progress(*, job_id, percent: int) -> None:
+    """Record how far a job is (0-100).
+
+    Always in the cache (shared by every server through Redis in production), so the page
+    sees progress even while the runner is inside one long transaction (an import writes all
+    or nothing); also in the job's row whenever that write is visible at once.
+    """
+    percent = max(0, min(99, int(percent)))  # 100 means finished, set by job_run
+    cache.set(progress_key(job_id), percent, PROGRESS_CACHE_SECONDS)
+    if not connection.in_atomic_block:
+        # .using(): the job's own bookkeeping does not pin the unit of work to the primary
+        # (config/routers.py); the report reads that follow may still use the replica.
+        Job.objects.using("default").filter(
+            pk=job_id, status=Job.Status.RUNNING, progress__lt=percent
+        ).update(progress=percent)
+
+
+def current_progress(job: Job) -> int:
+    if job.status == Job.Status.DONE:
+        return 100
+    cached = cache.get(progress_key(job.pk)) or 0
+    return max(job.progress, int(cached))
+
+
+def job_run(*, job_id: str) -> str:
+    """Run a queued job once (called by the worker). Returns the job's final status."""
+    with new_unit_of_work():
+        claimed = (Job.objects.using("default").filter(pk=job_id, status=Job.Status.QUEUED)).update(
+            status=Job.Status.RUNNING, started_at=timezone.now()
+        )
+        if not claimed:
+            logger.warning("job %s is not waiting to run: skipped", job_id)
+            return "skipped"
+        job = Job.objects.select_related("requested_by").get(pk=job_id)
+        # Run by the worker, the runner is in no transaction (its progress is seen at once).
+        # Run inside a request (immediate backend), a savepoint keeps its failure from
+        # breaking the request's transaction.
+        guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+        try:
+            runner: Callable = import_string(job.runner)
+            with guard:
+                output = runner(job, lambda percent: job_progress(job_id=job.pk, percent=percent))
+        except ValidationError as exc:
+            return _finish_failed(job, "\n".join(exc.messages))
+        except Exception:
+            logger.exception("job %s (%s) failed", job.pk, job.kind)
+            return _finish_failed(
+                job,
+                _(
+                    "The job stopped because of an error. Try again; if it fails again, tell the "
+                    "administrator."
+                ),
+            )
+        if output.content is not None:
+            job.result_path = private_storage().save(
+                f"jobs/{job.pk}/{output.filename}", ContentFile(output.content)
+            )
+            job.result_name = output.filename[:200]
+            job.result_type = output.content_type[:120]
+        job.message = output.message
+        job.status = Job.Status.DONE
+        job.progress = 100
+        job.finished_at = timezone.now()
+        job.save()
+        cache.delete(progress_key(job.pk))
+        return job.status
+
+
+def _finish_failed(job: Job, message: str) -> str:
+    Job.objects.using("default").filter(pk=job.pk).update(
+        status=Job.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+    cache.delete(progress_key(job.pk))
+    return Job.Status.FAILED
+
+
+STALE_AFTER = datetime.timedelta(hours=6)
+
+
+def jobs_prune(*, older_than_days: int = 7) -> int:
+    """Delete jobs older than this with their files (they may hold personal data), and give
+    up on jobs "running" for hours: their worker died (a restart, the machine went away)."""
+    now = timezone.now()
+    Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message=_("The job was interrupted (its worker stopped). Start it again."),
+    )
+    cutoff = now - datetime.timedelta(days=older_than_days)
+    deleted = 0
+    for job in Job.objects.filter(created_at__lt=cutoff).exclude(status=Job.Status.RUNNING):
+        if job.result_path:
+            private_storage().delete(job.result_path)
+        job.delete()
+        deleted += 1
+    return deleted

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("<uuid:job_id>/", views.job_detail, name="detail"),
+    path("<uuid:job_id>/status.json", views.job_status, name="status"),
+    path("<uuid:job_id>/unduh", views.job_download, name="download"),
+]

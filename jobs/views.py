@@ -1,0 +1,79 @@
+"""A job's page (progress bar, then the download), its JSON status and its file.
+
+Only the person who asked sees any of it: for everybody else the job does not exist (404),
+whatever their role. Nothing here may be kept by a cache (no-store).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from jobs.models import Job, private_storage
+from jobs.services import current_progress
+
+REFRESH_SECONDS = 3
+
+
+def _own_job(request, job_id) -> Job:
+    return get_object_or_404(Job.objects.of(request.user), pk=job_id)
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store, private, max-age=0"
+    return response
+
+
+@require_safe
+@never_cache
+@login_required
+def job_detail(request, job_id):
+    job = _own_job(request, job_id)
+    return _no_store(
+        TemplateResponse(
+            request,
+            "jobs/job_detail.html",
+            {
+                "job": job,
+                "progress": current_progress(job),
+                "refresh_seconds": REFRESH_SECONDS,
+            },
+        )
+    )
+
+
+@require_safe
+@never_cache
+@login_required
+def job_status(request, job_id):
+    job = _own_job(request, job_id)
+    return _no_store(
+        JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "progress": current_progress(job),
+                "finished": job.finished,
+                "message": job.message if job.finished else "",
+                "download_url": job.get_download_url() if job.has_file else None,
+            }
+        )
+    )
+
+
+@require_safe
+@never_cache
+@login_required
+def job_download(request, job_id):
+    job = _own_job(request, job_id)
+    if not job.has_file:
+        raise Http404
+    response = FileResponse(
+        private_storage().open(job.result_path, "rb"),
+        as_attachment=True,
+        filename=job.result_name or job.result_path.rsplit("/", 1)[-1],
+        content_type=job.result_type or "application/octet-stream",
+    )
+    return _no_store(response)

@@ -1,0 +1,76 @@
+"""The whole city's PDF and XLSX exports run as background jobs (jobs app): they read every
+kecamatan's figures and render hundreds of pages or thousands of rows, too long for a
+request. One kecamatan's files, and every CSV (streamed), stay immediate.
+
+The job keeps the GET parameters (the period) and the language of the request that asked;
+the worker re-checks that the person may still export the city report, builds the same file
+as the export view would, stores it in the private storage and logs the export.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from reports.models import ExportFormat
+
+RUNNER = "reports.jobs.run_city_export"
+BACKGROUND_FORMATS = {ExportFormat.XLSX, ExportFormat.PDF}
+
+
+def start_city_export(*, user, fmt: str, query: QueryDict):
+    from jobs.services import job_start
+    from reports.forms import PeriodForm
+    from reports.renderers import period_text
+
+    period = PeriodForm(query or None).period()
+    back = reverse("reports:city")
+    return job_start(
+        requested_by=user,
+        kind=f"report-city-{fmt}",
+        title=_("City report (%(format)s): %(period)s")
+        % {"format": fmt.upper(), "period": period_text(period)},
+        runner=RUNNER,
+        params={
+            "fmt": fmt,
+            "query": query.urlencode(),
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+        },
+        back_url=f"{back}?{query.urlencode()}" if query else back,
+    )
+
+
+def run_city_export(job, progress):
+    from jobs.services import JobOutput
+    from reports.forms import PeriodForm
+    from reports.selectors import city_scope
+    from reports.views import EXPORT_PERMISSION, export_file, log_export
+    from umkm.permissions import operator_kecamatan_code
+
+    user = job.requested_by
+    params = job.params
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        # Permissions may have changed since the request: ask again.
+        if (
+            not user.is_active
+            or not user.has_perm(EXPORT_PERMISSION)
+            or operator_kecamatan_code(user) is not None
+        ):
+            raise ValidationError(_("You may no longer export the city report."))
+        query = QueryDict(params["query"])
+        scope = city_scope()
+        progress(10)
+        data, content_type, filename = export_file(
+            user=user, query=query, scope=scope, fmt=params["fmt"]
+        )
+        progress(95)
+        period = PeriodForm(query or None).period()
+        log_export(user=user, fmt=params["fmt"], table="", scope=scope, period=period)
+        return JobOutput(
+            message=_("The file is ready."),
+            filename=filename,
+            content_type=content_type,
+            content=data,
+        )
