@@ -482,12 +482,16 @@ def certificate_case_rows(scope: Scope, period: Period):
 def report_snapshot():
     """All of a report's queries in one read-only snapshot, so every figure (and every file
     built from them) describes the same moment; with room to sort in memory (the certificate
-    grouping spills to disk at Postgres's default work_mem). On the database the report reads
-    from: the replica inside report_reads() when one is configured."""
+    grouping spills to disk at Postgres's default work_mem) and parallel scans; on the
+    database the report reads from (the replica inside report_reads() when configured)."""
     alias = read_alias()
     conn = connections[alias]
     with transaction.atomic(using=alias), conn.cursor() as cursor:
         if not conn.savepoint_ids:  # the outermost transaction: its first statement
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        # The report's scans are few and large: let the planner split them over parallel
+        # workers more readily than its defaults do (measured: the city report -8 %).
+        cursor.execute("SET LOCAL parallel_setup_cost = 100")
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
         yield

@@ -109,7 +109,7 @@ def test_dashboard_query_count_does_not_grow_with_data(pejabat_client, count_que
         )
         == one_small
     )
-    assert city_small <= 26  # figures, snapshot set-up, session, sign-in and two-factor checks
+    assert city_small <= 28  # figures, snapshot set-up, session, sign-in and two-factor checks
 
 
 def test_base_navigation_links_to_the_reports(client, db):
