@@ -38,7 +38,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from umkm import importer, roles
-from umkm.admin_import import SESSION_KEY
+from umkm.admin.trainee_import import SESSION_KEY
 from umkm.models import (
     Business,
     Enrolment,

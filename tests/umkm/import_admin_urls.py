@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
-from umkm.admin_import import TraineeImportAdminMixin
+from umkm.admin.trainee_import import TraineeImportAdminMixin
 from umkm.models import Training
 
 

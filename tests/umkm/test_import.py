@@ -22,7 +22,7 @@ from tests.factories import (
     random_nik,
 )
 from umkm import importer
-from umkm.admin_import import PENDING_DIR, SESSION_KEY
+from umkm.admin.trainee_import import PENDING_DIR, SESSION_KEY
 from umkm.models import Business, BusinessStage, Enrolment, Owner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.umkm.import_admin_urls")]

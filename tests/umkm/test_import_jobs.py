@@ -9,7 +9,7 @@ from django.test import override_settings
 from jobs.models import Job
 from tests.factories import TrainingFactory, admin_sudin, pejabat
 from tests.umkm.test_import import confirm, csv_file, trainee_row, upload, url
-from umkm.admin_import import SESSION_KEY
+from umkm.admin.trainee_import import SESSION_KEY
 from umkm.models import Enrolment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.umkm.import_admin_urls")]

@@ -1,15 +1,11 @@
-"""Writes with rules in the register. Admin, the spreadsheet import, seed and other commands
-call these; each owns its transaction, validates fully and records history (simple_history
-records who through the request middleware or `_change_reason`/`history_user` set here).
-"""
+"""Trainings and trainees: enrolments one by one, quick entry and the spreadsheet import."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,272 +17,25 @@ from umkm.models import (
     BusinessStage,
     Enrolment,
     Kelurahan,
-    Mentoring,
     Owner,
     Sector,
     Stage,
     Training,
     scale_for,
 )
+from umkm.services.base import (
+    Outcome,
+    _check_kelurahan,
+    _is_user,
+    _set_history_user,
+)
+from umkm.services.register import (
+    _clean_nik_field,
+    _record_stage,
+    business_create,
+    owner_create,
+)
 from umkm.validators import clean_nik, nik_birth_date_warning, normalise_phone
-
-
-@dataclass
-class Outcome:
-    """What a service did, with warnings to show (e.g. a NIK whose birth date disagrees)."""
-
-    obj: object
-    created: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-
-def _check_kelurahan(actor, kelurahan: Kelurahan | None, *, field_name: str = "kelurahan"):
-    if kelurahan is None:
-        raise ValidationError({field_name: _("Kelurahan is required.")})
-    if actor is not None and not permissions.can_access_kelurahan(actor, kelurahan):
-        raise ValidationError(
-            {field_name: _("You may only choose a kelurahan of your own kecamatan.")}
-        )
-
-
-def _check_owner(actor, owner: Owner | None):
-    if owner is None:
-        raise ValidationError({"owner": _("Owner is required.")})
-    if actor is not None and owner.pk and not permissions.can_access_owner(actor, owner):
-        raise ValidationError({"owner": _("You may only choose an owner of your own kecamatan.")})
-
-
-def _set_history_user(obj, actor):
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-
-
-# --- Owners -------------------------------------------------------------------------------
-
-
-def owner_create(
-    *,
-    actor,
-    full_name: str,
-    nik: str,
-    gender: str,
-    kelurahan: Kelurahan,
-    birth_date: datetime.date | None = None,
-    phone: str = "",
-    email: str = "",
-    address: str = "",
-) -> Outcome:
-    nik = _clean_nik_field(nik)
-    _check_kelurahan(actor, kelurahan)
-    owner = Owner(
-        full_name=(full_name or "").strip(),
-        gender=gender,
-        birth_date=birth_date,
-        phone=_clean_phone_field(phone),
-        email=(email or "").strip(),
-        address=(address or "").strip(),
-        kelurahan=kelurahan,
-    )
-    owner.set_nik(nik)
-    if Owner.objects.filter(nik_index=owner.nik_index).exists():
-        raise ValidationError({"nik": _("An owner with this NIK is already registered.")})
-    owner.full_clean(exclude=["nik_ciphertext", "nik_index"])
-    _set_history_user(owner, actor)
-    with transaction.atomic():
-        try:
-            owner.save()
-        except IntegrityError as exc:  # two staff saving the same NIK at the same moment
-            raise ValidationError(
-                {"nik": _("An owner with this NIK is already registered.")}
-            ) from exc
-    warning = nik_birth_date_warning(nik, birth_date, gender)
-    return Outcome(owner, created=True, warnings=[warning] if warning else [])
-
-
-def owner_update(*, actor, owner: Owner, nik: str | None = None, **changes) -> Outcome:
-    """Change an owner's fields; `nik` when given replaces the NIK (re-encrypted, re-indexed)."""
-    if actor is not None and not permissions.can_access_owner(actor, owner):
-        raise PermissionDenied
-    if "kelurahan" in changes and changes["kelurahan"] != owner.kelurahan:
-        _check_kelurahan(actor, changes["kelurahan"])
-    if "phone" in changes:
-        changes["phone"] = _clean_phone_field(changes["phone"])
-    for name, value in changes.items():
-        setattr(owner, name, value.strip() if isinstance(value, str) else value)
-    warnings = []
-    if nik is not None:
-        nik = _clean_nik_field(nik)
-        owner.set_nik(nik)
-        if Owner.objects.filter(nik_index=owner.nik_index).exclude(pk=owner.pk).exists():
-            raise ValidationError({"nik": _("An owner with this NIK is already registered.")})
-    owner.full_clean(exclude=["nik_ciphertext", "nik_index"])
-    _set_history_user(owner, actor)
-    with transaction.atomic():
-        try:
-            owner.save()
-        except IntegrityError as exc:
-            raise ValidationError(
-                {"nik": _("An owner with this NIK is already registered.")}
-            ) from exc
-    warning = nik_birth_date_warning(nik or owner.nik, owner.birth_date, owner.gender)
-    if warning:
-        warnings.append(warning)
-    return Outcome(owner, warnings=warnings)
-
-
-def _clean_nik_field(nik) -> str:
-    try:
-        return clean_nik(nik)
-    except ValidationError as exc:
-        raise ValidationError({"nik": exc.messages}) from exc
-
-
-def _clean_phone_field(phone) -> str:
-    try:
-        return normalise_phone(phone)
-    except ValidationError as exc:
-        raise ValidationError({"phone": exc.messages}) from exc
-
-
-# --- Businesses ---------------------------------------------------------------------------
-
-
-def unique_business_slug(name: str) -> str:
-    base = slugify(name)[:150] or "umkm"
-    slug = base
-    while Business.objects.filter(slug=slug).exists():
-        slug = f"{base}-{get_random_string(5, 'abcdefghjkmnpqrstuvwxyz23456789')}"
-    return slug
-
-
-def business_create(
-    *,
-    actor,
-    name: str,
-    owner: Owner,
-    sector: Sector,
-    kelurahan: Kelurahan,
-    binaan_since: datetime.date,
-    products: str = "",
-    address: str = "",
-    nib: str | None = None,
-    kbli: str = "",
-    yearly_omzet: int | None = None,
-    capital: int | None = None,
-    status: str | None = None,
-    public_consent: bool = False,
-    photo=None,
-) -> Outcome:
-    _check_kelurahan(actor, kelurahan)
-    _check_owner(actor, owner)
-    business = Business(
-        name=(name or "").strip(),
-        owner=owner,
-        sector=sector,
-        kelurahan=kelurahan,
-        binaan_since=binaan_since,
-        products=(products or "").strip(),
-        address=(address or "").strip(),
-        nib=(nib or "").strip() or None,
-        kbli=(kbli or "").strip(),
-        yearly_omzet=yearly_omzet,
-        capital=capital,
-        public_consent=public_consent,
-        public_consent_at=timezone.now() if public_consent else None,
-    )
-    if status:
-        business.status = status
-    if photo:
-        business.photo = photo
-    business.slug = unique_business_slug(business.name)
-    business.full_clean()
-    _set_history_user(business, actor)
-    with transaction.atomic():
-        try:
-            business.save()
-        except IntegrityError as exc:
-            raise ValidationError({"nib": _("A business with this NIB already exists.")}) from exc
-        first = Stage.objects.order_by("order").first()
-        if first is not None:
-            _record_stage(business, first, binaan_since, actor)
-    return Outcome(business, created=True)
-
-
-def business_update(*, actor, business: Business, **changes) -> Outcome:
-    if actor is not None and not permissions.can_access_business(actor, business):
-        raise PermissionDenied
-    if "kelurahan" in changes and changes["kelurahan"] != business.kelurahan:
-        _check_kelurahan(actor, changes["kelurahan"])
-    if "owner" in changes and changes["owner"] != business.owner:
-        _check_owner(actor, changes["owner"])
-    if "nib" in changes:
-        changes["nib"] = (changes["nib"] or "").strip() or None
-    if "public_consent" in changes and changes["public_consent"] != business.public_consent:
-        business.public_consent_at = timezone.now() if changes["public_consent"] else None
-    for name, value in changes.items():
-        setattr(business, name, value)
-    business.full_clean()
-    _set_history_user(business, actor)
-    with transaction.atomic():
-        try:
-            business.save()
-        except IntegrityError as exc:
-            raise ValidationError({"nib": _("A business with this NIB already exists.")}) from exc
-    return Outcome(business)
-
-
-# --- 7P stages ----------------------------------------------------------------------------
-
-
-def _record_stage(business, stage, reached_on, actor) -> BusinessStage:
-    record, _created = BusinessStage.objects.get_or_create(
-        business=business,
-        stage=stage,
-        defaults={"reached_on": reached_on, "recorded_by": actor if _is_user(actor) else None},
-    )
-    refresh_current_stage(business)
-    return record
-
-
-def _is_user(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
-def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetime.date) -> Outcome:
-    """Record that a business reached a 7P stage (once per stage) and refresh its current stage."""
-    if actor is not None and not permissions.can_access_business(actor, business):
-        raise PermissionDenied
-    if reached_on > timezone.localdate():
-        raise ValidationError(
-            {"reached_on": _("The date a stage was reached cannot be in the future.")}
-        )
-    with transaction.atomic():
-        if BusinessStage.objects.filter(business=business, stage=stage).exists():
-            raise ValidationError({"stage": _("This business has already reached this stage.")})
-        record = BusinessStage(
-            business=business,
-            stage=stage,
-            reached_on=reached_on,
-            recorded_by=actor if _is_user(actor) else None,
-        )
-        _set_history_user(record, actor)
-        record.save()
-        refresh_current_stage(business)
-    return Outcome(record, created=True)
-
-
-def refresh_current_stage(business: Business) -> None:
-    """The current stage is the latest one reached (by date, then by the stages' order)."""
-    latest = (
-        BusinessStage.objects.filter(business=business)
-        .order_by("-reached_on", "-stage__order")
-        .values_list("stage_id", flat=True)
-        .first()
-    )
-    if business.current_stage_id != latest:
-        Business.objects.filter(pk=business.pk).update(current_stage_id=latest)
-        business.current_stage_id = latest
-
 
 # --- Trainings and trainees ---------------------------------------------------------------
 
@@ -724,50 +473,3 @@ def _bulk_record_stages(new_businesses, enrolled_businesses, *, training, user) 
     )
     for chunk in _chunked(ids):
         Business.objects.filter(pk__in=chunk).update(current_stage_id=Subquery(latest))
-
-
-# --- Mentoring ----------------------------------------------------------------------------
-
-
-def mentoring_record(
-    *,
-    actor,
-    business: Business,
-    date: datetime.date,
-    topic: str,
-    mentor=None,
-    notes: str = "",
-    monthly_omzet: int | None = None,
-) -> Outcome:
-    if actor is not None and not permissions.can_access_business(actor, business):
-        raise PermissionDenied
-    session = Mentoring(
-        mentor=mentor or actor,
-        business=business,
-        date=date,
-        topic=topic,
-        notes=notes,
-        monthly_omzet=monthly_omzet,
-    )
-    session.full_clean()
-    with transaction.atomic():
-        session.save()
-        stage = Stage.objects.filter(code="pendampingan").first()
-        if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
-            _record_stage(business, stage, date, actor)
-    return Outcome(session, created=True)
-
-
-def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
-    """Correct a session's date, topic, notes or reported omzet (not its business)."""
-    if actor is not None and not permissions.can_access_business(actor, session.business):
-        raise PermissionDenied
-    allowed = {"date", "topic", "notes", "monthly_omzet", "mentor"}
-    for name, value in changes.items():
-        if name not in allowed:
-            raise ValueError(name)
-        setattr(session, name, value)
-    session.full_clean()
-    with transaction.atomic():
-        session.save()
-    return Outcome(session)

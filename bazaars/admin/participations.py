@@ -1,0 +1,267 @@
+"""Participations: applications, decisions, booths and withdrawals."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from bazaars import eligibility, selectors, services
+from bazaars.admin.base import _errors
+from bazaars.models import (
+    Booth,
+    Participation,
+    ParticipationStatus,
+)
+from umkm import permissions
+from umkm.models import Business, Enrolment
+
+S = ParticipationStatus
+
+
+class ParticipationForm(forms.ModelForm):
+    """Booth and decision are applied through the services inside the form's validation (the
+    admin wraps the whole request in one transaction), so a clash or a full bazaar comes back
+    as a clear error on the field instead of a crash."""
+
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (S.ACCEPTED, S.ACCEPTED.label),
+            (S.WAITLISTED, S.WAITLISTED.label),
+            (S.REJECTED, S.REJECTED.label),
+            (S.WITHDRAWN, S.WITHDRAWN.label),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("reason to override eligibility"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["bazaar", "business", "booth", "note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and "booth" in self.fields:
+            self.fields["booth"].queryset = Booth.objects.filter(bazaar=self.instance.bazaar_id)
+            for name in ("bazaar", "business"):
+                self.fields[name].disabled = True
+        else:
+            for name in ("booth", "decision", "reason"):
+                self.fields.pop(name, None)
+
+    def _post_clean(self):
+        if self.errors:
+            return
+        try:
+            if self.instance.pk is None:
+                self.instance = services.participation_apply(
+                    actor=self.user,
+                    bazaar=self.cleaned_data["bazaar"],
+                    business=self.cleaned_data["business"],
+                    note=self.cleaned_data.get("note", ""),
+                )
+                return
+            p = self.instance
+            decision = self.cleaned_data.get("decision")
+            booth = self.cleaned_data.get("booth")
+            if decision == S.WITHDRAWN:
+                services.participation_withdraw(actor=self.user, participation=p)
+            elif decision and decision != p.status:
+                services.participation_decide(
+                    actor=self.user,
+                    participation=p,
+                    status=decision,
+                    booth=booth if decision == S.ACCEPTED else None,
+                    override_reason=self.cleaned_data.get("reason", ""),
+                )
+            elif booth != p.booth:
+                services.booth_assign(actor=self.user, participation=p, booth=booth)
+            p.refresh_from_db()
+            if self.cleaned_data.get("note", "") != p.note:
+                p.note = self.cleaned_data.get("note", "")
+                p.save(update_fields=["note"])
+            self.instance = p
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "booth" in exc.error_dict and "booth" in self.fields:
+                self.add_error("booth", exc.error_dict["booth"])
+            else:
+                self.add_error(None, exc.messages)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    form = ParticipationForm
+    list_display = [
+        "business",
+        "bazaar",
+        "kecamatan",
+        "sector",
+        "status",
+        "booth",
+        "eligibility",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "bazaar", "business__sector", "business__kelurahan__kecamatan"]
+    list_select_related = [
+        "business__sector",
+        "business__kelurahan__kecamatan",
+        "bazaar",
+        "booth",
+        "decided_by",
+    ]
+    search_fields = ["business__name"]
+    raw_id_fields = ["business"]
+    readonly_fields = [
+        "status",
+        "eligibility",
+        "decided_by",
+        "decided_at",
+        "applied_at",
+        "withdrawn_at",
+        "eligibility_override",
+        "override_reason",
+    ]
+    actions = ["accept", "waitlist", "reject", "withdraw"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return WithUser
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["bazaar", "business", "note"]
+        return [
+            "bazaar",
+            "business",
+            "status",
+            "eligibility",
+            "decision",
+            "reason",
+            "booth",
+            "note",
+            "applied_at",
+            "decided_by",
+            "decided_at",
+            "withdrawn_at",
+            "eligibility_override",
+            "override_reason",
+        ]
+
+    def get_queryset(self, request):
+        qs = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                passed_training=Exists(
+                    Enrolment.objects.filter(business=OuterRef("business_id"), passed=True)
+                )
+            )
+        )
+        if eligibility.food_rule_on():
+            from certifications.selectors import businesses_holding_food_certificate
+
+            qs = qs.annotate(
+                food_ok=Exists(
+                    businesses_holding_food_certificate(
+                        Business.objects.filter(pk=OuterRef("business_id"))
+                    )
+                )
+            )
+        return selectors.permissions_filter(request.user, qs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "business":
+            kwargs["queryset"] = permissions.businesses_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """Already saved by the services during validation (see ParticipationForm)."""
+
+    @admin.display(description=_("kecamatan"), ordering="business__kelurahan__kecamatan")
+    def kecamatan(self, obj):
+        return obj.business.kelurahan.kecamatan
+
+    @admin.display(description=_("sector"), ordering="business__sector")
+    def sector(self, obj):
+        return obj.business.sector
+
+    @admin.display(description=_("eligibility"))
+    def eligibility(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        result = eligibility.check_annotated(
+            obj.business,
+            passed_training=getattr(obj, "passed_training", False),
+            food_ok=getattr(obj, "food_ok", None),
+        )
+        if result.eligible:
+            return gettext("Eligible")
+        if obj.eligibility_override:
+            return gettext("Overridden: %(reason)s") % {"reason": obj.override_reason}
+        return "; ".join(result.reasons)
+
+    def _decide(self, request, queryset, status):
+        try:
+            done = services.participations_decide(
+                actor=request.user, participations=list(queryset), status=status
+            )
+        except ValidationError as exc:
+            self.message_user(request, _errors(exc), messages.ERROR)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("%(count)s participations updated.") % {"count": len(done)},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Accept the selected businesses"), permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, S.ACCEPTED)
+
+    @admin.action(description=_("Waitlist the selected businesses"), permissions=["change"])
+    def waitlist(self, request, queryset):
+        self._decide(request, queryset, S.WAITLISTED)
+
+    @admin.action(description=_("Reject the selected businesses"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, S.REJECTED)
+
+    @admin.action(description=_("Withdraw the selected businesses"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        moved = []
+        try:
+            with transaction.atomic():
+                for p in queryset:
+                    promoted = services.participation_withdraw(actor=request.user, participation=p)
+                    if promoted:
+                        moved.append(promoted.business.name)
+        except (ValidationError, PermissionDenied) as exc:
+            text = _errors(exc) if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(request, text, messages.ERROR)
+            return
+        if moved:
+            self.message_user(
+                request,
+                gettext("Moved up from the waitlist: %(names)s") % {"names": ", ".join(moved)},
+                messages.SUCCESS,
+            )

@@ -1,0 +1,218 @@
+"""The register admin's shared parts: scoping through umkm.permissions, estimated counts at DKI
+scale, and how a service's ValidationError is shown on a form."""
+
+import re
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from umkm import permissions
+from umkm.models import (
+    Business,
+    Kecamatan,
+    Kelurahan,
+    Owner,
+)
+
+NIK_TERM = re.compile(r"^\d{16}$")
+NIB_TERM = re.compile(r"^\d{13}$")
+DIGITS_TERM = re.compile(r"^\d{3,12}$")
+COHORT_FIRST_YEAR = 2015
+KELURAHAN_CHOICES_MAX = 80  # a city has at most ~65
+
+
+# --- Speed at DKI scale -------------------------------------------------------------------
+
+
+class EstimatedCountPaginator(Paginator):
+    """No COUNT(*) over the whole table.
+
+    Unfiltered: Postgres' own estimate (pg_class.reltuples, kept by ANALYZE/autovacuum) once
+    the table is large. Filtered or searched: an exact count, capped at COUNT_CAP rows (the list
+    then offers COUNT_CAP / per_page pages, enough to page through; narrow the search for more).
+    """
+
+    ESTIMATE_FROM = 50_000
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self):
+        qs = self.object_list
+        query = getattr(qs, "query", None)
+        if query is None:
+            return super().count
+        if not query.where:
+            estimate = _table_estimate(qs.model._meta.db_table)
+            if estimate >= self.ESTIMATE_FROM:
+                return estimate
+            return qs.count()
+        return qs.order_by()[: self.COUNT_CAP].count()
+
+
+def _table_estimate(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+    return max(0, row[0]) if row else 0
+
+
+# --- Scoping and writes through the services ------------------------------------------------
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Querysets scoped by umkm.permissions; another kecamatan's record answers 404, a service's
+    refusal (ValidationError) is shown as a message and nothing is saved."""
+
+    scope = staticmethod(lambda user, qs: qs)
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return self.scope(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and object_id is not None:
+            raise Http404(gettext("Not found, or not in your kecamatan."))
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_foreignkey(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # The service refused (e.g. two staff saving the same NIK at once): the transaction
+            # of the whole form was rolled back.
+            for message in _messages_of(exc, self.model):
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_in_scope(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404(gettext("Not found, or not in your kecamatan."))
+
+
+def scope_foreignkey(db_field, request, kwargs) -> None:
+    """The choices an operator may make: only their kecamatan's areas, owners and businesses."""
+    user = request.user
+    related = db_field.related_model
+    if related is Kelurahan:
+        kwargs["queryset"] = permissions.kelurahan_for(user)
+    elif related is Kecamatan:
+        kwargs["queryset"] = permissions.kecamatan_for(user)
+    elif related is Owner:
+        kwargs["queryset"] = permissions.owners_for(user)
+    elif related is Business:
+        kwargs["queryset"] = permissions.businesses_for(user)
+
+
+def _messages_of(exc: ValidationError, model) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    out = []
+    for name, errors in exc.message_dict.items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name).capitalize()
+        except Exception:  # a form-only field such as business_name
+            label = name
+        out.extend(f"{label}: {message}" for message in errors)
+    return out
+
+
+def _changes(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+
+
+# --- Areas (read-only reference data, used by autocomplete) -------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _nik_index(term: str) -> str:
+    from umkm.crypto import nik_blind_index
+
+    return nik_blind_index(term.replace(" ", ""))
+
+
+class KecamatanFilter(admin.SimpleListFilter):
+    title = _("kecamatan")
+    parameter_name = "kecamatan"
+
+    def lookups(self, request, model_admin):
+        qs = permissions.kecamatan_for(request.user).select_related("city")
+        return [(k.code, k.name) for k in qs.order_by("city_id", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kelurahan__kecamatan_id=self.value())
+        return queryset
+
+
+class KelurahanFilter(admin.SimpleListFilter):
+    """The kelurahan of the chosen kecamatan (or all the user may see)."""
+
+    title = _("kelurahan")
+    parameter_name = "kelurahan"
+
+    def lookups(self, request, model_admin):
+        qs = permissions.kelurahan_for(request.user)
+        kecamatan = request.GET.get(KecamatanFilter.parameter_name)
+        if kecamatan:
+            qs = qs.filter(kecamatan_id=kecamatan)
+        choices = [(k.code, k.name) for k in qs.order_by("name")]
+        # DKI-wide, 267 kelurahan are no help: they are offered once a kecamatan is chosen.
+        return choices if kecamatan or len(choices) <= KELURAHAN_CHOICES_MAX else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kelurahan_id=self.value())
+        return queryset
+
+
+class CohortYearFilter(admin.SimpleListFilter):
+    """Cohort (angkatan): the year the business became binaan. A range on an index, no DISTINCT."""
+
+    title = _("cohort year")
+    parameter_name = "angkatan"
+
+    def lookups(self, request, model_admin):
+        from django.utils import timezone
+
+        return [
+            (str(y), str(y)) for y in range(timezone.localdate().year, COHORT_FIRST_YEAR - 1, -1)
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            year = int(value)
+            return queryset.filter(
+                binaan_since__gte=f"{year}-01-01", binaan_since__lt=f"{year + 1}-01-01"
+            )
+        return queryset

@@ -1,0 +1,246 @@
+"""Businesses (UMKM binaan), their 7P stages and mentoring sessions."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Min, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from umkm import permissions, services
+from umkm.admin.base import (
+    DIGITS_TERM,
+    NIB_TERM,
+    NIK_TERM,
+    CohortYearFilter,
+    KecamatanFilter,
+    KelurahanFilter,
+    ScopedAdmin,
+    _changes,
+    _nik_index,
+)
+from umkm.models import (
+    Business,
+    BusinessStage,
+    Mentoring,
+    Owner,
+)
+
+# --- Businesses -----------------------------------------------------------------------------
+
+
+class BusinessStageInline(admin.TabularInline):
+    """Stages reached: existing rows read-only, new ones recorded through services.stage_record."""
+
+    model = BusinessStage
+    fields = ["stage", "reached_on", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stage", "recorded_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MentoringInline(admin.TabularInline):
+    model = Mentoring
+    fields = ["date", "mentor", "topic", "monthly_omzet", "notes"]
+    extra = 0
+    can_delete = False
+    ordering = ["-date"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mentor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mentor":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+BUSINESS_FIELDS = [
+    "name",
+    "owner",
+    "sector",
+    "products",
+    "kelurahan",
+    "address",
+    "nib",
+    "kbli",
+    "yearly_omzet",
+    "capital",
+    "binaan_since",
+    "status",
+    "public_consent",
+    "photo",
+]
+
+
+class _YearRangeQuerySetMixin:
+    """The date hierarchy's starting range from the whole table's MIN/MAX (two index probes)
+    instead of aggregating a filtered or searched list twice; the years in between are listed
+    without a DISTINCT over every row. Months and days are still computed on the list."""
+
+    def aggregate(self, *args, **kwargs):
+        if not args and set(kwargs) == {"first", "last"}:
+            return self.model._default_manager.aggregate(**kwargs)
+        return super().aggregate(*args, **kwargs)
+
+    def dates(self, field_name, kind, order="ASC"):
+        if kind != "year":
+            return super().dates(field_name, kind, order)
+        import datetime
+
+        span = self.model._default_manager.aggregate(first=Min(field_name), last=Max(field_name))
+        if not span["first"]:
+            return []
+        return [datetime.date(y, 1, 1) for y in range(span["first"].year, span["last"].year + 1)]
+
+
+@admin.register(Business)
+class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope = staticmethod(permissions.businesses_for)
+    list_display = [
+        "name",
+        "owner_name",
+        "sector",
+        "kelurahan",
+        "kecamatan",
+        "current_stage",
+        "status",
+        "scale",
+        "binaan_since",
+    ]
+    # Exactly what list_display shows (owner's name, areas, sector, stage): no more joins.
+    list_select_related = ["owner", "sector", "kelurahan__kecamatan", "current_stage"]
+    list_filter = [
+        KecamatanFilter,
+        KelurahanFilter,
+        "sector",
+        "status",
+        CohortYearFilter,
+        "current_stage",
+        "scale",
+    ]
+    search_fields = ["name"]  # replaced by get_search_results; keeps the search box
+    search_help_text = _("Business name, owner name, NIB, or an owner's full NIK (exact).")
+    autocomplete_fields = ["owner", "kelurahan"]
+    date_hierarchy = "binaan_since"
+    fields = [*BUSINESS_FIELDS, "slug", "scale", "current_stage", "public_consent_at"]
+    readonly_fields = ["slug", "scale", "current_stage", "public_consent_at"]
+    inlines = [BusinessStageInline, MentoringInline]
+    list_per_page = 50
+
+    @admin.display(description=_("owner"), ordering="owner__full_name")
+    def owner_name(self, obj):
+        return obj.owner.full_name
+
+    @admin.display(description=_("kecamatan"))
+    def kecamatan(self, obj):
+        return obj.kelurahan.kecamatan.name
+
+    def get_changelist(self, request, **kwargs):
+        from django.contrib.admin.views.main import ChangeList
+
+        class BusinessChangeList(ChangeList):
+            def get_queryset(self, request, exclude_parameters=None):
+                qs = super().get_queryset(request, exclude_parameters)
+                cls = qs.__class__
+                qs.__class__ = type(cls.__name__, (_YearRangeQuerySetMixin, cls), {})
+                return qs
+
+        return BusinessChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact NIK through the blind index, NIB exact or by prefix, and names: the business
+        name or the owner's name, the latter from `owner_name` (kept by a trigger) so that both
+        are trigram indexes of this table — never an OR across the join to the owners, which
+        no index can answer."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        digits = term.replace(" ", "").replace("-", "")
+        if NIK_TERM.match(digits):
+            if not permissions.can_search_nik(request.user):
+                return queryset.none(), False
+            owners = Owner.objects.filter(nik_index=_nik_index(digits)).values("pk")
+            return queryset.filter(owner__in=owners), False
+        if NIB_TERM.match(digits):
+            return queryset.filter(nib=digits), False
+        if DIGITS_TERM.match(digits):
+            return queryset.filter(nib__startswith=digits), False
+        by_name, by_owner = Q(), Q()
+        for word in term.split():
+            by_name &= Q(name__icontains=word)
+            by_owner &= Q(owner_name__icontains=word)
+        # Both on this table, each on its trigram index (a BitmapOr): no join to the owners.
+        return queryset.filter(by_name | by_owner), False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            outcome = services.business_create(
+                actor=request.user, **{n: data[n] for n in BUSINESS_FIELDS if n in data}
+            )
+        else:
+            original = self.get_queryset(request).get(pk=obj.pk)
+            outcome = services.business_update(
+                actor=request.user, business=original, **_changes(form, BUSINESS_FIELDS)
+            )
+        obj.pk = outcome.obj.pk
+        obj.slug = outcome.obj.slug
+
+    def save_formset(self, request, form, formset, change):
+        business = form.instance
+        for row in formset.forms:
+            if not row.has_changed() or row.instance.pk or row in formset.deleted_forms:
+                continue
+            data = row.cleaned_data
+            if formset.model is BusinessStage:
+                services.stage_record(
+                    actor=request.user,
+                    business=business,
+                    stage=data["stage"],
+                    reached_on=data["reached_on"],
+                )
+            elif formset.model is Mentoring:
+                services.mentoring_record(
+                    actor=request.user,
+                    business=business,
+                    date=data["date"],
+                    topic=data["topic"],
+                    mentor=data.get("mentor"),
+                    notes=data.get("notes", ""),
+                    monthly_omzet=data.get("monthly_omzet"),
+                )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+@admin.register(BusinessStage)
+class BusinessStageAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope = staticmethod(permissions.business_stages_for)
+    list_display = ["business", "stage", "reached_on", "recorded_by"]
+    list_select_related = ["business", "stage", "recorded_by"]
+    list_filter = ["stage"]
+    autocomplete_fields = ["business"]
+    date_hierarchy = "reached_on"
+    ordering = ["-id"]
+    fields = ["business", "stage", "reached_on", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        outcome = services.stage_record(
+            actor=request.user,
+            business=form.cleaned_data["business"],
+            stage=form.cleaned_data["stage"],
+            reached_on=form.cleaned_data["reached_on"],
+        )
+        obj.pk = outcome.obj.pk

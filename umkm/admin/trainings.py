@@ -1,0 +1,309 @@
+"""Trainings (pelatihan) and their trainees: inline, quick entry and spreadsheet import."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from umkm import permissions, services
+from umkm.admin.base import (
+    ScopedAdmin,
+    _changes,
+    scope_foreignkey,
+)
+from umkm.admin.trainee_import import TraineeImportAdminMixin
+from umkm.forms import trainee_formset
+from umkm.models import (
+    Enrolment,
+    Mentoring,
+    Training,
+)
+
+# --- Trainings and trainees -----------------------------------------------------------------
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    fields = ["business", "owner_name", "attended", "passed", "score"]
+    readonly_fields = ["owner_name"]
+    autocomplete_fields = ["business"]
+    extra = 0
+
+    @admin.display(description=_("owner"))
+    def owner_name(self, obj):
+        return obj.owner.full_name if obj.pk else ""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("business", "owner")
+        return permissions.enrolments_for(request.user, qs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_foreignkey(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Training)
+class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "kecamatan",
+        "capacity",
+        "trainee_count",
+        "quick_entry_link",
+    ]
+    list_select_related = ["kecamatan"]
+    list_filter = ["kecamatan", "topic"]
+    search_fields = ["title", "topic", "organiser"]
+    date_hierarchy = "start_date"
+    readonly_fields = ["quick_entry_link"]
+    fields = [
+        "quick_entry_link",
+        "title",
+        "topic",
+        "organiser",
+        ("start_date", "end_date"),
+        "place",
+        "kecamatan",
+        "capacity",
+    ]
+    inlines = [EnrolmentInline]
+
+    def get_queryset(self, request):
+        # A correlated count per shown row (evaluated after LIMIT), not a GROUP BY over every
+        # enrolment of every training.
+        trainees = (
+            Enrolment.objects.filter(training=OuterRef("pk"))
+            .order_by()
+            .values("training")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_trainees=Coalesce(Subquery(trainees, output_field=IntegerField()), 0))
+        )
+
+    @admin.display(description=_("trainees"), ordering="_trainees")
+    def trainee_count(self, obj):
+        return obj._trainees
+
+    @admin.display(description=_("quick trainee entry"))
+    def quick_entry_link(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        url = reverse("admin:umkm_training_trainees", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, gettext("Add trainees"))
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:training_id>/peserta/",
+                self.admin_site.admin_view(self.trainees_view),
+                name="umkm_training_trainees",
+            )
+        ]
+        return own + super().get_urls()
+
+    def save_formset(self, request, form, formset, change):
+        training = form.instance
+        for row in formset.forms:
+            if not row.has_changed() or row in formset.deleted_forms:
+                continue
+            data = row.cleaned_data
+            if row.instance.pk:
+                services.enrolment_update(
+                    actor=request.user,
+                    enrolment=Enrolment.objects.select_related("business").get(pk=row.instance.pk),
+                    **{n: data[n] for n in ("attended", "passed", "score")},
+                )
+            else:
+                services.enrolment_create(
+                    actor=request.user,
+                    training=training,
+                    business=data["business"],
+                    attended=data["attended"],
+                    passed=data["passed"],
+                    score=data["score"],
+                )
+        for row in formset.deleted_forms:
+            enrolment = row.instance
+            if enrolment.pk and permissions.can_access_business(request.user, enrolment.business):
+                enrolment.delete()
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def trainees_view(self, request, training_id):
+        """Many trainees at once: each row links the owner known by NIK or creates owner and
+        business (services.trainee_add). One transaction: any bad row saves nothing."""
+        training = get_object_or_404(self.get_queryset(request), pk=training_id)
+        if not (
+            self.has_view_permission(request, training)
+            and request.user.has_perm("umkm.add_enrolment")
+        ):
+            raise PermissionDenied
+        rows = request.GET.get("baris", "")
+        rows = min(100, max(1, int(rows))) if rows.isdigit() else 10
+        formset_class = trainee_formset(extra=rows)
+        if request.method == "POST":
+            formset = formset_class(request.POST, user=request.user, prefix="peserta")
+            if formset.is_valid():
+                added, warnings = _add_trainees(request.user, training, formset)
+                if added is not None:
+                    for warning in warnings:
+                        messages.warning(request, warning)
+                    messages.success(
+                        request,
+                        gettext("%(count)s trainees added to %(training)s.")
+                        % {"count": added, "training": training},
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:umkm_training_change", args=[training.pk])
+                    )
+            messages.error(request, gettext("Nothing was saved: correct the rows marked below."))
+        else:
+            formset = formset_class(user=request.user, prefix="peserta")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Add trainees: %(training)s") % {"training": training},
+            "training": training,
+            "formset": formset,
+            "opts": self.model._meta,
+            "enrolled": Enrolment.objects.filter(training=training).count(),
+            "more_rows": min(100, rows + 10),
+        }
+        return TemplateResponse(request, "admin/umkm/training/trainees.html", context)
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _add_trainees(user, training, formset) -> tuple[int | None, list[str]]:
+    rows = [form for form in formset.forms if form.has_changed()]
+    warnings, failed = [], False
+    try:
+        with transaction.atomic():
+            for number, form in enumerate(formset.forms, start=1):
+                if form not in rows:
+                    continue
+                data = form.cleaned_data
+                trainee = services.TraineeData(
+                    nik=data["nik"],
+                    full_name=data.get("full_name", ""),
+                    gender=data.get("gender", ""),
+                    birth_date=data.get("birth_date"),
+                    phone=data.get("phone", ""),
+                    owner_kelurahan=data.get("owner_kelurahan"),
+                    business_name=data.get("business_name", ""),
+                    sector=data.get("sector"),
+                    products=data.get("products", ""),
+                )
+                try:
+                    outcome = services.trainee_add(actor=user, training=training, data=trainee)
+                except ValidationError as exc:
+                    failed = True
+                    _attach_errors(form, exc)
+                    continue
+                warnings += [
+                    gettext("Row %(row)s: %(warning)s") % {"row": number, "warning": w}
+                    for w in outcome.warnings
+                ]
+            if failed:
+                raise _RollBack
+    except _RollBack:
+        return None, []
+    return len(rows), warnings
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        field = {"kelurahan": "owner_kelurahan", "name": "business_name"}.get(name, name)
+        if field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope = staticmethod(permissions.enrolments_for)
+    list_display = ["business", "owner", "training", "attended", "passed", "score"]
+    list_select_related = ["business", "owner", "training"]
+    list_filter = ["attended", "passed", "training__kecamatan"]
+    ordering = ["-id"]
+    search_fields = ["business__name"]
+    autocomplete_fields = ["business", "training"]
+    fields = ["training", "business", "attended", "passed", "score"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["training", "business"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            original = self.get_queryset(request).select_related("business").get(pk=obj.pk)
+            outcome = services.enrolment_update(
+                actor=request.user,
+                enrolment=original,
+                **_changes(form, ["attended", "passed", "score"]),
+            )
+        else:
+            outcome = services.enrolment_create(
+                actor=request.user,
+                training=data["training"],
+                business=data["business"],
+                attended=data["attended"],
+                passed=data["passed"],
+                score=data["score"],
+            )
+        obj.pk = outcome.obj.pk
+
+
+@admin.register(Mentoring)
+class MentoringAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.mentorings_for)
+    list_display = ["business", "date", "mentor", "topic", "monthly_omzet"]
+    list_select_related = ["business", "mentor"]
+    list_filter = ["mentor"]  # not "topic": a DISTINCT over every session
+    ordering = ["-id"]
+    search_fields = ["business__name"]
+    autocomplete_fields = ["business"]
+    date_hierarchy = "date"
+    fields = ["business", "mentor", "date", "topic", "notes", "monthly_omzet"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["business"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            original = self.get_queryset(request).select_related("business").get(pk=obj.pk)
+            fields = ["mentor", "date", "topic", "notes", "monthly_omzet"]
+            outcome = services.mentoring_update(
+                actor=request.user, session=original, **_changes(form, fields)
+            )
+        else:
+            outcome = services.mentoring_record(
+                actor=request.user,
+                business=data["business"],
+                date=data["date"],
+                topic=data["topic"],
+                mentor=data.get("mentor"),
+                notes=data.get("notes", ""),
+                monthly_omzet=data.get("monthly_omzet"),
+            )
+        obj.pk = outcome.obj.pk

@@ -1,0 +1,51 @@
+"""Writes with rules in the register. Admin, the spreadsheet import, seed and other commands
+call these; each owns its transaction, validates fully and records history (simple_history
+records who through the request middleware or `_change_reason`/`history_user` set here).
+One module per subject; this package is their one address (`from umkm import services`).
+"""
+
+from umkm.services.base import (
+    Outcome,
+)
+from umkm.services.mentoring import (
+    mentoring_record,
+    mentoring_update,
+)
+from umkm.services.register import (
+    business_create,
+    business_update,
+    owner_create,
+    owner_update,
+    refresh_current_stage,
+    stage_record,
+    unique_business_slug,
+)
+from umkm.services.trainees import (
+    TraineeData,
+    _find_business,
+    enrolment_create,
+    enrolment_update,
+    pick_business,
+    trainee_add,
+    trainees_import,
+)
+
+__all__ = [
+    "Outcome",
+    "TraineeData",
+    "_find_business",
+    "business_create",
+    "business_update",
+    "enrolment_create",
+    "enrolment_update",
+    "mentoring_record",
+    "mentoring_update",
+    "owner_create",
+    "owner_update",
+    "pick_business",
+    "refresh_current_stage",
+    "stage_record",
+    "trainee_add",
+    "trainees_import",
+    "unique_business_slug",
+]

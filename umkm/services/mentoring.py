@@ -1,0 +1,66 @@
+"""Mentoring sessions (pendampingan)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from umkm import permissions
+from umkm.models import (
+    Business,
+    BusinessStage,
+    Mentoring,
+    Stage,
+)
+from umkm.services.base import (
+    Outcome,
+)
+from umkm.services.register import (
+    _record_stage,
+)
+
+# --- Mentoring ----------------------------------------------------------------------------
+
+
+def mentoring_record(
+    *,
+    actor,
+    business: Business,
+    date: datetime.date,
+    topic: str,
+    mentor=None,
+    notes: str = "",
+    monthly_omzet: int | None = None,
+) -> Outcome:
+    if actor is not None and not permissions.can_access_business(actor, business):
+        raise PermissionDenied
+    session = Mentoring(
+        mentor=mentor or actor,
+        business=business,
+        date=date,
+        topic=topic,
+        notes=notes,
+        monthly_omzet=monthly_omzet,
+    )
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        stage = Stage.objects.filter(code="pendampingan").first()
+        if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
+            _record_stage(business, stage, date, actor)
+    return Outcome(session, created=True)
+
+
+def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
+    """Correct a session's date, topic, notes or reported omzet (not its business)."""
+    if actor is not None and not permissions.can_access_business(actor, session.business):
+        raise PermissionDenied
+    allowed = {"date", "topic", "notes", "monthly_omzet", "mentor"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(session, name, value)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+    return Outcome(session)
