@@ -30,7 +30,7 @@ from bazaars.models import (
     Participation,
     ParticipationStatus,
 )
-from umkm import permissions
+from bazaars.permissions import participations_for
 from umkm.models import Business, Kecamatan
 
 FIRST_YEAR = 2019
@@ -432,8 +432,8 @@ def participant_rows(bazaar: Bazaar, user):
 
 
 def permissions_filter(user, qs):
-    """Participations of the businesses the user may act on."""
-    return qs.filter(business__in=permissions.businesses_for(user))
+    """Participations of the businesses the user may act on (bazaars.permissions)."""
+    return participations_for(user, qs)
 
 
 def office_city_code() -> str:

@@ -13,10 +13,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from certifications import exports, rules, services
+from certifications import permissions as policy
 from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm, CertificateCaseForm
 from certifications.models import CaseDocument, CaseTransition, CertificateCase, CertificateType
-from certifications.permissions import cases_for
 from umkm import permissions
+from umkm.admin.base import ScopedAdmin, ScopedTabularInline
 
 
 class ExpiresWithinFilter(admin.SimpleListFilter):
@@ -45,7 +46,7 @@ class KecamatanFilter(admin.SimpleListFilter):
     parameter_name = "kecamatan"
 
     def lookups(self, request, model_admin):
-        return [(k.code, k.name) for k in _office_kecamatan(request.user)]
+        return [(k.code, k.name) for k in policy.office_kecamatan(request.user)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -53,19 +54,11 @@ class KecamatanFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _office_kecamatan(user):
-    from django.conf import settings
-
-    from umkm.models import Kecamatan
-
-    qs = Kecamatan.objects.filter(city_id=settings.OFFICE_CITY_CODE)
-    return permissions.kecamatan_for(user, qs)
-
-
-class CaseDocumentInline(admin.TabularInline):
+class CaseDocumentInline(ScopedTabularInline):
     """Documents already attached: read-only, with a link to the private download view."""
 
     model = CaseDocument
+    scope = staticmethod(policy.documents_for)
     extra = 0
     fields = ["download", "description", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
@@ -82,10 +75,11 @@ class CaseDocumentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', document.get_absolute_url(), document)
 
 
-class CaseDocumentUploadInline(admin.TabularInline):
+class CaseDocumentUploadInline(ScopedTabularInline):
     """New documents: checked by content, attached through services.document_attach."""
 
     model = CaseDocument
+    scope = staticmethod(policy.documents_for)
     form = CaseDocumentUploadForm
     extra = 1
     fields = ["file", "description"]
@@ -97,8 +91,9 @@ class CaseDocumentUploadInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
-class CaseTransitionInline(admin.TabularInline):
+class CaseTransitionInline(ScopedTabularInline):
     model = CaseTransition
+    scope = staticmethod(policy.transitions_for)
     extra = 0
     fields = ["at", "from_status", "to_status", "by", "note", "number", "expires_on"]
     readonly_fields = fields
@@ -116,7 +111,9 @@ class CaseTransitionInline(admin.TabularInline):
 
 
 @admin.register(CertificateCase)
-class CertificateCaseAdmin(admin.ModelAdmin):
+class CertificateCaseAdmin(ScopedAdmin):
+    scope = staticmethod(policy.cases_for)
+    paginator = admin.ModelAdmin.paginator  # its own measured list (docs/PERFORMANCE.md)
     list_display = [
         "business_name",
         "type",
@@ -131,7 +128,6 @@ class CertificateCaseAdmin(admin.ModelAdmin):
     list_select_related = ["type", "business", "kecamatan"]
     list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter]
     search_fields = ["business__name", "=number"]
-    show_full_result_count = False
     list_per_page = 50
     form = CertificateCaseForm
     raw_id_fields = ["business"]
@@ -167,9 +163,6 @@ class CertificateCaseAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         return [*self.readonly_fields, "business", "type", "product"]
-
-    def get_queryset(self, request):
-        return cases_for(request.user, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "business":
@@ -384,7 +377,7 @@ class CertificateTypeAdmin(admin.ModelAdmin):
 # --- On each business's page: all its certificates at a glance -----------------------------
 
 
-class CertificateCaseInline(admin.TabularInline):
+class CertificateCaseInline(ScopedTabularInline):
     """Read-only summary of a business's certificate cases, each linking to its case page.
 
     Attached to the Business admin by CertificationsConfig.ready() (see attach_to_business_admin),
@@ -392,6 +385,7 @@ class CertificateCaseInline(admin.TabularInline):
     """
 
     model = CertificateCase
+    scope = staticmethod(policy.cases_for)
     extra = 0
     fields = ["type", "product", "status_summary", "number", "expires_on"]
     readonly_fields = fields

@@ -198,6 +198,10 @@ SESSION_ENGINE = {
     "cached_db": "django.contrib.sessions.backends.cached_db",
 }[env.str("SESSION_STORE", default="db")]
 
+# History is read-only in the admin: simple_history's "revert" saves a model directly, past
+# the services and their rules (umkm.admin.base.ScopedAdmin also refuses it).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

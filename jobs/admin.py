@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from jobs.models import Job
+from jobs.permissions import may_oversee_jobs
 
 
 @admin.register(Job)
@@ -25,7 +26,7 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return may_oversee_jobs(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -34,4 +35,4 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return may_oversee_jobs(request.user)

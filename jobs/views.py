@@ -12,13 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from jobs.models import Job, private_storage
+from jobs.permissions import jobs_for
 from jobs.services import current_progress
 
 REFRESH_SECONDS = 3
 
 
 def _own_job(request, job_id) -> Job:
-    return get_object_or_404(Job.objects.of(request.user), pk=job_id)
+    return get_object_or_404(jobs_for(request.user), pk=job_id)
 
 
 def _no_store(response):

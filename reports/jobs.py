@@ -45,19 +45,15 @@ def start_city_export(*, user, fmt: str, query: QueryDict):
 def run_city_export(job, progress):
     from jobs.services import JobOutput
     from reports.forms import PeriodForm
+    from reports.permissions import can_export_city
     from reports.selectors import city_scope
-    from reports.views import EXPORT_PERMISSION, export_file, log_export
-    from umkm.permissions import operator_kecamatan_code
+    from reports.views import export_file, log_export
 
     user = job.requested_by
     params = job.params
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
         # Permissions may have changed since the request: ask again.
-        if (
-            not user.is_active
-            or not user.has_perm(EXPORT_PERMISSION)
-            or operator_kecamatan_code(user) is not None
-        ):
+        if not can_export_city(user):
             raise ValidationError(_("You may no longer export the city report."))
         query = QueryDict(params["query"])
         scope = city_scope()

@@ -13,35 +13,35 @@ from django.views.decorators.http import require_safe
 
 from config.routers import report_reads
 from reports import charts, renderers, sections
+from reports import permissions as policy
 from reports.forms import PeriodForm, period_query, year_choices
 from reports.jobs import BACKGROUND_FORMATS, start_city_export
 from reports.models import ExportFormat, ExportLog
+from reports.permissions import EXPORT_PERMISSION, VIEW_PERMISSION
 from reports.selectors import Scope, build_report, city_scope, kecamatan_scope, report_snapshot
 from reports.tables import build_tables, long_tables
-from umkm.permissions import can_access_kecamatan, operator_kecamatan_code
-
-VIEW_PERMISSION = "reports.view_report"
-EXPORT_PERMISSION = "reports.export_report"
 
 
 def _scope_for(request, code: str | None, permission: str) -> Scope | None:
     """The scope the user asked for, or None when an operator must go to their own kecamatan."""
-    if not request.user.has_perm(permission):
+    may = policy.may_export if permission == EXPORT_PERMISSION else policy.may_read
+    if not may(request.user):
         raise PermissionDenied
     if code is None:
-        own = operator_kecamatan_code(request.user)
+        own = policy.own_kecamatan(request.user)
         if own is None:
             return city_scope()
         if not own:
             raise PermissionDenied
         return None
-    if not can_access_kecamatan(request.user, code):
+    allowed = policy.can_export if permission == EXPORT_PERMISSION else policy.can_view_report
+    if not allowed(request.user, code):
         raise Http404
     return kecamatan_scope(code)
 
 
 def _own_kecamatan_url(request, name: str, **kwargs) -> str:
-    url = reverse(name, kwargs={"code": operator_kecamatan_code(request.user), **kwargs})
+    url = reverse(name, kwargs={"code": policy.own_kecamatan(request.user), **kwargs})
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
 
@@ -91,8 +91,8 @@ def report_context(*, user, query, scope: Scope) -> dict:
             [(renderers.month_label(m.month), m.omzet) for m in report.months]
         ),
         "omzet_width": 10 * len(report.months),
-        "can_export": user.has_perm(EXPORT_PERMISSION),
-        "city_url": reverse("reports:city") if operator_kecamatan_code(user) is None else "",
+        "can_export": policy.may_export(user),
+        "city_url": reverse("reports:city") if policy.can_view_city(user) else "",
         "extra_tables": report.extra.get("tables", []),
         "printed_at": timezone.localtime(),
         "OFFICE_HEAD_TITLE": settings.OFFICE_HEAD_TITLE,

@@ -1,15 +1,75 @@
 """Who may see and change what in the register. Every admin queryset, form choice, import and
 export asks these functions; they both answer "may this user ..." and filter querysets.
 
-- Admin Sudin (and superusers): every record of the city.
+- Admin Sudin (and superusers, and the portal itself, SYSTEM): every record of the city.
 - Operator Kecamatan: only owners and businesses of the kecamatan in their staff profile.
-- Pejabat: read-only, never NIK, phone or home address.
+- Pejabat: read-only, never NIK, phone, home address, birth date or e-mail (PEJABAT_FIELDS).
+
+`None` is not a user: every function refuses it (TypeError) rather than guess.
+
+Apps built on umkm keep their own policy in their own `permissions.py` (ROLE_PERMISSIONS,
+PEJABAT_FIELDS, their `<rows>_for` functions), built on the kecamatan rule here.
 """
+
+from functools import cache
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from umkm import roles
 from umkm.models import Business, Kecamatan, Kelurahan, Owner
+
+_REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+_REFERENCE_MODELS = ["yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.ADMIN_SUDIN: [
+        *roles.crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
+        *roles.view(
+            "umkm", ["city", "kecamatan", "kelurahan", "staffprofile", "personaldataaccess"]
+        ),
+        "umkm.view_nik",
+        "umkm.view_personal_data",
+    ],
+    roles.OPERATOR_KECAMATAN: [
+        *roles.crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
+        *roles.view("umkm", ["training", *_REFERENCE_MODELS]),
+        "umkm.view_personal_data",
+    ],
+    roles.PEJABAT: roles.view("umkm", [*_REGISTER_MODELS, *_REFERENCE_MODELS]),
+}
+
+# What a Pejabat may see of each model ("*": every field, a model without personal data).
+# Names are fields or admin columns; anything not listed is left off their pages.
+PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
+    # The masked NIK shows the province and city only (umkm.validators.mask_nik).
+    "umkm.owner": (
+        *("full_name", "nik_masked", "gender", "kelurahan", "kecamatan"),
+        *("created_at", "updated_at"),
+    ),
+    "umkm.business": (
+        *("name", "owner", "owner_name", "sector", "products", "kelurahan", "kecamatan"),
+        *("nib", "kbli", "yearly_omzet", "capital", "binaan_since", "status", "scale"),
+        *("public_consent", "public_consent_at", "photo", "slug", "current_stage"),
+    ),
+    "umkm.businessstage": ("business", "stage", "reached_on", "recorded_by"),
+    "umkm.enrolment": (
+        "training",
+        "business",
+        "owner",
+        "owner_name",
+        "attended",
+        "passed",
+        "score",
+    ),
+    "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet", "notes"),
+    **{f"umkm.{m}": ("*",) for m in ["training", *_REFERENCE_MODELS]},
+}
+
+
+def _user(user):
+    if user is None:
+        raise TypeError("user is required: pass the signed-in user, or SYSTEM for the portal")
+    return user
 
 
 def _in_group(user, name: str) -> bool:
@@ -21,8 +81,8 @@ def _in_group(user, name: str) -> bool:
 
 
 def is_city_wide(user) -> bool:
-    """Sees every kecamatan: superusers, Admin Sudin and Pejabat."""
-    return user.is_active and (
+    """Sees every kecamatan: superusers (SYSTEM included), Admin Sudin and Pejabat."""
+    return _user(user).is_active and (
         user.is_superuser or _in_group(user, roles.ADMIN_SUDIN) or _in_group(user, roles.PEJABAT)
     )
 
@@ -36,31 +96,75 @@ def operator_kecamatan_code(user) -> str | None:
     return profile.kecamatan_id if profile and profile.kecamatan_id else ""
 
 
+def is_read_only(user) -> bool:
+    """A Pejabat (and no more than that): reads, never writes, sees only PEJABAT_FIELDS."""
+    return (
+        _in_group(_user(user), roles.PEJABAT)
+        and not user.is_superuser
+        and not _in_group(user, roles.ADMIN_SUDIN)
+    )
+
+
+@cache
+def _pejabat_fields() -> dict[str, tuple[str, ...]]:
+    allowed: dict[str, tuple[str, ...]] = {}
+    for module in roles.policy_modules():
+        allowed.update(getattr(module, "PEJABAT_FIELDS", {}))
+    return allowed
+
+
+def pejabat_fields(model) -> tuple[str, ...]:
+    """The names a Pejabat may see of `model` (every app's PEJABAT_FIELDS); none if unlisted."""
+    return _pejabat_fields().get(model._meta.label_lower, ())
+
+
+def visible_fields(user, model, names):
+    """`names` (fields, admin columns, or tuples of them as in ModelAdmin.fields) less what the
+    user may not see: everything for staff, only the model's PEJABAT_FIELDS for a Pejabat."""
+    if not is_read_only(user):
+        return list(names)
+    allowed = pejabat_fields(model)
+    if "*" in allowed:
+        return list(names)
+    out = []
+    for name in names:
+        if isinstance(name, (list, tuple)):
+            kept = tuple(n for n in name if n in allowed)
+            if kept:
+                out.append(kept)
+        elif name in allowed:
+            out.append(name)
+    return out
+
+
 def can_view_nik(user) -> bool:
-    return user.is_active and user.has_perm("umkm.view_nik")
+    return _user(user).is_active and user.has_perm("umkm.view_nik")
 
 
 def can_view_personal_data(user) -> bool:
     """Phone and home address (NIK has its own permission)."""
-    return user.is_active and user.has_perm("umkm.view_personal_data")
+    return _user(user).is_active and user.has_perm("umkm.view_personal_data")
 
 
-def _scoped(user, qs: QuerySet, kecamatan_lookup: str) -> QuerySet:
-    """qs as it is for city-wide users; for an operator, only rows of its kecamatan."""
+def kecamatan_scoped(user, qs: QuerySet, kecamatan_lookup: str) -> QuerySet:
+    """qs as it is for city-wide users; for an operator, only rows of its kecamatan (reached
+    from a row by `kecamatan_lookup`, e.g. "business__kelurahan__kecamatan_id")."""
     code = operator_kecamatan_code(user)
     return qs if code is None else qs.filter(**{kecamatan_lookup: code})
 
 
 def kecamatan_for(user, qs: QuerySet | None = None) -> QuerySet:
-    return _scoped(user, Kecamatan.objects.all() if qs is None else qs, "code")
+    return kecamatan_scoped(user, Kecamatan.objects.all() if qs is None else qs, "code")
 
 
 def kelurahan_for(user, qs: QuerySet | None = None) -> QuerySet:
-    return _scoped(user, Kelurahan.objects.all() if qs is None else qs, "kecamatan_id")
+    return kecamatan_scoped(user, Kelurahan.objects.all() if qs is None else qs, "kecamatan_id")
 
 
 def businesses_for(user, qs: QuerySet | None = None) -> QuerySet:
-    return _scoped(user, Business.objects.all() if qs is None else qs, "kelurahan__kecamatan_id")
+    return kecamatan_scoped(
+        user, Business.objects.all() if qs is None else qs, "kelurahan__kecamatan_id"
+    )
 
 
 def owners_for(user, qs: QuerySet | None = None) -> QuerySet:
@@ -93,7 +197,7 @@ def can_access_owner(user, owner: Owner) -> bool:
 
 def can_search_nik(user) -> bool:
     """Exact NIK search (through the blind index): staff who see or enter NIKs, never Pejabat."""
-    return user.is_active and (
+    return _user(user).is_active and (
         user.has_perm("umkm.view_nik")
         or user.has_perm("umkm.add_owner")
         or user.has_perm("umkm.change_owner")
@@ -104,21 +208,60 @@ def enrolments_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import Enrolment
 
     qs = Enrolment.objects.all() if qs is None else qs
-    return _scoped(user, qs, "business__kelurahan__kecamatan_id")
+    return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
 def mentorings_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import Mentoring
 
     qs = Mentoring.objects.all() if qs is None else qs
-    return _scoped(user, qs, "business__kelurahan__kecamatan_id")
+    return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
 def business_stages_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import BusinessStage
 
     qs = BusinessStage.objects.all() if qs is None else qs
-    return _scoped(user, qs, "business__kelurahan__kecamatan_id")
+    return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
+
+
+def trainings_for(user, qs: QuerySet | None = None) -> QuerySet:
+    """Trainings are the city's: every staff member sees them all (an operator enrols only the
+    businesses of its kecamatan, see enrolments_for)."""
+    from umkm.models import Training
+
+    _user(user)
+    return Training.objects.all() if qs is None else qs
+
+
+def yearly_targets_for(user, qs: QuerySet | None = None) -> QuerySet:
+    from umkm.models import YearlyTarget
+
+    qs = YearlyTarget.objects.all() if qs is None else qs
+    return kecamatan_scoped(user, qs, "kecamatan_id")
+
+
+def personal_data_accesses_for(user, qs: QuerySet | None = None) -> QuerySet:
+    """The UU PDP audit trail, of the owners the user may see."""
+    from umkm.models import PersonalDataAccess
+
+    qs = PersonalDataAccess.objects.all() if qs is None else qs
+    code = operator_kecamatan_code(user)
+    return qs if code is None else qs.filter(owner__in=owners_for(user))
+
+
+def city_wide(user, qs: QuerySet) -> QuerySet:
+    """Reference data every staff member reads whole (sectors, stages, cities)."""
+    _user(user)
+    return qs
+
+
+def can_access(user, obj, scope) -> bool:
+    """May `user` see `obj`, by the policy function `scope` (one of the `<rows>_for` here or in
+    another app's permissions module)?"""
+    if obj is None or obj.pk is None:
+        return False
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
 def can_access_kecamatan(user, kecamatan_code: str) -> bool:

@@ -47,11 +47,11 @@ def _ensure_reference_data() -> None:
 
     from umkm.areas import load_areas
     from umkm.models import City, Kecamatan, Kelurahan, Sector, Stage
-    from umkm.roles import ROLE_PERMISSIONS, sync_roles
+    from umkm.roles import ROLES, sync_roles
 
     if Kelurahan.objects.count() < 267:
         load_areas(City, Kecamatan, Kelurahan)
     if Sector.objects.count() < len(SECTORS) or Stage.objects.count() < len(STAGES):
         load_sectors_and_stages(Sector, Stage)
-    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
         sync_roles()

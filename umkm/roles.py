@@ -1,96 +1,66 @@
-"""The three roles and the model permissions each holds.
+"""The three roles, and how their permissions are gathered.
 
-Groups are created by a migration; `sync_roles` runs after every migrate so that permissions of
-apps added later (bazaars, certifications, reports) join their roles too. Object-level rules
-(which kecamatan) live in umkm.permissions.
+The role names live here, at the bottom of the dependency chain; which permissions a role holds
+is declared by each app in its own `permissions.py` (a `ROLE_PERMISSIONS` dict), so that umkm
+knows nothing of the apps built on it. `role_permissions()` collects them through Django's app
+registry. Groups are created by a migration; `sync_roles` runs after every migrate so that the
+permissions of apps migrated later join their roles too. Object-level rules (which kecamatan)
+live in each app's permissions module.
 """
+
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
 
 ADMIN_SUDIN = "Admin Sudin"
 OPERATOR_KECAMATAN = "Operator Kecamatan"
 PEJABAT = "Pejabat"
+ROLES = (ADMIN_SUDIN, OPERATOR_KECAMATAN, PEJABAT)
 
-_REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
-_BAZAAR_MODELS = ["venue", "bazaar", "bazaarday", "booth"]
-_BAZAAR_ENTRY_MODELS = ["participation", "attendance", "dailysales"]
-
-
-def _crud(app: str, models: list[str]) -> list[str]:
-    return [f"{app}.{action}_{m}" for m in models for action in ("view", "add", "change", "delete")]
+ACTIONS = ("view", "add", "change", "delete")
 
 
-def _view(app: str, models: list[str]) -> list[str]:
+def crud(app: str, models: list[str], *, without: tuple[str, ...] = ()) -> list[str]:
+    """Every model permission of `models`, but the actions in `without`."""
+    return [f"{app}.{action}_{m}" for m in models for action in ACTIONS if action not in without]
+
+
+def view(app: str, models: list[str]) -> list[str]:
     return [f"{app}.view_{m}" for m in models]
 
 
-# The kecamatan reports (reports app): every role reads them and exports them; which kecamatan
-# is decided by umkm.permissions.can_access_kecamatan.
-REPORT_PERMISSIONS = ["reports.view_report", "reports.export_report"]
+def policy_modules():
+    """The `permissions` module of every project app (third-party apps are not asked)."""
+    from django.apps import apps
+    from django.conf import settings
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ADMIN_SUDIN: [
-        *_crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
-        *_view("umkm", ["city", "kecamatan", "kelurahan", "staffprofile", "personaldataaccess"]),
-        "umkm.view_nik",
-        "umkm.view_personal_data",
-        *_crud("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
-        # Certificates (issue 5): everything; types are data but their rules are code.
-        *_crud("certifications", ["certificatecase", "casedocument"]),
-        *_view("certifications", ["certificatetype", "casetransition"]),
-        "certifications.change_certificatetype",
-        *REPORT_PERMISSIONS,
-    ],
-    OPERATOR_KECAMATAN: [
-        *_crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
-        *_view(
-            "umkm",
-            ["training", "yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"],
-        ),
-        "umkm.view_personal_data",
-        # Bazaars are planned by Sudin; operators enter their kecamatan's participants and
-        # record check-ins and sales (object scope in umkm.permissions / bazaars.services).
-        *_view("bazaars", _BAZAAR_MODELS),
-        *[p for p in _crud("bazaars", _BAZAAR_ENTRY_MODELS) if p != "bazaars.delete_participation"],
-        # Certificates of its own kecamatan (scoped by umkm.permissions); deleting a case,
-        # and with it its history, is left to Admin Sudin.
-        *_view("certifications", ["certificatetype", "casetransition"]),
-        *[p for p in _crud("certifications", ["certificatecase"]) if "delete" not in p],
-        *_crud("certifications", ["casedocument"]),
-        *REPORT_PERMISSIONS,
-    ],
-    PEJABAT: [
-        *_view(
-            "umkm",
-            [
-                *_REGISTER_MODELS,
-                "yearlytarget",
-                "sector",
-                "stage",
-                "city",
-                "kecamatan",
-                "kelurahan",
-            ],
-        ),
-        *_view("bazaars", [*_BAZAAR_MODELS, *_BAZAAR_ENTRY_MODELS]),
-        # Cases and their history, read-only. No documents: they may hold personal data.
-        *_view("certifications", ["certificatetype", "certificatecase", "casetransition"]),
-        *REPORT_PERMISSIONS,
-    ],
-}
+    base = Path(settings.BASE_DIR).resolve()
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if not path.is_relative_to(base) or "site-packages" in path.parts:
+            continue
+        name = f"{config.name}.permissions"
+        if find_spec(name) is not None:
+            yield import_module(name)
+
+
+def role_permissions() -> dict[str, set[str]]:
+    """Each role's permissions ("app_label.codename"), from every app's ROLE_PERMISSIONS."""
+    out: dict[str, set[str]] = {role: set() for role in ROLES}
+    for module in policy_modules():
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            out.setdefault(role, set()).update(perms)
+    return out
 
 
 def sync_roles(*, using: str = "default") -> None:
     """Create the role groups and give each exactly the permissions that exist of its list."""
     from django.contrib.auth.models import Group, Permission
 
-    for role, perms in ROLE_PERMISSIONS.items():
+    permissions = list(Permission.objects.using(using).select_related("content_type"))
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
-        wanted = set()
-        for dotted in perms:
-            app_label, codename = dotted.split(".", 1)
-            wanted.add((app_label, codename))
-        existing = [
-            p
-            for p in Permission.objects.using(using).select_related("content_type")
-            if (p.content_type.app_label, p.codename) in wanted
-        ]
-        group.permissions.set(existing)
+        wanted = {tuple(dotted.split(".", 1)) for dotted in perms}
+        group.permissions.set(
+            [p for p in permissions if (p.content_type.app_label, p.codename) in wanted]
+        )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bazaars import exports, selectors, services
+from bazaars import permissions as policy
 from bazaars.admin.base import _errors
 from bazaars.models import (
     Attendance,
@@ -26,12 +27,14 @@ from bazaars.models import (
     Venue,
 )
 from umkm import permissions
+from umkm.admin.base import ScopedAdmin, ScopedTabularInline
 
 S = ParticipationStatus
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.city_wide)  # venues are the city's
     list_display = ["name", "kelurahan", "address"]
     search_fields = ["name", "address"]
     list_select_related = ["kelurahan"]
@@ -49,10 +52,11 @@ class BoothInline(admin.TabularInline):
     fields = ["code", "zone", "size"]
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ScopedTabularInline):
     """Read-only here: decisions are made on the participation list (bulk) or its page."""
 
     model = Participation
+    scope = staticmethod(policy.participations_for)
     extra = 0
     can_delete = False
     show_change_link = True
@@ -63,12 +67,12 @@ class ParticipationInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("business", "booth")
-        return selectors.permissions_filter(request.user, qs)
+        return super().get_queryset(request).select_related("business", "booth")
 
 
 @admin.register(Bazaar)
-class BazaarAdmin(SimpleHistoryAdmin):
+class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope = staticmethod(policy.bazaars_for)
     list_display = ["title", "start_date", "end_date", "phase", "booth_count", "accepted"]
     list_filter = ["status", "start_date"]
     search_fields = ["title", "slug"]
@@ -194,9 +198,9 @@ class BazaarAdmin(SimpleHistoryAdmin):
         ]
 
     def export_view(self, request, pk, fmt):
-        if not request.user.has_perm("bazaars.view_participation"):
+        bazaar = self.get_object(request, pk)
+        if not policy.can_export_participants(request.user, bazaar):
             raise PermissionDenied
-        bazaar = get_object_or_404(Bazaar, pk=pk)
         if fmt == "xlsx":
             return exports.xlsx_response(bazaar, request.user)
         if fmt == "csv":
@@ -205,11 +209,11 @@ class BazaarAdmin(SimpleHistoryAdmin):
 
     def propose_view(self, request, pk):
         """Fair selection: the proposed list, ticked; staff untick, then accept in bulk."""
-        if not request.user.has_perm("bazaars.change_bazaar"):
-            raise PermissionDenied
         bazaar = get_object_or_404(
-            Bazaar.objects.select_related("venue__kelurahan__kecamatan"), pk=pk
+            self.get_queryset(request).select_related("venue__kelurahan__kecamatan"), pk=pk
         )
+        if not policy.can_plan(request.user, bazaar):
+            raise PermissionDenied
         if request.method == "POST":
             ids = [int(i) for i in request.POST.getlist("business") if i.isdigit()]
             chosen = list(permissions.businesses_for(request.user).filter(pk__in=ids))
@@ -245,12 +249,12 @@ class BazaarAdmin(SimpleHistoryAdmin):
 
     def day_view(self, request, pk, day):
         """Check-in and sales of one day, for every accepted business the user may act on."""
-        if not request.user.has_perm("bazaars.change_dailysales"):
+        bazaar = self.get_object(request, pk)
+        if not policy.can_record_day(request.user, bazaar):
             raise PermissionDenied
-        bazaar = get_object_or_404(Bazaar, pk=pk)
         day = get_object_or_404(BazaarDay, pk=day, bazaar=bazaar)
         participations = list(
-            selectors.permissions_filter(
+            policy.participations_for(
                 request.user, Participation.objects.accepted().filter(bazaar=bazaar)
             )
             .select_related("business__kelurahan", "booth")

@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from bazaars import eligibility, selectors, services
+from bazaars import eligibility, services
+from bazaars import permissions as policy
 from bazaars.admin.base import _errors
 from bazaars.models import (
     Booth,
@@ -17,6 +18,7 @@ from bazaars.models import (
     ParticipationStatus,
 )
 from umkm import permissions
+from umkm.admin.base import ScopedAdmin
 from umkm.models import Business, Enrolment
 
 S = ParticipationStatus
@@ -101,7 +103,8 @@ class ParticipationForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    scope = staticmethod(policy.participations_for)
     form = ParticipationForm
     list_display = [
         "business",
@@ -185,7 +188,7 @@ class ParticipationAdmin(SimpleHistoryAdmin):
                     )
                 )
             )
-        return selectors.permissions_filter(request.user, qs)
+        return qs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "business":

@@ -106,7 +106,7 @@ def test_operator_sees_only_cases_of_its_kecamatan():
     response = client.get(CHANGELIST)
     assert _names(response) == {"Grogol"}
     change = reverse("admin:certifications_certificatecase_change", args=[other.pk])
-    assert client.get(change).status_code == 302  # admin's "does not exist" redirect
+    assert client.get(change).status_code == 404  # one answer for another kecamatan: 404
     status_url = reverse("admin:certifications_certificatecase_transition", args=[other.pk])
     assert client.post(status_url, {"to_status": "referred"}).status_code == 404
     assert CertificateCase.objects.get(pk=other.pk).status == "needed"

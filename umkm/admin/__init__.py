@@ -8,6 +8,18 @@ One module per subject; importing them registers their ModelAdmins.
 """
 
 from umkm.admin import areas, businesses, owners, staff, trainings  # noqa: F401
-from umkm.admin.base import ReadOnlyAdmin, ScopedAdmin, scope_foreignkey
+from umkm.admin.base import (
+    ReadOnlyAdmin,
+    ScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    scope_foreignkey,
+)
 
-__all__ = ["ReadOnlyAdmin", "ScopedAdmin", "scope_foreignkey"]
+__all__ = [
+    "ReadOnlyAdmin",
+    "ScopedAdmin",
+    "ScopedStackedInline",
+    "ScopedTabularInline",
+    "scope_foreignkey",
+]

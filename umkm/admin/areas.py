@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from umkm import permissions
 from umkm.admin.base import (
     ReadOnlyAdmin,
+    ScopedAdmin,
 )
 from umkm.models import (
     City,
@@ -27,26 +28,22 @@ class CityAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(ReadOnlyAdmin):
+class KecamatanAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope = staticmethod(permissions.kecamatan_for)
     list_display = ["code", "name", "city"]
     list_filter = ["city"]
     list_select_related = ["city"]
     search_fields = ["name", "=code"]
 
-    def get_queryset(self, request):
-        return permissions.kecamatan_for(request.user, super().get_queryset(request))
-
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(ReadOnlyAdmin):
+class KelurahanAdmin(ReadOnlyAdmin, ScopedAdmin):
+    # Also the kelurahan autocomplete: an operator is offered only their kecamatan's.
+    scope = staticmethod(permissions.kelurahan_for)
     list_display = ["code", "name", "kecamatan", "postal_code"]
     list_filter = ["kecamatan__city"]
     list_select_related = ["kecamatan"]
     search_fields = ["name", "=code", "=postal_code"]
-
-    def get_queryset(self, request):
-        # Also the kelurahan autocomplete: an operator is offered only their kecamatan's.
-        return permissions.kelurahan_for(request.user, super().get_queryset(request))
 
 
 @admin.register(Sector)

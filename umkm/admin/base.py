@@ -1,14 +1,23 @@
-"""The register admin's shared parts: scoping through umkm.permissions, estimated counts at DKI
-scale, and how a service's ValidationError is shown on a form."""
+"""The admin's shared parts: the one scoped admin base (every ModelAdmin and inline of a model
+with a kecamatan, in every app, names its policy function and inherits the scoping of every
+view), estimated counts at DKI scale, and how a service's ValidationError is shown on a form."""
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,16 +74,80 @@ def _table_estimate(table: str) -> int:
 # --- Scoping and writes through the services ------------------------------------------------
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Querysets scoped by umkm.permissions; another kecamatan's record answers 404, a service's
-    refusal (ValidationError) is shown as a message and nothing is saved."""
+class ViewOnlyForm(forms.ModelForm):
+    """The form of a view-only page: no field is edited, so none of a custom form's set-up
+    (queryset choices, disabled fields, the `user` it is given) runs."""
 
-    scope = staticmethod(lambda user, qs: qs)
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ScopedMixin:
+    """What every scoped admin view and inline shares: rows through the model's policy
+    function `scope(user, queryset)` (declared by each admin, from its app's permissions.py),
+    fields through the Pejabat allow-list, no writes for a read-only role."""
+
+    scope = None
 
     def get_queryset(self, request):
+        if self.scope is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} must name its policy: scope = staticmethod(<rows>_for)"
+            )
         return self.scope(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request, *args):
+        return not permissions.is_read_only(request.user) and super().has_add_permission(
+            request, *args
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not permissions.is_read_only(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not permissions.is_read_only(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        """Every page's fields (change, add, view, history entry, inline rows) pass here,
+        after any get_fields of a subclass: what the user may not see is left off."""
+        view_only = obj is not None and not self.has_change_permission(request, obj)
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = permissions.visible_fields(request.user, self.model, options["fields"])
+            if view_only:
+                # A view-only page shows model fields and admin columns, not form-only inputs.
+                fields = [f for f in fields if isinstance(f, (list, tuple)) or self._shown(f)]
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+    def _shown(self, name) -> bool:
+        try:
+            self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return hasattr(self, name) or hasattr(self.model, name)
+        return True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_foreignkey(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+    """The one admin base of every model with a kecamatan: querysets through the model's policy
+    (`scope`), so another kecamatan's record answers 404 on every view the admin offers — list,
+    change, delete, history, history entry, autocomplete (which asks the target admin's
+    queryset), actions (given the scoped list) — and custom URLs that look their object up with
+    get_object / get_queryset. History is read-only: a revert would save the model directly,
+    past the services. A service's refusal (ValidationError) is shown as a message and nothing
+    is saved."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -82,9 +155,21 @@ class ScopedAdmin(admin.ModelAdmin):
             raise Http404(gettext("Not found, or not in your kecamatan."))
         return obj
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope_foreignkey(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if change and not self.has_change_permission(request, obj):
+            kwargs["form"] = ViewOnlyForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if permissions.is_read_only(request.user):
+            changelist.list_display = permissions.visible_fields(
+                request.user, self.model, changelist.list_display
+            )
+            changelist.list_display_links = [
+                n for n in changelist.list_display_links or () if n in changelist.list_display
+            ] or changelist.list_display[:1]
+        return changelist
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -96,17 +181,55 @@ class ScopedAdmin(admin.ModelAdmin):
                 messages.error(request, message)
             return HttpResponseRedirect(request.get_full_path())
 
+    # --- history (django-simple-history), read-only and scoped on the live object ----------
+
     def history_view(self, request, object_id, extra_context=None):
         self._check_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied  # a revert would bypass the services
         self._check_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        if not permissions.is_read_only(request.user):
+            return
+        shown = {
+            str(capfirst(f.verbose_name))
+            for f in self.model._meta.fields
+            if permissions.visible_fields(request.user, self.model, [f.name])
+        }
+        for record in historical_records:
+            changes = getattr(record, "history_delta_changes", None)
+            if changes:
+                record.history_delta_changes = [c for c in changes if str(c["field"]) in shown]
+
     def _check_in_scope(self, request, object_id):
-        if not self.get_queryset(request).filter(pk=object_id).exists():
+        """The live object must be in the user's scope. A deleted one (only its history is
+        left) is shown to city-wide staff only: its past rows may be any kecamatan's."""
+        pk = unquote(object_id)
+        try:
+            if self.get_queryset(request).filter(pk=pk).exists():
+                return
+            deleted = not self.model._default_manager.filter(pk=pk).exists()
+        except (ValueError, ValidationError) as exc:
+            raise Http404 from exc
+        if not (deleted and permissions.is_city_wide(request.user)):
             raise Http404(gettext("Not found, or not in your kecamatan."))
+
+
+class ScopedTabularInline(ScopedMixin, admin.TabularInline):
+    """An inline of a model with a kecamatan: its rows through the model's policy (`scope`)."""
+
+
+class ScopedStackedInline(ScopedMixin, admin.StackedInline):
+    """An inline of a model with a kecamatan: its rows through the model's policy (`scope`)."""
 
 
 def scope_foreignkey(db_field, request, kwargs) -> None:

@@ -15,6 +15,7 @@ from umkm.admin.base import (
     KecamatanFilter,
     KelurahanFilter,
     ScopedAdmin,
+    ScopedTabularInline,
     _changes,
     _nik_index,
 )
@@ -28,10 +29,11 @@ from umkm.models import (
 # --- Businesses -----------------------------------------------------------------------------
 
 
-class BusinessStageInline(admin.TabularInline):
+class BusinessStageInline(ScopedTabularInline):
     """Stages reached: existing rows read-only, new ones recorded through services.stage_record."""
 
     model = BusinessStage
+    scope = staticmethod(permissions.business_stages_for)
     fields = ["stage", "reached_on", "recorded_by"]
     readonly_fields = ["recorded_by"]
     extra = 0
@@ -44,8 +46,9 @@ class BusinessStageInline(admin.TabularInline):
         return False
 
 
-class MentoringInline(admin.TabularInline):
+class MentoringInline(ScopedTabularInline):
     model = Mentoring
+    scope = staticmethod(permissions.mentorings_for)
     fields = ["date", "mentor", "topic", "monthly_omzet", "notes"]
     extra = 0
     can_delete = False

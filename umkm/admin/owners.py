@@ -14,6 +14,7 @@ from umkm.admin.base import (
     KecamatanFilter,
     KelurahanFilter,
     ScopedAdmin,
+    ScopedTabularInline,
     _changes,
     _nik_index,
 )
@@ -30,8 +31,9 @@ from umkm.validators import mask_nik
 # --- Owners ---------------------------------------------------------------------------------
 
 
-class OwnerBusinessInline(admin.TabularInline):
+class OwnerBusinessInline(ScopedTabularInline):
     model = Business
+    scope = staticmethod(permissions.businesses_for)
     fields = ["name", "sector", "kelurahan", "status", "binaan_since"]
     readonly_fields = fields
     extra = 0
@@ -43,8 +45,7 @@ class OwnerBusinessInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("sector", "kelurahan")
-        return permissions.businesses_for(request.user, qs)
+        return super().get_queryset(request).select_related("sector", "kelurahan")
 
 
 PERSONAL_FIELDS = ["phone", "email", "address"]

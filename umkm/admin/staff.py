@@ -6,9 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from umkm import permissions
-from umkm.admin.base import (
-    scope_foreignkey,
-)
+from umkm.admin.base import ScopedAdmin
 from umkm.models import (
     PersonalDataAccess,
     StaffProfile,
@@ -17,21 +15,13 @@ from umkm.models import (
 
 
 @admin.register(YearlyTarget)
-class YearlyTargetAdmin(admin.ModelAdmin):
+class YearlyTargetAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.yearly_targets_for)
     list_display = ["kecamatan", "year", "target"]
     list_editable = ["target"]
     list_filter = ["year", "kecamatan__city"]
     list_select_related = ["kecamatan"]
     search_fields = ["kecamatan__name"]
-
-    def get_queryset(self, request):
-        code = permissions.operator_kecamatan_code(request.user)
-        qs = super().get_queryset(request)
-        return qs if code is None else qs.filter(kecamatan_id=code)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope_foreignkey(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # --- Staff: which kecamatan an operator works for --------------------------------------------
@@ -55,15 +45,15 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ScopedAdmin):
     """The UU PDP audit trail: read-only, for Admin Sudin (view permission) and superusers."""
 
+    scope = staticmethod(permissions.personal_data_accesses_for)
     list_display = ["at", "actor", "action", "owner", "purpose"]
     list_filter = ["action"]
     list_select_related = ["owner"]
     search_fields = ["actor"]
     date_hierarchy = "at"
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -17,8 +17,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from umkm import permissions, services
 from umkm.admin.base import (
     ScopedAdmin,
+    ScopedTabularInline,
     _changes,
-    scope_foreignkey,
 )
 from umkm.admin.trainee_import import TraineeImportAdminMixin
 from umkm.forms import trainee_formset
@@ -31,8 +31,9 @@ from umkm.models import (
 # --- Trainings and trainees -----------------------------------------------------------------
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(ScopedTabularInline):
     model = Enrolment
+    scope = staticmethod(permissions.enrolments_for)
     fields = ["business", "owner_name", "attended", "passed", "score"]
     readonly_fields = ["owner_name"]
     autocomplete_fields = ["business"]
@@ -43,16 +44,12 @@ class EnrolmentInline(admin.TabularInline):
         return obj.owner.full_name if obj.pk else ""
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("business", "owner")
-        return permissions.enrolments_for(request.user, qs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope_foreignkey(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("business", "owner")
 
 
 @admin.register(Training)
 class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
+    scope = staticmethod(permissions.trainings_for)
     list_display = [
         "title",
         "start_date",

@@ -14,11 +14,11 @@ def forwards(apps, schema_editor):
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
-    from umkm.roles import ROLE_PERMISSIONS
+    from umkm.roles import role_permissions
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         for dotted in perms:
             app_label, codename = dotted.split(".", 1)
