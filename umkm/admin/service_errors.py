@@ -42,6 +42,28 @@ class ServiceErrorsAdmin:
             request._service_error = exc  # the second pass shows it; nothing is saved
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST" or getattr(request, "_service_error", None) is not None:
+                raise
+            request._service_error = exc
+            return super().changelist_view(request, extra_context)
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        exc = getattr(request, "_service_error", None)
+        if exc is None:
+            return formset
+
+        class WithServiceError(formset):
+            def clean(self):
+                super().clean()
+                raise ValidationError(exc.messages)
+
+        return WithServiceError
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         exc = getattr(request, "_service_error", None)
