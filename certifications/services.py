@@ -8,6 +8,7 @@ commands); None raises TypeError before anything happens. An actor who may not s
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,19 @@ from certifications.uploads import check_document
 from umkm import permissions
 from umkm.actors import require_actor
 from umkm.models import Business
+
+
+def _atomic_service(function):
+    """require_actor first, then the service's one transaction (nothing is opened for a
+    caller who forgot the actor)."""
+
+    @functools.wraps(function)
+    def service(**kwargs):
+        require_actor(kwargs.get("actor"))
+        with transaction.atomic():
+            return function(**kwargs)
+
+    return service
 
 
 def _check_access(actor, business: Business) -> None:
@@ -200,7 +214,7 @@ def check_issue(
 _UNSET = object()
 
 
-@transaction.atomic
+@_atomic_service
 def case_transition(
     *,
     actor,
@@ -274,7 +288,7 @@ def case_transition(
     return case
 
 
-@transaction.atomic
+@_atomic_service
 def case_record_issued(
     *,
     actor,
@@ -325,7 +339,7 @@ class BulkOutcome:
     skipped: list = field(default_factory=list)
 
 
-@transaction.atomic
+@_atomic_service
 def cases_refer(*, actor, cases, note: str = "") -> BulkOutcome:
     """Refer every "needed" case of `cases` to Sudin PPKUKM; others are skipped, not changed."""
     require_actor(actor)
@@ -339,7 +353,7 @@ def cases_refer(*, actor, cases, note: str = "") -> BulkOutcome:
     return outcome
 
 
-@transaction.atomic
+@_atomic_service
 def cases_submit(*, actor, cases, note: str = "") -> BulkOutcome:
     """Mark every case of `cases` that may become "submitted" as such; others are skipped."""
     require_actor(actor)
