@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bazaars import eligibility, services
 from bazaars.models import Bazaar, Participation, Venue
+from umkm.actors import SYSTEM
 from umkm.models import Business, BusinessStatus, Kelurahan, Sector
 
 PARTICIPANTS = 30
@@ -92,7 +93,7 @@ def seed(*, businesses: int, seed: int, stdout) -> None:
             _fill_past(rnd, bazaar, chosen)
         applicants = [b for b in _choose(rnd, pool, set(), 12) if b.status == BusinessStatus.AKTIF]
         for business in applicants:
-            services.participation_apply(actor=None, bazaar=upcoming, business=business)
+            services.participation_apply(actor=SYSTEM, bazaar=upcoming, business=business)
     stdout.write(
         f"  bazaars: 2 bazaars of 2023 with {PARTICIPANTS} participants each, "
         f"1 upcoming on {first:%d-%m-%Y} with {len(applicants)} applications"
@@ -114,7 +115,7 @@ def _venue(name, address, kelurahan, lat, lon) -> Venue:
 
 def _bazaar(*, title, slug, venue, days, description, **kwargs) -> Bazaar:
     return services.bazaar_create(
-        actor=None,
+        actor=SYSTEM,
         title=title,
         slug=slug,
         venue=venue,
@@ -169,10 +170,10 @@ def _fill_past(rnd: random.Random, bazaar: Bazaar, businesses: list[Business]) -
     ok = [b for b in businesses if b.pk in eligible]
     others = [b for b in businesses if b.pk not in eligible]
     if ok:
-        services.participants_accept(actor=None, bazaar=bazaar, businesses=ok)
+        services.participants_accept(actor=SYSTEM, bazaar=bazaar, businesses=ok)
     if others:
         services.participants_accept(
-            actor=None, bazaar=bazaar, businesses=others, override_reason=HISTORIC_REASON
+            actor=SYSTEM, bazaar=bazaar, businesses=others, override_reason=HISTORIC_REASON
         )
     decided = timezone.make_aware(
         datetime.datetime.combine(
@@ -186,7 +187,7 @@ def _fill_past(rnd: random.Random, bazaar: Bazaar, businesses: list[Business]) -
         for day in days:
             if rnd.random() < 0.06:  # a few do not come on a day
                 continue
-            services.attendance_set(actor=None, participation=p, day=day)
+            services.attendance_set(actor=SYSTEM, participation=p, day=day)
             transactions = rnd.randint(15, 90) if food else rnd.randint(4, 30)
             price = (
                 rnd.choice([15_000, 20_000, 25_000, 35_000])
@@ -194,7 +195,7 @@ def _fill_past(rnd: random.Random, bazaar: Bazaar, businesses: list[Business]) -
                 else rnd.choice([45_000, 75_000, 120_000, 150_000])
             )
             services.daily_sales_record(
-                actor=None,
+                actor=SYSTEM,
                 participation=p,
                 day=day,
                 omzet=transactions * price,
@@ -234,7 +235,7 @@ def _create_businesses(rnd: random.Random, count: int) -> None:
             f"{serial:04d}"
         )
         owner = owner_create(
-            actor=None,
+            actor=SYSTEM,
             full_name=f"{rnd.choice(first_names)} {rnd.choice(last_names)}",
             nik=nik,
             gender="P" if female else "L",
@@ -244,7 +245,7 @@ def _create_businesses(rnd: random.Random, count: int) -> None:
         code = mix[n % len(mix)]
         product = rnd.choice(PRODUCTS.get(code, ["Aneka produk rumahan"]))
         business = business_create(
-            actor=None,
+            actor=SYSTEM,
             name=f"{product} {'Bu' if female else 'Pak'} {owner.full_name.split()[0]}",
             owner=owner,
             sector=sectors[code],

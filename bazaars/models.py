@@ -103,7 +103,7 @@ class Bazaar(models.Model):
         _("status"), max_length=10, choices=BazaarStatus.choices, default=BazaarStatus.DRAFT
     )
     poster = models.ImageField(_("poster"), upload_to="bazar/%Y/", blank=True)
-    # Kept from the days by services.bazaar_refresh_dates: listings filter and sort on them.
+    # Kept from the days by services (bazaars._refresh_dates): listings filter and sort on them.
     start_date = models.DateField(_("first day"), null=True, editable=False)
     end_date = models.DateField(_("last day"), null=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)

@@ -18,6 +18,7 @@ from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm, Cer
 from certifications.models import CaseDocument, CaseTransition, CertificateCase, CertificateType
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline
+from umkm.admin.service_errors import ServiceErrorsAdmin
 
 
 class ExpiresWithinFilter(admin.SimpleListFilter):
@@ -111,7 +112,7 @@ class CaseTransitionInline(ScopedTabularInline):
 
 
 @admin.register(CertificateCase)
-class CertificateCaseAdmin(ScopedAdmin):
+class CertificateCaseAdmin(ServiceErrorsAdmin, ScopedAdmin):
     scope = staticmethod(policy.cases_for)
     paginator = admin.ModelAdmin.paginator  # its own measured list (docs/PERFORMANCE.md)
     list_display = [
@@ -208,25 +209,23 @@ class CertificateCaseAdmin(ScopedAdmin):
     # --- saving through the services ------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        try:
-            if change:
-                services.case_update(
-                    actor=request.user, case=obj, note=obj.note, halal_route=obj.halal_route
-                )
-            else:
-                created = services.case_open(
-                    actor=request.user,
-                    business=obj.business,
-                    cert_type=obj.type,
-                    product=obj.product,
-                    halal_route=obj.halal_route,
-                    note=obj.note,
-                )
-                obj.pk = created.pk
-                obj.status = created.status
-        except ValidationError as exc:
-            # Reached only in a race (the form ran the same checks): nothing was saved.
-            raise PermissionDenied(exc.messages) from exc
+        # A refusal (e.g. the same case opened by two staff at once) is shown on the form and
+        # nothing is saved (ServiceErrorsAdmin).
+        if change:
+            services.case_update(
+                actor=request.user, case=obj, note=obj.note, halal_route=obj.halal_route
+            )
+        else:
+            created = services.case_open(
+                actor=request.user,
+                business=obj.business,
+                cert_type=obj.type,
+                product=obj.product,
+                halal_route=obj.halal_route,
+                note=obj.note,
+            )
+            obj.pk = created.pk
+            obj.status = created.status
 
     def save_formset(self, request, form, formset, change):
         if (
@@ -338,11 +337,10 @@ class CertificateCaseAdmin(ScopedAdmin):
     def mark_submitted(self, request, queryset):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        done = 0
-        for case in queryset.select_related("type", "business__kelurahan"):
-            if rules.transition_allowed(case.status, rules.SUBMITTED):
-                services.case_transition(actor=request.user, case=case, to_status=rules.SUBMITTED)
-                done += 1
+        outcome = services.cases_submit(
+            actor=request.user, cases=queryset.select_related("type", "business__kelurahan")
+        )
+        done = len(outcome.done)
         self.message_user(
             request,
             ngettext(

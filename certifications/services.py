@@ -2,11 +2,13 @@
 commands call these; each takes keyword-only arguments, owns one transaction, validates fully
 and records the transition history.
 
-`actor` is the user acting (None for the system: seeders, commands). An actor who may not see
-the business (another kecamatan's operator) gets PermissionDenied and nothing changes.
+`actor` is the user acting, or umkm.actors.SYSTEM for the portal's own writes (seeders,
+commands); None raises TypeError before anything happens. An actor who may not see the business
+(another kecamatan's operator) gets PermissionDenied and nothing changes.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,16 +27,31 @@ from certifications.models import (
 )
 from certifications.uploads import check_document
 from umkm import permissions
+from umkm.actors import require_actor
 from umkm.models import Business
 
 
+def _atomic_service(function):
+    """require_actor first, then the service's one transaction (nothing is opened for a
+    caller who forgot the actor)."""
+
+    @functools.wraps(function)
+    def service(**kwargs):
+        require_actor(kwargs.get("actor"))
+        with transaction.atomic():
+            return function(**kwargs)
+
+    return service
+
+
 def _check_access(actor, business: Business) -> None:
-    if actor is not None and not permissions.can_access_business(actor, business):
+    if not permissions.can_access_business(actor, business):
         raise PermissionDenied(_("You may only work on businesses of your own kecamatan."))
 
 
 def _by(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    """The user to record: a signed-in person, never SYSTEM."""
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _status_label(status: str) -> str:
@@ -112,6 +129,7 @@ def case_open(
     note: str = "",
 ) -> CertificateCase:
     """Record that a business needs a certificate (status "needed")."""
+    require_actor(actor)
     _check_access(actor, business)
     case = CertificateCase(
         business=business,
@@ -196,7 +214,7 @@ def check_issue(
 _UNSET = object()
 
 
-@transaction.atomic
+@_atomic_service
 def case_transition(
     *,
     actor,
@@ -214,6 +232,7 @@ def case_transition(
     is passed (a date, or None for "does not expire") with `expiry_override_reason`.
     Leaving "issued" (renewal) clears the certificate's fields; the history keeps them.
     """
+    require_actor(actor)
     locked = CertificateCase.objects.select_for_update().select_related("type").get(pk=case.pk)
     _check_access(actor, locked.business)
     from_status = locked.status
@@ -269,7 +288,7 @@ def case_transition(
     return case
 
 
-@transaction.atomic
+@_atomic_service
 def case_record_issued(
     *,
     actor,
@@ -284,6 +303,7 @@ def case_record_issued(
     note: str = "",
 ) -> CertificateCase:
     """Record a certificate the business already holds (opened directly as "issued")."""
+    require_actor(actor)
     _check_access(actor, business)
     details = check_issue(
         cert_type=cert_type,
@@ -319,9 +339,10 @@ class BulkOutcome:
     skipped: list = field(default_factory=list)
 
 
-@transaction.atomic
+@_atomic_service
 def cases_refer(*, actor, cases, note: str = "") -> BulkOutcome:
     """Refer every "needed" case of `cases` to Sudin PPKUKM; others are skipped, not changed."""
+    require_actor(actor)
     outcome = BulkOutcome()
     for case in cases:
         if case.status != rules.NEEDED:
@@ -332,8 +353,23 @@ def cases_refer(*, actor, cases, note: str = "") -> BulkOutcome:
     return outcome
 
 
+@_atomic_service
+def cases_submit(*, actor, cases, note: str = "") -> BulkOutcome:
+    """Mark every case of `cases` that may become "submitted" as such; others are skipped."""
+    require_actor(actor)
+    outcome = BulkOutcome()
+    for case in cases:
+        if not rules.transition_allowed(case.status, rules.SUBMITTED):
+            outcome.skipped.append(case)
+            continue
+        case_transition(actor=actor, case=case, to_status=rules.SUBMITTED, note=note)
+        outcome.done.append(case)
+    return outcome
+
+
 def document_attach(*, actor, case: CertificateCase, upload, description: str = "") -> CaseDocument:
     """Attach an uploaded file to a case after checking its content (see uploads.py)."""
+    require_actor(actor)
     _check_access(actor, case.business)
     checked = check_document(upload)
     original = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
@@ -358,6 +394,7 @@ def document_attach(*, actor, case: CertificateCase, upload, description: str = 
 
 def case_update(*, actor, case: CertificateCase, note: str, halal_route: str = "") -> None:
     """Change what a case says besides its status (the note, the halal route)."""
+    require_actor(actor)
     _check_access(actor, case.business)
     case.note = (note or "").strip()
     case.halal_route = _clean_route(case.type, halal_route)

@@ -9,6 +9,10 @@ function named by dotted path so that this app depends on nobody:
 
 A runner raises ValidationError with messages meant for the person who asked (shown on the
 job's page); any other exception is logged and the person sees a generic message.
+
+Who acts: a job is started by a person (`requested_by`, who owns its result and whose
+permissions the runner applies); running and pruning jobs are the portal's own work, done by
+the worker and a timer with `actor=SYSTEM` (umkm.actors), never by a forgotten actor.
 """
 
 import contextlib
@@ -18,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -59,6 +63,8 @@ def job_start(
     that was lost, and the worker never picks up a task whose job is not yet visible. With
     the immediate backend (development, tests) the job has run when this returns.
     """
+    if not getattr(requested_by, "is_authenticated", False):
+        raise TypeError("requested_by is required: the signed-in user who asks for the job")
     import_string(runner)  # a typo fails here, in the request, not later in the worker
     with transaction.atomic():
         job = Job(
@@ -107,8 +113,9 @@ def current_progress(job: Job) -> int:
     return max(job.progress, int(cached))
 
 
-def job_run(*, job_id: str) -> str:
+def job_run(*, actor, job_id: str) -> str:
     """Run a queued job once (called by the worker). Returns the job's final status."""
+    _check_system(actor)
     with new_unit_of_work():
         claimed = (Job.objects.using("default").filter(pk=job_id, status=Job.Status.QUEUED)).update(
             status=Job.Status.RUNNING, started_at=timezone.now()
@@ -151,6 +158,15 @@ def job_run(*, job_id: str) -> str:
         return job.status
 
 
+def _check_system(actor) -> None:
+    """The worker's and the timer's work: SYSTEM (or a superuser at the shell). Duck-typed,
+    so that this app imports no other (umkm.actors.SYSTEM is a superuser)."""
+    if actor is None:
+        raise TypeError("actor is required: pass actor=SYSTEM for the portal's own work")
+    if not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+
+
 def _finish_failed(job: Job, message: str) -> str:
     Job.objects.using("default").filter(pk=job.pk).update(
         status=Job.Status.FAILED, message=message, finished_at=timezone.now()
@@ -162,9 +178,10 @@ def _finish_failed(job: Job, message: str) -> str:
 STALE_AFTER = datetime.timedelta(hours=6)
 
 
-def jobs_prune(*, older_than_days: int = 7) -> int:
+def jobs_prune(*, actor, older_than_days: int = 7) -> int:
     """Delete jobs older than this with their files (they may hold personal data), and give
     up on jobs "running" for hours: their worker died (a restart, the machine went away)."""
+    _check_system(actor)
     now = timezone.now()
     Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
         status=Job.Status.FAILED,

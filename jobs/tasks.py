@@ -6,5 +6,6 @@ from django.tasks import task
 @task()
 def run_job(job_id: str) -> str:
     from jobs.services import job_run
+    from umkm.actors import SYSTEM
 
-    return job_run(job_id=job_id)
+    return job_run(actor=SYSTEM, job_id=job_id)

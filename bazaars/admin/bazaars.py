@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,8 +25,10 @@ from bazaars.models import (
     ParticipationStatus,
     Venue,
 )
+from bazaars.services.bazaars import BAZAAR_FIELDS
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline
+from umkm.admin.service_errors import ServiceErrorsAdmin
 
 S = ParticipationStatus
 
@@ -38,6 +39,40 @@ class VenueAdmin(ScopedAdmin):
     list_display = ["name", "kelurahan", "address"]
     search_fields = ["name", "address"]
     list_select_related = ["kelurahan"]
+
+
+def _inputs(formsets, model, build) -> list | None:
+    """The rows of the inline of `model` as the services' inputs (None: no such inline)."""
+    for formset in formsets:
+        if formset.model is model:
+            return [
+                build(form, form in formset.deleted_forms)
+                for form in formset.forms
+                if form.instance.pk or (form.has_changed() and form not in formset.deleted_forms)
+            ]
+    return None
+
+
+def _day_input(form, delete: bool):
+    data = form.cleaned_data
+    return services.DayInput(
+        pk=form.instance.pk,
+        date=data.get("date"),
+        opens_at=data.get("opens_at"),
+        closes_at=data.get("closes_at"),
+        delete=delete,
+    )
+
+
+def _booth_input(form, delete: bool):
+    data = form.cleaned_data
+    return services.BoothInput(
+        pk=form.instance.pk,
+        code=data.get("code", ""),
+        zone=data.get("zone", ""),
+        size=data.get("size", ""),
+        delete=delete,
+    )
 
 
 class BazaarDayInline(admin.TabularInline):
@@ -71,7 +106,7 @@ class ParticipationInline(ScopedTabularInline):
 
 
 @admin.register(Bazaar)
-class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class BazaarAdmin(ServiceErrorsAdmin, ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(policy.bazaars_for)
     list_display = ["title", "start_date", "end_date", "phase", "booth_count", "accepted"]
     list_filter = ["status", "start_date"]
@@ -142,11 +177,24 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
         )
 
+    def save_model(self, request, obj, form, change):
+        """Saved with its days and booths by the services, in save_related."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.bazaar_refresh_dates(bazaar=form.instance)
-        if not change and not form.instance.booths.exists():
-            services.booths_fill(actor=request.user, bazaar=form.instance)
+        data = {n: form.cleaned_data[n] for n in BAZAAR_FIELDS if n in form.cleaned_data}
+        days = _inputs(formsets, BazaarDay, _day_input)
+        booths = _inputs(formsets, Booth, _booth_input)
+        if change:
+            changes = {n: data[n] for n in form.changed_data if n in data}
+            bazaar = services.bazaar_update(
+                actor=request.user, bazaar=form.instance, days=days, booths=booths, **changes
+            )
+        else:
+            bazaar = services.bazaar_create(actor=request.user, days=days, booths=booths, **data)
+            form.instance.pk = bazaar.pk
+            form.instance.slug = bazaar.slug
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.action(description=_("Publish the selected bazaars"), permissions=["change"])
     def publish(self, request, queryset):
@@ -169,8 +217,12 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def cancel(self, request, queryset):
         cancelled = 0
         for bazaar in queryset:
-            services.bazaar_cancel(actor=request.user, bazaar=bazaar)
-            cancelled += 1
+            try:
+                services.bazaar_cancel(actor=request.user, bazaar=bazaar)
+            except ValidationError as exc:
+                self.message_user(request, f"{bazaar}: {_errors(exc)}", messages.ERROR)
+            else:
+                cancelled += 1
         self.message_user(
             request,
             gettext("%(count)s bazaars cancelled.") % {"count": cancelled},
@@ -283,50 +335,26 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
             for row in rows:
                 pid = row["p"].pk
                 row["present"] = request.POST.get(f"present-{pid}") == "on"
-                row["omzet"] = request.POST.get(f"omzet-{pid}", "").replace(".", "").strip()
+                row["omzet"] = request.POST.get(f"omzet-{pid}", "").strip()
                 row["transactions"] = request.POST.get(f"transactions-{pid}", "").strip()
-                label = f"{row['p'].booth or '-'} {row['p'].business.name}"
-                for name, text in (
-                    ("omzet", gettext("omzet")),
-                    ("transactions", gettext("transactions")),
-                ):
-                    if row[name] and not row[name].isdigit():
-                        errors.append(
-                            gettext(
-                                "Row %(row)s, column %(column)s: enter a whole number of 0 or more."
-                            )
-                            % {"row": label, "column": text}
-                        )
-                if bool(row["omzet"]) != bool(row["transactions"]):
-                    errors.append(
-                        gettext("Row %(row)s: enter both omzet and transactions, or neither.")
-                        % {"row": label}
-                    )
-            if not errors:
-                try:
-                    with transaction.atomic():
-                        for row in rows:
-                            services.attendance_set(
-                                actor=request.user,
-                                participation=row["p"],
-                                day=day,
-                                present=row["present"],
-                            )
-                            if row["omzet"]:
-                                services.daily_sales_record(
-                                    actor=request.user,
-                                    participation=row["p"],
-                                    day=day,
-                                    omzet=int(row["omzet"]),
-                                    transactions=int(row["transactions"]),
-                                )
-                except (ValidationError, PermissionDenied) as exc:
-                    errors.append(_errors(exc) if isinstance(exc, ValidationError) else str(exc))
-                else:
-                    self.message_user(
-                        request, gettext("Check-ins and sales saved."), messages.SUCCESS
-                    )
-                    return HttpResponseRedirect(request.path)
+            entries = [
+                services.DayEntry(
+                    participation=row["p"],
+                    present=row["present"],
+                    omzet=row["omzet"],
+                    transactions=row["transactions"],
+                )
+                for row in rows
+            ]
+            try:
+                services.day_record(actor=request.user, day=day, entries=entries)
+            except ValidationError as exc:
+                errors = exc.messages
+            except PermissionDenied as exc:
+                errors = [str(exc)]
+            else:
+                self.message_user(request, gettext("Check-ins and sales saved."), messages.SUCCESS)
+                return HttpResponseRedirect(request.path)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

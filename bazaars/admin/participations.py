@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +18,16 @@ from bazaars.models import (
 )
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin
+from umkm.admin.service_errors import ServiceErrorsAdmin
 from umkm.models import Business, Enrolment
 
 S = ParticipationStatus
 
 
 class ParticipationForm(forms.ModelForm):
-    """Booth and decision are applied through the services inside the form's validation (the
-    admin wraps the whole request in one transaction), so a clash or a full bazaar comes back
-    as a clear error on the field instead of a crash."""
+    """Collects the application, or the decision, booth and note; validates input only. The
+    admin's save_model hands them to the services, whose refusal (a booth taken, a full
+    bazaar) comes back on the field (umkm.admin.service_errors)."""
 
     decision = forms.ChoiceField(
         label=_("decision"),
@@ -62,48 +62,11 @@ class ParticipationForm(forms.ModelForm):
                 self.fields.pop(name, None)
 
     def _post_clean(self):
-        if self.errors:
-            return
-        try:
-            if self.instance.pk is None:
-                self.instance = services.participation_apply(
-                    actor=self.user,
-                    bazaar=self.cleaned_data["bazaar"],
-                    business=self.cleaned_data["business"],
-                    note=self.cleaned_data.get("note", ""),
-                )
-                return
-            p = self.instance
-            decision = self.cleaned_data.get("decision")
-            booth = self.cleaned_data.get("booth")
-            if decision == S.WITHDRAWN:
-                services.participation_withdraw(actor=self.user, participation=p)
-            elif decision and decision != p.status:
-                services.participation_decide(
-                    actor=self.user,
-                    participation=p,
-                    status=decision,
-                    booth=booth if decision == S.ACCEPTED else None,
-                    override_reason=self.cleaned_data.get("reason", ""),
-                )
-            elif booth != p.booth:
-                services.booth_assign(actor=self.user, participation=p, booth=booth)
-            p.refresh_from_db()
-            if self.cleaned_data.get("note", "") != p.note:
-                p.note = self.cleaned_data.get("note", "")
-                p.save(update_fields=["note"])
-            self.instance = p
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "booth" in exc.error_dict and "booth" in self.fields:
-                self.add_error("booth", exc.error_dict["booth"])
-            else:
-                self.add_error(None, exc.messages)
-        except PermissionDenied as exc:
-            self.add_error(None, str(exc))
+        """No model validation here: the services validate and save (see save_model)."""
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class ParticipationAdmin(ServiceErrorsAdmin, ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(policy.participations_for)
     form = ParticipationForm
     list_display = [
@@ -196,7 +159,25 @@ class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        """Already saved by the services during validation (see ParticipationForm)."""
+        data = form.cleaned_data
+        if not change:
+            created = services.participation_apply(
+                actor=request.user,
+                bazaar=data["bazaar"],
+                business=data["business"],
+                note=data.get("note", ""),
+            )
+        else:
+            created = services.participation_update(
+                actor=request.user,
+                participation=obj,
+                decision=data.get("decision", ""),
+                booth=data.get("booth"),
+                override_reason=data.get("reason", ""),
+                note=data.get("note", ""),
+            )
+        for name in ("pk", "bazaar", "business", "status", "booth", "note"):
+            setattr(obj, name, getattr(created, name))
 
     @admin.display(description=_("kecamatan"), ordering="business__kelurahan__kecamatan")
     def kecamatan(self, obj):
@@ -251,20 +232,18 @@ class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Withdraw the selected businesses"), permissions=["change"])
     def withdraw(self, request, queryset):
-        moved = []
         try:
-            with transaction.atomic():
-                for p in queryset:
-                    promoted = services.participation_withdraw(actor=request.user, participation=p)
-                    if promoted:
-                        moved.append(promoted.business.name)
+            promoted = services.participations_withdraw(
+                actor=request.user, participations=list(queryset)
+            )
         except (ValidationError, PermissionDenied) as exc:
             text = _errors(exc) if isinstance(exc, ValidationError) else str(exc)
             self.message_user(request, text, messages.ERROR)
             return
-        if moved:
+        if promoted:
             self.message_user(
                 request,
-                gettext("Moved up from the waitlist: %(names)s") % {"names": ", ".join(moved)},
+                gettext("Moved up from the waitlist: %(names)s")
+                % {"names": ", ".join(p.business.name for p in promoted)},
                 messages.SUCCESS,
             )

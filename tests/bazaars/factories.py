@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from bazaars import services
 from bazaars.models import Venue
 from tests.factories import BusinessFactory, EnrolmentFactory, kelurahan
+from umkm.actors import SYSTEM
 
 
 class VenueFactory(DjangoModelFactory):
@@ -32,7 +33,7 @@ def bazaar(
 ):
     days = days or [datetime.date(2023, 9, 25), datetime.date(2023, 9, 26)]
     return services.bazaar_create(
-        actor=None,
+        actor=SYSTEM,
         title=title,
         venue=venue or VenueFactory(),
         organiser="Sudin PPKUKM Jakarta Barat",
@@ -60,4 +61,4 @@ def public_business(**kwargs):
 
 def accepted(bazaar_obj, business=None, **kwargs):
     business = business or eligible_business(**kwargs)
-    return services.participants_accept(actor=None, bazaar=bazaar_obj, businesses=[business])[0]
+    return services.participants_accept(actor=SYSTEM, bazaar=bazaar_obj, businesses=[business])[0]

@@ -12,6 +12,7 @@ from bazaars import services
 from bazaars.models import Attendance, Bazaar, DailySales, ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import admin_sudin, kelurahan, operator, pejabat
+from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ def _login(client, user):
 
 
 def _apply(b, **kwargs):
-    return services.participation_apply(actor=None, bazaar=b, business=eligible_business(**kwargs))
+    return services.participation_apply(
+        actor=SYSTEM, bazaar=b, business=eligible_business(**kwargs)
+    )
 
 
 def _action(client, action, participations):
@@ -104,7 +107,7 @@ def test_override_needs_a_reason_in_admin(client):
     from tests.factories import BusinessFactory
 
     b = bazaar()
-    p = services.participation_apply(actor=None, bazaar=b, business=BusinessFactory())
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=BusinessFactory())
     _login(client, admin_sudin())
     url = f"/admin/bazaars/participation/{p.pk}/change/"
     response = client.post(url, {"decision": "accepted", "reason": "", "note": ""})
@@ -194,7 +197,7 @@ def test_exports_have_no_personal_data_and_are_safe_for_spreadsheets(client):
     b = bazaar(booths=3)
     p = accepted(b, name='=HYPERLINK("http://x")', nib="1234567890123")
     services.daily_sales_record(
-        actor=None, participation=p, day=b.days.first(), omzet=500_000, transactions=12
+        actor=SYSTEM, participation=p, day=b.days.first(), omzet=500_000, transactions=12
     )
     owner = p.business.owner
     _login(client, pejabat())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bazaars import services
 from bazaars.models import Participation, ParticipationStatus
 from tests.bazaars.factories import bazaar, eligible_business
+from umkm.actors import SYSTEM
 
 S = ParticipationStatus
 
@@ -30,7 +31,7 @@ def reference_data():
 def test_two_staff_accepting_the_last_booth_at_the_same_moment_only_one_wins(reference_data):
     b = bazaar(booths=1)
     candidates = [
-        services.participation_apply(actor=None, bazaar=b, business=eligible_business())
+        services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
         for _ in range(2)
     ]
     barrier = threading.Barrier(2)
@@ -39,7 +40,7 @@ def test_two_staff_accepting_the_last_booth_at_the_same_moment_only_one_wins(ref
     def accept(p):
         try:
             barrier.wait(timeout=5)
-            services.participation_decide(actor=None, participation=p, status=S.ACCEPTED)
+            services.participation_decide(actor=SYSTEM, participation=p, status=S.ACCEPTED)
             outcomes.append("accepted")
         except ValidationError:
             outcomes.append("refused")
@@ -59,7 +60,7 @@ def test_two_raw_transactions_cannot_overfill_a_bazaar(reference_data):
     """Bypassing the service, the trigger's row lock still serialises two writers."""
     b = bazaar(booths=1)
     ps = [
-        services.participation_apply(actor=None, bazaar=b, business=eligible_business())
+        services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
         for _ in range(2)
     ]
     barrier = threading.Barrier(2)

@@ -12,6 +12,7 @@ from bazaars import services
 from bazaars.models import Bazaar, ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, public_business
 from tests.factories import OwnerFactory, kelurahan
+from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_detail_shows_days_venue_map_and_consenting_businesses_by_sector(client)
     accepted(b, fesyen)
     accepted(b, name="Warung Tanpa Izin")  # no public consent
     applied = public_business(name="Belum Diputuskan")
-    services.participation_apply(actor=None, bazaar=b, business=applied)
+    services.participation_apply(actor=SYSTEM, bazaar=b, business=applied)
     html = client.get(f"/bazar/{b.slug}/").content.decode()
     assert "Senin, 25 September 2023" in html and "09.00–21.00" in html
     assert "https://www.openstreetmap.org/?mlat=-6.168300&amp;mlon=106.758900" in html
@@ -183,7 +184,7 @@ def test_business_profile_uses_a_fixed_number_of_queries(client, count_queries, 
 def test_cached_pages_show_a_staff_change_on_the_next_request(client, count_queries):
     b = bazaar(title="Bazar Akhir Tahun", booths=3, days=[SOON], publish=False)
     assert "Bazar Akhir Tahun" not in client.get("/bazar/").content.decode()
-    services.bazaar_publish(actor=None, bazaar=b)  # a bazaar published
+    services.bazaar_publish(actor=SYSTEM, bazaar=b)  # a bazaar published
     assert "Bazar Akhir Tahun" in client.get("/bazar/").content.decode()
 
     detail = f"/bazar/{b.slug}/"
@@ -193,13 +194,13 @@ def test_cached_pages_show_a_staff_change_on_the_next_request(client, count_quer
     assert q.count == 0  # served from the cache
 
     business = public_business(name="Kopi Tugu Tani")
-    p = services.participation_apply(actor=None, bazaar=b, business=business)
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=business)
     assert "Kopi Tugu Tani" not in client.get(detail).content.decode()
-    services.participation_decide(actor=None, participation=p, status=S.ACCEPTED)  # accepted
+    services.participation_decide(actor=SYSTEM, participation=p, status=S.ACCEPTED)  # accepted
     html = client.get(detail).content.decode()
     assert "Kopi Tugu Tani" in html and "A01" in html
 
-    services.booth_assign(actor=None, participation=p, booth=b.booths.get(code="A03"))  # moved
+    services.booth_assign(actor=SYSTEM, participation=p, booth=b.booths.get(code="A03"))  # moved
     html = client.get(detail).content.decode()
     assert "A03" in html and "A01" not in html
 
@@ -239,7 +240,7 @@ def test_schedule_pages_both_lists_and_keeps_years_unformatted(client):
 
 def test_cancelled_bazaar_stays_visible_as_cancelled_and_in_the_feed(client):
     b = bazaar(title="Bazar Batal", days=[SOON])
-    services.bazaar_cancel(actor=None, bazaar=b)
+    services.bazaar_cancel(actor=SYSTEM, bazaar=b)
     html = client.get(f"/bazar/{b.slug}/").content.decode()
     assert "Bazar ini dibatalkan." in html
     cal = icalendar.Calendar.from_ical(client.get("/bazar/jadwal.ics").content)

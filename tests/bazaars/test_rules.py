@@ -12,6 +12,7 @@ from bazaars import services
 from bazaars.models import Bazaar, Booth, Participation, ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import BusinessFactory, kelurahan, operator
+from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,9 @@ S = ParticipationStatus
 def test_business_twice_in_one_bazaar_is_refused_by_service_and_database():
     b = bazaar()
     business = eligible_business()
-    services.participation_apply(actor=None, bazaar=b, business=business)
+    services.participation_apply(actor=SYSTEM, bazaar=b, business=business)
     with pytest.raises(ValidationError, match="sudah terdaftar"):
-        services.participation_apply(actor=None, bazaar=b, business=business)
+        services.participation_apply(actor=SYSTEM, bazaar=b, business=business)
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.create(bazaar=b, business=business)
     assert Participation.objects.filter(bazaar=b, business=business).count() == 1
@@ -35,7 +36,7 @@ def test_booth_booked_twice_is_a_clear_error():
     second = accepted(b)
     assert first.booth != second.booth
     with pytest.raises(ValidationError) as exc:
-        services.booth_assign(actor=None, participation=second, booth=first.booth)
+        services.booth_assign(actor=SYSTEM, participation=second, booth=first.booth)
     assert "sudah dipakai" in str(exc.value) or "already taken" in str(exc.value)
     second.refresh_from_db()
     assert second.booth.code == "A02"
@@ -55,14 +56,14 @@ def test_booth_of_another_bazaar_is_impossible():
     p = accepted(b)
     foreign = other.booths.first()
     with pytest.raises(ValidationError, match=r"another bazaar|bazar lain"):
-        services.booth_assign(actor=None, participation=p, booth=foreign)
+        services.booth_assign(actor=SYSTEM, participation=p, booth=foreign)
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.filter(pk=p.pk).update(booth=foreign)
 
 
 def test_only_accepted_participations_hold_a_booth_in_the_database():
     b = bazaar(booths=1)
-    p = services.participation_apply(actor=None, bazaar=b, business=eligible_business())
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.filter(pk=p.pk).update(booth=b.booths.get())
 
@@ -71,9 +72,9 @@ def test_more_accepted_than_booths_is_refused():
     b = bazaar(booths=2)
     accepted(b)
     accepted(b)
-    third = services.participation_apply(actor=None, bazaar=b, business=eligible_business())
+    third = services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
     with pytest.raises(ValidationError, match="2"):
-        services.participation_decide(actor=None, participation=third, status=S.ACCEPTED)
+        services.participation_decide(actor=SYSTEM, participation=third, status=S.ACCEPTED)
     third.refresh_from_db()
     assert third.status == S.APPLIED
     assert b.participations.accepted().count() == 2
@@ -83,14 +84,14 @@ def test_bulk_accept_beyond_the_booths_accepts_nobody():
     b = bazaar(booths=2)
     businesses = [eligible_business() for _ in range(3)]
     with pytest.raises(ValidationError):
-        services.participants_accept(actor=None, bazaar=b, businesses=businesses)
+        services.participants_accept(actor=SYSTEM, bazaar=b, businesses=businesses)
     assert b.participations.count() == 0
 
 
 def test_more_accepted_than_booths_is_impossible_in_the_database():
     b = bazaar(booths=1)
     accepted(b)
-    p = services.participation_apply(actor=None, bazaar=b, business=eligible_business())
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.filter(pk=p.pk).update(status=S.ACCEPTED, decided_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -100,11 +101,11 @@ def test_more_accepted_than_booths_is_impossible_in_the_database():
 def test_ineligible_business_needs_a_recorded_reason():
     b = bazaar()
     untrained = BusinessFactory()
-    p = services.participation_apply(actor=None, bazaar=b, business=untrained)
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=untrained)
     with pytest.raises(ValidationError, match=r"pelatihan|training"):
-        services.participation_decide(actor=None, participation=p, status=S.ACCEPTED)
+        services.participation_decide(actor=SYSTEM, participation=p, status=S.ACCEPTED)
     services.participation_decide(
-        actor=None,
+        actor=SYSTEM,
         participation=p,
         status=S.ACCEPTED,
         override_reason="Juara lomba kuliner, pelatihan menyusul",
@@ -120,12 +121,12 @@ def test_withdrawal_moves_the_first_waitlisted_business_into_the_booth():
     leaving = accepted(b)
     booth = leaving.booth
     first, second = (
-        services.participation_apply(actor=None, bazaar=b, business=eligible_business())
+        services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
         for _ in range(2)
     )
-    services.participation_decide(actor=None, participation=first, status=S.WAITLISTED)
-    services.participation_decide(actor=None, participation=second, status=S.WAITLISTED)
-    moved = services.participation_withdraw(actor=None, participation=leaving)
+    services.participation_decide(actor=SYSTEM, participation=first, status=S.WAITLISTED)
+    services.participation_decide(actor=SYSTEM, participation=second, status=S.WAITLISTED)
+    moved = services.participation_withdraw(actor=SYSTEM, participation=leaving)
     assert moved.pk == first.pk
     first.refresh_from_db()
     leaving.refresh_from_db()
@@ -138,7 +139,7 @@ def test_withdrawal_moves_the_first_waitlisted_business_into_the_booth():
 def test_operator_cannot_change_a_participation_outside_their_kecamatan():
     b = bazaar(booths=3)
     outside = eligible_business(kelurahan=kelurahan("31.73.01.1001"))
-    p = services.participation_apply(actor=None, bazaar=b, business=outside)
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=outside)
     grogol = operator("31.73.02")
     for call in (
         lambda: services.participation_decide(actor=grogol, participation=p, status=S.ACCEPTED),
@@ -165,10 +166,12 @@ def test_daily_sales_are_never_negative():
     p = accepted(b)
     day = b.days.first()
     with pytest.raises(ValidationError) as exc:
-        services.daily_sales_record(actor=None, participation=p, day=day, omzet=-1, transactions=3)
+        services.daily_sales_record(
+            actor=SYSTEM, participation=p, day=day, omzet=-1, transactions=3
+        )
     assert "omzet" in exc.value.message_dict
     sales = services.daily_sales_record(
-        actor=None, participation=p, day=day, omzet=1_250_000, transactions=41
+        actor=SYSTEM, participation=p, day=day, omzet=1_250_000, transactions=41
     )
     assert (sales.omzet, sales.transactions) == (1_250_000, 41)
     assert Booth.objects.filter(bazaar=b).count() == 3

@@ -9,6 +9,7 @@ from bazaars import eligibility, selectors, services
 from bazaars.models import ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import BusinessFactory, EnrolmentFactory, kelurahan, sector
+from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_proposal_accepted_in_bulk_gives_each_a_booth():
     new = bazaar(title="Bazar Baru", booths=4, days=[SOON])
     proposal = selectors.propose_participants(new)
     done = services.participants_accept(
-        actor=None, bazaar=new, businesses=[p.business for p in proposal]
+        actor=SYSTEM, bazaar=new, businesses=[p.business for p in proposal]
     )
     assert sorted(p.booth.code for p in done) == ["A01", "A02", "A03", "A04"][: len(done)]
     assert all(p.status == ParticipationStatus.ACCEPTED for p in done)
@@ -100,7 +101,7 @@ def test_food_rule_on_reads_the_certifications_selector(settings, client):
     result = eligibility.check(kuliner)
     assert not result.eligible and "PIRT" in result.reasons[0]
     b = bazaar(booths=2, days=[SOON])
-    services.participation_apply(actor=None, bazaar=b, business=kuliner)
+    services.participation_apply(actor=SYSTEM, bazaar=b, business=kuliner)
     client.force_login(admin_sudin())
     html = client.get("/admin/bazaars/participation/").content.decode()
     assert "PIRT" in html  # the reason shown to staff

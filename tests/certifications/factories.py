@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certifications import services
 from certifications.models import CertificateType
+from umkm.actors import SYSTEM
 
 VALID_NUMBERS = {
     "halal": "ID31110000123450623",
@@ -24,7 +25,7 @@ def cert_type(code: str) -> CertificateType:
     return CertificateType.objects.get(code=code)
 
 
-def open_case(business, code: str = "pirt", *, product: str = "", actor=None, **kwargs):
+def open_case(business, code: str = "pirt", *, product: str = "", actor=SYSTEM, **kwargs):
     cert = cert_type(code)
     if cert.per_product and not product:
         product = "Keripik singkong"
@@ -35,8 +36,8 @@ def open_case(business, code: str = "pirt", *, product: str = "", actor=None, **
 
 def submitted_case(business, code: str = "pirt", **kwargs):
     case = open_case(business, code, **kwargs)
-    services.case_transition(actor=None, case=case, to_status="referred")
-    services.case_transition(actor=None, case=case, to_status="submitted")
+    services.case_transition(actor=SYSTEM, case=case, to_status="referred")
+    services.case_transition(actor=SYSTEM, case=case, to_status="submitted")
     return case
 
 
@@ -46,7 +47,7 @@ def issued_case(business, code: str = "pirt", *, number=None, issued_on=None, **
     if cert.per_product and "product" not in kwargs:
         kwargs["product"] = "Keripik singkong"
     return services.case_record_issued(
-        actor=None,
+        actor=SYSTEM,
         business=business,
         cert_type=cert,
         number=number or VALID_NUMBERS[code],

@@ -20,6 +20,7 @@ from tests.certifications.factories import (
     submitted_case,
 )
 from tests.factories import BusinessFactory, admin_sudin, kelurahan, operator, pejabat
+from umkm.actors import SYSTEM
 from umkm.models import Business
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +278,7 @@ def test_add_case_through_admin_uses_the_service():
     case = CertificateCase.objects.get(business=business)
     assert case.status == "needed"
     assert case.transitions.get().to_status == "needed"
-    services.case_transition(actor=None, case=case, to_status="referred")
+    services.case_transition(actor=SYSTEM, case=case, to_status="referred")
 
 
 def test_add_pirt_case_without_product_shows_the_error_on_the_form():

@@ -20,6 +20,7 @@ from tests.certifications.factories import (
     upload,
 )
 from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator, pejabat
+from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def case():
 @pytest.fixture
 def document(case):
     return services.document_attach(
-        actor=None, case=case, upload=upload("izin edar.pdf", pdf_bytes()), description="Formulir"
+        actor=SYSTEM, case=case, upload=upload("izin edar.pdf", pdf_bytes()), description="Formulir"
     )
 
 
@@ -59,14 +60,14 @@ def test_pdf_is_stored_privately_under_a_random_name(case, document):
     [(png_bytes(), "image/png", "png"), (jpeg_bytes(), "image/jpeg", "jpg")],
 )
 def test_images_are_accepted_by_content(case, content, kind, extension):
-    document = services.document_attach(actor=None, case=case, upload=upload("foto.jpg", content))
+    document = services.document_attach(actor=SYSTEM, case=case, upload=upload("foto.jpg", content))
     assert document.content_type == kind
     assert document.file.name.endswith(f".{extension}")
 
 
 def test_png_renamed_to_pdf_is_kept_as_the_png_it_is(case):
     document = services.document_attach(
-        actor=None, case=case, upload=upload("sertifikat.pdf", png_bytes(), "application/pdf")
+        actor=SYSTEM, case=case, upload=upload("sertifikat.pdf", png_bytes(), "application/pdf")
     )
     assert document.content_type == "image/png"
     assert document.file.name.endswith(".png")
@@ -86,7 +87,7 @@ def test_png_renamed_to_pdf_is_kept_as_the_png_it_is(case):
 )
 def test_files_that_are_not_real_pdf_jpeg_or_png_are_refused(case, name, content):
     with pytest.raises(ValidationError) as exc_info:
-        services.document_attach(actor=None, case=case, upload=upload(name, content))
+        services.document_attach(actor=SYSTEM, case=case, upload=upload(name, content))
     assert exc_info.value.message_dict["file"]
     assert not CaseDocument.objects.exists()
     private = Path(settings.PRIVATE_MEDIA_ROOT)
@@ -95,29 +96,29 @@ def test_files_that_are_not_real_pdf_jpeg_or_png_are_refused(case, name, content
 
 def test_executable_named_pdf_gets_a_clear_message(case):
     with pytest.raises(ValidationError) as exc_info:
-        services.document_attach(actor=None, case=case, upload=upload("x.pdf", exe_bytes()))
+        services.document_attach(actor=SYSTEM, case=case, upload=upload("x.pdf", exe_bytes()))
     assert "Hanya dokumen PDF, JPEG atau PNG" in exc_info.value.message_dict["file"][0]
 
 
 def test_file_over_5_mb_is_refused(case):
     big = pdf_bytes()[:-6] + b"0" * (5 * 1024 * 1024) + b"%%EOF\n"
     with pytest.raises(ValidationError) as exc_info:
-        services.document_attach(actor=None, case=case, upload=upload("besar.pdf", big))
+        services.document_attach(actor=SYSTEM, case=case, upload=upload("besar.pdf", big))
     assert "lebih dari 5 MB" in exc_info.value.message_dict["file"][0]
     assert not CaseDocument.objects.exists()
 
 
 def test_document_stays_attached_through_every_status_change(case, document):
     for status in ["referred", "submitted"]:
-        services.case_transition(actor=None, case=case, to_status=status)
+        services.case_transition(actor=SYSTEM, case=case, to_status=status)
     services.case_transition(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         to_status="issued",
         number=VALID_NUMBERS["pirt"],
         issued_on=datetime.date(2023, 3, 15),
     )
-    services.case_transition(actor=None, case=case, to_status="submitted", note="Perpanjangan")
+    services.case_transition(actor=SYSTEM, case=case, to_status="submitted", note="Perpanjangan")
     assert list(case.documents.all()) == [document]
     assert Path(settings.PRIVATE_MEDIA_ROOT, document.file.name).exists()
 
@@ -165,7 +166,9 @@ def test_document_url_is_not_under_media_or_static(document):
 @pytest.mark.django_db(transaction=True)
 def test_deleting_a_document_removes_its_file():
     case = open_case(BusinessFactory(kelurahan=kelurahan("31.73.02.1002")), "pirt")
-    document = services.document_attach(actor=None, case=case, upload=upload("a.pdf", pdf_bytes()))
+    document = services.document_attach(
+        actor=SYSTEM, case=case, upload=upload("a.pdf", pdf_bytes())
+    )
     stored = Path(settings.PRIVATE_MEDIA_ROOT) / document.file.name
     assert stored.exists()
     document.delete()

@@ -5,6 +5,7 @@ import pytest
 from certifications import selectors, services
 from tests.certifications.factories import issued_case, open_case, submitted_case
 from tests.factories import BusinessFactory, kelurahan, sector
+from umkm.actors import SYSTEM
 from umkm.models import Business
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +38,12 @@ def register():
         b["pirt_expired"], "pirt", number="206317301000125", issued_on=datetime.date(2020, 3, 1)
     )
     services.case_transition(
-        actor=None, case=open_case(b["halal_referred"], "halal"), to_status="referred"
+        actor=SYSTEM, case=open_case(b["halal_referred"], "halal"), to_status="referred"
     )
     submitted_case(b["pirt_submitted"], "pirt")
     open_case(b["pirt_needed"], "pirt")
     services.case_transition(
-        actor=None, case=open_case(b["halal_rejected"], "halal"), to_status="rejected", note="x"
+        actor=SYSTEM, case=open_case(b["halal_rejected"], "halal"), to_status="rejected", note="x"
     )
     issued_case(b["bpom_only"], "bpom-md", issued_on=datetime.date(2024, 1, 1))
     return b

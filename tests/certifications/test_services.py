@@ -14,6 +14,7 @@ from tests.certifications.factories import (
     submitted_case,
 )
 from tests.factories import BusinessFactory, admin_sudin, kelurahan, operator
+from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_issue_without_number_is_refused():
     case = submitted_case(BusinessFactory())
     with pytest.raises(ValidationError) as exc_info:
         services.case_transition(
-            actor=None,
+            actor=SYSTEM,
             case=case,
             to_status="issued",
             number="",
@@ -65,7 +66,7 @@ def test_issue_with_malformed_number_is_refused(code, bad):
     case = submitted_case(BusinessFactory(), code)
     with pytest.raises(ValidationError) as exc_info:
         services.case_transition(
-            actor=None,
+            actor=SYSTEM,
             case=case,
             to_status="issued",
             number=bad,
@@ -89,7 +90,7 @@ def test_issue_with_malformed_number_is_refused(code, bad):
 def test_issue_computes_expiry_from_the_type(code, number, expires):
     case = submitted_case(BusinessFactory(), code)
     services.case_transition(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         to_status="issued",
         number=number,
@@ -106,7 +107,7 @@ def test_pirt_expiry_is_read_from_the_number():
     case = submitted_case(BusinessFactory(), "pirt")
     # Issued 2023 with digits 14-15 "27": expires in 2027 (not five years later, 2028).
     services.case_transition(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         to_status="issued",
         number="206317301000127",
@@ -120,7 +121,7 @@ def test_pirt_number_expiring_before_issue_is_refused():
     case = submitted_case(BusinessFactory(), "pirt")
     with pytest.raises(ValidationError) as exc_info:
         services.case_transition(
-            actor=None,
+            actor=SYSTEM,
             case=case,
             to_status="issued",
             number="206317301000122",
@@ -133,7 +134,7 @@ def test_expiry_other_than_the_rule_without_reason_is_refused():
     case = submitted_case(BusinessFactory(), "bpom-md")
     with pytest.raises(ValidationError) as exc_info:
         services.case_transition(
-            actor=None,
+            actor=SYSTEM,
             case=case,
             to_status="issued",
             number=VALID_NUMBERS["bpom-md"],
@@ -147,7 +148,7 @@ def test_expiry_other_than_the_rule_without_reason_is_refused():
 def test_expiry_other_than_the_rule_with_reason_is_recorded():
     case = submitted_case(BusinessFactory(), "bpom-md")
     services.case_transition(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         to_status="issued",
         number=VALID_NUMBERS["bpom-md"],
@@ -164,7 +165,7 @@ def test_expiry_other_than_the_rule_with_reason_is_recorded():
 def test_expiry_given_equal_to_the_rule_needs_no_reason():
     case = submitted_case(BusinessFactory(), "nib")
     services.case_transition(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         to_status="issued",
         number=VALID_NUMBERS["nib"],
@@ -191,7 +192,7 @@ def test_disallowed_transition_is_refused_with_a_message():
     case = open_case(BusinessFactory(), "halal")
     with pytest.raises(ValidationError) as exc_info:
         services.case_transition(
-            actor=None,
+            actor=SYSTEM,
             case=case,
             to_status="issued",
             number=VALID_NUMBERS["halal"],
@@ -207,15 +208,15 @@ def test_disallowed_transition_is_refused_with_a_message():
 
 def test_rejected_case_cannot_move_again():
     case = open_case(BusinessFactory(), "halal")
-    services.case_transition(actor=None, case=case, to_status="rejected", note="Tidak memenuhi.")
+    services.case_transition(actor=SYSTEM, case=case, to_status="rejected", note="Tidak memenuhi.")
     with pytest.raises(ValidationError):
-        services.case_transition(actor=None, case=case, to_status="referred")
+        services.case_transition(actor=SYSTEM, case=case, to_status="referred")
 
 
 def test_rejection_needs_a_note():
     case = open_case(BusinessFactory(), "halal")
     with pytest.raises(ValidationError) as exc_info:
-        services.case_transition(actor=None, case=case, to_status="rejected")
+        services.case_transition(actor=SYSTEM, case=case, to_status="rejected")
     assert "note" in exc_info.value.message_dict
     assert CertificateCase.objects.get(pk=case.pk).status == "needed"
 
@@ -248,7 +249,7 @@ def test_transitions_are_recorded_with_who_when_and_note():
 
 def test_renewal_clears_the_case_and_keeps_the_old_certificate_in_history():
     case = issued_case(BusinessFactory(), "bpom-kosmetik", issued_on=datetime.date(2023, 12, 1))
-    services.case_transition(actor=None, case=case, to_status="submitted", note="Perpanjangan")
+    services.case_transition(actor=SYSTEM, case=case, to_status="submitted", note="Perpanjangan")
     case.refresh_from_db()
     assert (case.status, case.number, case.expires_on) == ("submitted", "", None)
     issued = case.transitions.get(to_status="issued")
@@ -272,7 +273,7 @@ def test_one_open_case_per_business_type_and_product():
 def test_rejected_case_does_not_block_a_new_one():
     business = BusinessFactory()
     case = open_case(business, "halal")
-    services.case_transition(actor=None, case=case, to_status="rejected", note="Ditolak")
+    services.case_transition(actor=SYSTEM, case=case, to_status="rejected", note="Ditolak")
     again = open_case(business, "halal")
     assert again.pk != case.pk
 
@@ -280,7 +281,7 @@ def test_rejected_case_does_not_block_a_new_one():
 def test_pirt_case_needs_its_product():
     with pytest.raises(ValidationError) as exc_info:
         services.case_open(
-            actor=None, business=BusinessFactory(), cert_type=cert_type("pirt"), product=" "
+            actor=SYSTEM, business=BusinessFactory(), cert_type=cert_type("pirt"), product=" "
         )
     assert "product" in exc_info.value.message_dict
 
@@ -307,7 +308,7 @@ def test_operator_of_the_kecamatan_can_act():
 def test_refer_in_bulk_skips_cases_not_needed():
     needed = open_case(BusinessFactory(), "halal")
     submitted = submitted_case(BusinessFactory(), "halal")
-    outcome = services.cases_refer(actor=None, cases=[needed, submitted])
+    outcome = services.cases_refer(actor=SYSTEM, cases=[needed, submitted])
     assert outcome.done == [needed] and outcome.skipped == [submitted]
     assert CertificateCase.objects.get(pk=needed.pk).status == rules.REFERRED
     assert CertificateCase.objects.get(pk=submitted.pk).status == rules.SUBMITTED

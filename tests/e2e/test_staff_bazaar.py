@@ -13,6 +13,7 @@ from bazaars.models import Bazaar, DailySales, Participation
 from tests.bazaars.factories import VenueFactory, public_business
 from tests.e2e.helpers import login_admin, screenshot, visit
 from tests.factories import admin_sudin, sector
+from umkm.actors import SYSTEM
 
 PASSWORD = "kata-sandi-uji-123"
 # Fixed dates (not today + n): the admin screenshot stays the same from day to day.
@@ -77,7 +78,7 @@ def test_staff_creates_a_bazaar_accepts_sellers_assigns_booths_and_enters_sales(
 
     # The sellers applied (staff took their forms at the Sudin's office).
     for business in sellers.values():
-        services.participation_apply(actor=None, bazaar=bazaar, business=business)
+        services.participation_apply(actor=SYSTEM, bazaar=bazaar, business=business)
 
     # --- Accept everyone in bulk from the participation list ----------------------------------
     row.get_by_role("link", name="Bazar UMKM Agustusan Jakarta Barat").click()

@@ -154,10 +154,11 @@ def test_database_backend_worker_runs_the_job_and_records_progress(client):
 
 def test_job_is_not_run_twice():
     from jobs.services import job_run
+    from umkm.actors import SYSTEM
 
     job = start(pejabat())
 
-    assert job_run(job_id=str(job.pk)) == "skipped"
+    assert job_run(actor=SYSTEM, job_id=str(job.pk)) == "skipped"
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
 

@@ -15,6 +15,7 @@ from tests.factories import (
     kelurahan,
     sector,
 )
+from umkm.actors import SYSTEM
 from umkm.models import Business, Kecamatan, Kelurahan, Stage, YearlyTarget
 
 D = datetime.date
@@ -247,11 +248,11 @@ def _bazaars(world: World) -> None:
     )
     world.bazaars = [september, april_2022, pusat]
     accepted = services.participants_accept(
-        actor=None, bazaar=september, businesses=[b[0], b[6], b[9]]
+        actor=SYSTEM, bazaar=september, businesses=[b[0], b[6], b[9]]
     )
-    accepted += services.participants_accept(actor=None, bazaar=april_2022, businesses=[b[7]])
-    accepted += services.participants_accept(actor=None, bazaar=pusat, businesses=[b[9]])
-    applied = services.participation_apply(actor=None, bazaar=september, business=b[1])
+    accepted += services.participants_accept(actor=SYSTEM, bazaar=april_2022, businesses=[b[7]])
+    accepted += services.participants_accept(actor=SYSTEM, bazaar=pusat, businesses=[b[9]])
+    applied = services.participation_apply(actor=SYSTEM, bazaar=september, business=b[1])
     world.participations = [*accepted, applied]
     day1, day2 = september.days.order_by("date")
     by_business = {p.business_id: p for p in accepted if p.bazaar_id == september.pk}
@@ -261,9 +262,13 @@ def _bazaars(world: World) -> None:
         (b[6], day1, 750_000),
         (b[9], day2, 5_000_000),
     ]:
-        services.attendance_set(actor=None, participation=by_business[business.pk], day=day)
+        services.attendance_set(actor=SYSTEM, participation=by_business[business.pk], day=day)
         services.daily_sales_record(
-            actor=None, participation=by_business[business.pk], day=day, omzet=omzet, transactions=3
+            actor=SYSTEM,
+            participation=by_business[business.pk],
+            day=day,
+            omzet=omzet,
+            transactions=3,
         )
 
 

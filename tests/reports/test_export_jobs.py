@@ -81,8 +81,9 @@ def test_export_refused_when_the_permission_went_before_the_worker_ran(pejabat_c
     user.user_permissions.add(Permission.objects.get(codename="view_report"))
 
     from jobs.services import job_run
+    from umkm.actors import SYSTEM
 
-    job_run(job_id=str(job.pk))
+    job_run(actor=SYSTEM, job_id=str(job.pk))
 
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED

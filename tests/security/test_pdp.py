@@ -8,6 +8,7 @@ from django.db import connection
 from certifications.models import CertificateType
 from certifications.services import case_open
 from tests.factories import BusinessFactory, EnrolmentFactory, MentoringFactory, OwnerFactory
+from umkm.actors import SYSTEM
 from umkm.models import Business, Owner, PersonalDataAccess
 
 
@@ -22,7 +23,7 @@ def test_pdp_export_gives_everything_held_with_processing_history():
     EnrolmentFactory(business=business, owner=owner)
     MentoringFactory(business=business, notes="Catatan pendampingan")
     case_open(
-        actor=None,
+        actor=SYSTEM,
         business=business,
         cert_type=CertificateType.objects.get(code="pirt"),
         product="Keripik singkong",

@@ -10,6 +10,7 @@ from django.test import override_settings
 from config.logging import RedactPersonalData
 from tests.factories import OwnerFactory, random_nik
 from umkm import services
+from umkm.actors import SYSTEM
 from umkm.crypto import decrypt_nik, encrypt_nik, nik_blind_index
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def _table_text(table: str) -> str:
 def test_owner_table_never_holds_the_nik_in_clear_text():
     nik = random_nik()
     owner = OwnerFactory(nik=nik)
-    services.owner_update(actor=None, owner=owner, full_name="Nama Baru")
+    services.owner_update(actor=SYSTEM, owner=owner, full_name="Nama Baru")
 
     for table in ("umkm_owner", "umkm_historicalowner"):
         text = _table_text(table)

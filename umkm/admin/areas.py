@@ -2,14 +2,13 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 
-from umkm import permissions
+from umkm import permissions, services
 from umkm.admin.base import (
     ReadOnlyAdmin,
     ScopedAdmin,
 )
+from umkm.admin.service_errors import ServiceErrorsAdmin
 from umkm.models import (
     City,
     Kecamatan,
@@ -17,6 +16,7 @@ from umkm.models import (
     Sector,
     Stage,
 )
+from umkm.services.register import STAGE_FIELDS
 
 # --- Areas (read-only reference data, used by autocomplete) -------------------------------
 
@@ -54,32 +54,36 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 class StageOrderForm(forms.ModelForm):
+    """Input only: the order's uniqueness is services.stages_reorder's rule (over the whole
+    list, so that two stages may swap their order in one save)."""
+
     def _get_validation_exclusions(self):
-        # The order's uniqueness is deferred to the end of the save (two stages may swap their
-        # order); StageOrderFormSet checks the new orders together instead.
         exclusions = super()._get_validation_exclusions()
         exclusions.add("order")
         return exclusions
 
+    def validate_constraints(self):
+        """The constraints (the order once per stage) are checked by the services."""
+
 
 class StageOrderFormSet(forms.BaseModelFormSet):
-    def clean(self):
-        super().clean()
-        orders = {s.pk: s.order for s in Stage.objects.all()}
-        for form in self.forms:
-            if form.instance.pk and "order" in getattr(form, "cleaned_data", {}):
-                orders[form.instance.pk] = form.cleaned_data["order"]
-        values = list(orders.values())
-        duplicates = sorted({v for v in values if values.count(v) > 1})
-        if duplicates:
-            raise ValidationError(
-                gettext("Each stage needs its own order; used more than once: %(orders)s.")
-                % {"orders": ", ".join(map(str, duplicates))}
-            )
+    """The list's order column: its changed rows go to services.stages_reorder together."""
+
+    def changed_orders(self) -> dict:
+        return {
+            form.instance.pk: form.cleaned_data["order"]
+            for form in self.forms
+            if form.instance.pk and "order" in form.changed_data
+        }
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.formset = self
+        return form
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
     form = StageOrderForm
     list_display = ["name", "order", "code"]
     list_display_links = ["name"]
@@ -91,3 +95,15 @@ class StageAdmin(admin.ModelAdmin):
 
     def get_changelist_formset(self, request, **kwargs):
         return super().get_changelist_formset(request, formset=StageOrderFormSet, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        formset = getattr(form, "formset", None)
+        if formset is None:  # the stage's own page
+            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in STAGE_FIELDS}
+            outcome = services.stage_save(
+                actor=request.user, stage=obj if change else None, **fields
+            )
+            obj.pk = outcome.obj.pk
+        elif not getattr(formset, "reordered", False):  # the list: every changed row at once
+            services.stages_reorder(actor=request.user, orders=formset.changed_orders())
+            formset.reordered = True

@@ -2,6 +2,8 @@
 call these; each owns its transaction, validates fully and records history (simple_history
 records who through the request middleware or `_change_reason`/`history_user` set here).
 One module per subject; this package is their one address (`from umkm import services`).
+Every service takes a keyword-only `actor`: the acting user, or umkm.actors.SYSTEM for the
+portal's own writes; None raises TypeError before anything happens.
 """
 
 from umkm.services.base import (
@@ -18,6 +20,8 @@ from umkm.services.register import (
     owner_update,
     refresh_current_stage,
     stage_record,
+    stage_save,
+    stages_reorder,
     unique_business_slug,
 )
 from umkm.services.trainees import (
@@ -45,6 +49,8 @@ __all__ = [
     "pick_business",
     "refresh_current_stage",
     "stage_record",
+    "stage_save",
+    "stages_reorder",
     "trainee_add",
     "trainees_import",
     "unique_business_slug",

@@ -1,4 +1,7 @@
-"""What every register service shares: its outcome, the actor's scope checks, history."""
+"""What every register service shares: its outcome, the actor's scope checks, history.
+
+Every service starts with require_actor(actor): a user, or umkm.actors.SYSTEM for the portal's
+own writes; None raises before anything is read or written."""
 
 from dataclasses import dataclass, field
 
@@ -6,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from umkm import permissions
+from umkm.actors import SYSTEM, require_actor
 from umkm.models import (
     Kelurahan,
     Owner,
@@ -24,7 +28,7 @@ class Outcome:
 def _check_kelurahan(actor, kelurahan: Kelurahan | None, *, field_name: str = "kelurahan"):
     if kelurahan is None:
         raise ValidationError({field_name: _("Kelurahan is required.")})
-    if actor is not None and not permissions.can_access_kelurahan(actor, kelurahan):
+    if not permissions.can_access_kelurahan(actor, kelurahan):
         raise ValidationError(
             {field_name: _("You may only choose a kelurahan of your own kecamatan.")}
         )
@@ -33,14 +37,18 @@ def _check_kelurahan(actor, kelurahan: Kelurahan | None, *, field_name: str = "k
 def _check_owner(actor, owner: Owner | None):
     if owner is None:
         raise ValidationError({"owner": _("Owner is required.")})
-    if actor is not None and owner.pk and not permissions.can_access_owner(actor, owner):
+    if owner.pk and not permissions.can_access_owner(actor, owner):
         raise ValidationError({"owner": _("You may only choose an owner of your own kecamatan.")})
 
 
 def _set_history_user(obj, actor):
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    """History names a signed-in person; SYSTEM's writes have no history user."""
+    if _is_user(actor):
         obj._history_user = actor
 
 
 def _is_user(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
+    return getattr(actor, "is_authenticated", False)
+
+
+__all__ = ["SYSTEM", "Outcome", "require_actor"]

@@ -14,6 +14,8 @@ from umkm.models import (
 )
 from umkm.services.base import (
     Outcome,
+    _is_user,
+    require_actor,
 )
 from umkm.services.register import (
     _record_stage,
@@ -32,10 +34,11 @@ def mentoring_record(
     notes: str = "",
     monthly_omzet: int | None = None,
 ) -> Outcome:
-    if actor is not None and not permissions.can_access_business(actor, business):
+    require_actor(actor)
+    if not permissions.can_access_business(actor, business):
         raise PermissionDenied
     session = Mentoring(
-        mentor=mentor or actor,
+        mentor=mentor or (actor if _is_user(actor) else None),  # SYSTEM names the mentor
         business=business,
         date=date,
         topic=topic,
@@ -53,7 +56,8 @@ def mentoring_record(
 
 def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
     """Correct a session's date, topic, notes or reported omzet (not its business)."""
-    if actor is not None and not permissions.can_access_business(actor, session.business):
+    require_actor(actor)
+    if not permissions.can_access_business(actor, session.business):
         raise PermissionDenied
     allowed = {"date", "topic", "notes", "monthly_omzet", "mentor"}
     for name, value in changes.items():

@@ -24,6 +24,7 @@ from umkm.services.base import (
     _check_owner,
     _is_user,
     _set_history_user,
+    require_actor,
 )
 from umkm.validators import clean_nik, nik_birth_date_warning, normalise_phone
 
@@ -42,6 +43,7 @@ def owner_create(
     email: str = "",
     address: str = "",
 ) -> Outcome:
+    require_actor(actor)
     nik = _clean_nik_field(nik)
     _check_kelurahan(actor, kelurahan)
     owner = Owner(
@@ -71,7 +73,8 @@ def owner_create(
 
 def owner_update(*, actor, owner: Owner, nik: str | None = None, **changes) -> Outcome:
     """Change an owner's fields; `nik` when given replaces the NIK (re-encrypted, re-indexed)."""
-    if actor is not None and not permissions.can_access_owner(actor, owner):
+    require_actor(actor)
+    if not permissions.can_access_owner(actor, owner):
         raise PermissionDenied
     if "kelurahan" in changes and changes["kelurahan"] != owner.kelurahan:
         _check_kelurahan(actor, changes["kelurahan"])
@@ -143,6 +146,7 @@ def business_create(
     public_consent: bool = False,
     photo=None,
 ) -> Outcome:
+    require_actor(actor)
     _check_kelurahan(actor, kelurahan)
     _check_owner(actor, owner)
     business = Business(
@@ -179,7 +183,8 @@ def business_create(
 
 
 def business_update(*, actor, business: Business, **changes) -> Outcome:
-    if actor is not None and not permissions.can_access_business(actor, business):
+    require_actor(actor)
+    if not permissions.can_access_business(actor, business):
         raise PermissionDenied
     if "kelurahan" in changes and changes["kelurahan"] != business.kelurahan:
         _check_kelurahan(actor, changes["kelurahan"])
@@ -216,7 +221,8 @@ def _record_stage(business, stage, reached_on, actor) -> BusinessStage:
 
 def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetime.date) -> Outcome:
     """Record that a business reached a 7P stage (once per stage) and refresh its current stage."""
-    if actor is not None and not permissions.can_access_business(actor, business):
+    require_actor(actor)
+    if not permissions.can_access_business(actor, business):
         raise PermissionDenied
     if reached_on > timezone.localdate():
         raise ValidationError(
@@ -235,6 +241,73 @@ def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetim
         record.save()
         refresh_current_stage(business)
     return Outcome(record, created=True)
+
+
+STAGE_FIELDS = ("code", "name", "order")
+
+
+def stage_save(*, actor, stage: Stage | None = None, **fields) -> Outcome:
+    """Add a 7P stage (stage=None) or change its code, name or order."""
+    require_actor(actor)
+    _check_stage_perm(actor, "umkm.add_stage" if stage is None else "umkm.change_stage")
+    unknown = set(fields) - set(STAGE_FIELDS)
+    if unknown:
+        raise ValueError(", ".join(sorted(unknown)))
+    created = stage is None
+    stage = Stage() if created else stage
+    for name, value in fields.items():
+        setattr(stage, name, value.strip() if isinstance(value, str) else value)
+    with transaction.atomic():
+        orders = dict(Stage.objects.select_for_update().values_list("pk", "order"))
+        if stage.pk is not None:
+            orders[stage.pk] = stage.order
+        _check_orders_unique(list(orders.values()) + ([stage.order] if created else []))
+        stage.full_clean(validate_constraints=False)
+        _set_history_user(stage, actor)
+        stage.save()
+    return Outcome(stage, created=created)
+
+
+def stages_reorder(*, actor, orders: dict) -> list[Stage]:
+    """Give stages new places in the 7P list ({stage or pk: order}), all at once: two stages
+    may swap their places; afterwards each stage has its own order."""
+    require_actor(actor)
+    _check_stage_perm(actor, "umkm.change_stage")
+    wanted = {getattr(key, "pk", key): value for key, value in orders.items()}
+    with transaction.atomic():
+        stages = {s.pk: s for s in Stage.objects.select_for_update()}
+        missing = set(wanted) - set(stages)
+        if missing:
+            raise ValidationError({"order": _("Unknown 7P stage.")})
+        for pk, order in wanted.items():
+            stages[pk].order = order
+        _check_orders_unique([s.order for s in stages.values()])
+        changed = []
+        for pk in wanted:
+            stage = stages[pk]
+            # The uniqueness was checked over the whole list above; the database constraint is
+            # deferred to the commit, so the rows may pass through a moment of equal orders.
+            stage.full_clean(validate_constraints=False)
+            _set_history_user(stage, actor)
+            stage.save(update_fields=["order"])
+            changed.append(stage)
+    return changed
+
+
+def _check_stage_perm(actor, perm: str) -> None:
+    if not (actor.is_active and actor.has_perm(perm)):
+        raise PermissionDenied
+
+
+def _check_orders_unique(values: list) -> None:
+    duplicates = sorted({v for v in values if values.count(v) > 1})
+    if duplicates:
+        raise ValidationError(
+            {
+                "order": _("Each stage needs its own order; used more than once: %(orders)s.")
+                % {"orders": ", ".join(map(str, duplicates))}
+            }
+        )
 
 
 def refresh_current_stage(business: Business) -> None:

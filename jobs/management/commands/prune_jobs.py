@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from jobs.services import jobs_prune
+from umkm.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -10,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=7)
 
     def handle(self, *args, days, **options):
-        deleted = jobs_prune(older_than_days=days)
+        deleted = jobs_prune(actor=SYSTEM, older_than_days=days)
         self.stdout.write(f"{deleted} old jobs deleted")

@@ -1,6 +1,4 @@
-"""Writes with rules for bazaars. Admin, the demo seeder and commands call these; each takes
-keyword-only arguments, owns one transaction, validates, and records history (simple_history,
-with the acting user and a change reason).
+"""Participations: applications, decisions, booths, withdrawals.
 
 Capacity: deciding to accept locks the bazaar row (SELECT ... FOR UPDATE) before counting, so two
 staff accepting at the same moment are serialised and the second sees the first's booth taken.
@@ -12,160 +10,23 @@ charge and bazaars come fast, so the office phones the business rather than wait
 to an offer; a business that cannot come is withdrawn in turn, and the next one moves up.
 """
 
-import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.crypto import get_random_string
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from bazaars import eligibility
-from bazaars.cache import bump_public_version
 from bazaars.models import (
-    Attendance,
     Bazaar,
-    BazaarDay,
     BazaarStatus,
     Booth,
-    DailySales,
     Participation,
-    ParticipationStatus,
-    Venue,
 )
-from umkm import permissions
+from bazaars.services.base import S, _check_access, _save, _user, require_actor
 from umkm.models import Business
-
-S = ParticipationStatus
-
-
-def _check_access(actor, business: Business) -> None:
-    """An Operator Kecamatan acts only on businesses of its kecamatan."""
-    if actor is not None and not permissions.can_access_business(actor, business):
-        raise PermissionDenied(
-            _("You may only act on businesses of your own kecamatan (%(business)s).")
-            % {"business": business.name}
-        )
-
-
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _save(obj, actor, reason: str = "") -> None:
-    if _user(actor):
-        obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
-    obj.save()
-
-
-# --- Bazaars --------------------------------------------------------------------------------
-
-
-def unique_bazaar_slug(title: str, year: int | None = None) -> str:
-    base = slugify(f"{title} {year}" if year and str(year) not in title else title)[:100]
-    base = base or "bazar"
-    slug = base
-    while Bazaar.objects.filter(slug=slug).exists():
-        slug = f"{base}-{get_random_string(4, 'abcdefghjkmnpqrstuvwxyz23456789')}"
-    return slug
-
-
-def bazaar_create(
-    *,
-    actor,
-    title: str,
-    venue: Venue,
-    organiser: str,
-    booth_count: int,
-    days: Iterable[tuple[datetime.date, datetime.time, datetime.time]],
-    description: str = "",
-    slug: str = "",
-    applications_open: datetime.date | None = None,
-    applications_close: datetime.date | None = None,
-    booth_prefix: str = "A",
-    booth_size: str = "3 x 3 m",
-    publish: bool = False,
-) -> Bazaar:
-    """A bazaar with its days and its booths (A01, A02, ...)."""
-    days = sorted(days)
-    if not days:
-        raise ValidationError({"days": _("A bazaar needs at least one day.")})
-    bazaar = Bazaar(
-        title=(title or "").strip(),
-        venue=venue,
-        organiser=(organiser or "").strip(),
-        booth_count=booth_count,
-        description=description,
-        applications_open=applications_open,
-        applications_close=applications_close,
-    )
-    bazaar.slug = slug or unique_bazaar_slug(bazaar.title, days[0][0].year)
-    bazaar.full_clean(exclude=["start_date", "end_date"])
-    with transaction.atomic():
-        _save(bazaar, actor)
-        for date, opens, closes in days:
-            day = BazaarDay(bazaar=bazaar, date=date, opens_at=opens, closes_at=closes)
-            day.full_clean()
-            day.save()
-        Booth.objects.bulk_create(
-            Booth(bazaar=bazaar, code=f"{booth_prefix}{n:02d}", size=booth_size)
-            for n in range(1, booth_count + 1)
-        )
-        bazaar_refresh_dates(bazaar=bazaar)
-        if publish:
-            bazaar_publish(actor=actor, bazaar=bazaar)
-    return bazaar
-
-
-def booths_fill(*, actor, bazaar: Bazaar, prefix: str = "A", size: str = "3 x 3 m") -> int:
-    """Add booths (A01, A02, ... skipping codes in use) until there are as many as booth_count."""
-    with transaction.atomic():
-        Bazaar.objects.select_for_update().get(pk=bazaar.pk)
-        codes = set(bazaar.booths.values_list("code", flat=True))
-        missing = bazaar.booth_count - len(codes)
-        new, n = [], 1
-        while len(new) < missing:
-            code = f"{prefix}{n:02d}"
-            if code not in codes:
-                new.append(Booth(bazaar=bazaar, code=code, size=size))
-            n += 1
-        Booth.objects.bulk_create(new)
-        if new:
-            bump_public_version()
-    return len(new)
-
-
-def bazaar_refresh_dates(*, bazaar: Bazaar) -> None:
-    """Keep first/last day in step with the days (admin inlines call this after saving)."""
-    dates = list(bazaar.days.order_by("date").values_list("date", flat=True))
-    start, end = (dates[0], dates[-1]) if dates else (None, None)
-    if (bazaar.start_date, bazaar.end_date) != (start, end):
-        bazaar.start_date, bazaar.end_date = start, end
-        Bazaar.objects.filter(pk=bazaar.pk).update(start_date=start, end_date=end)
-        bump_public_version()
-
-
-def bazaar_publish(*, actor, bazaar: Bazaar) -> Bazaar:
-    if not bazaar.days.exists():
-        raise ValidationError(_("Add at least one day before publishing the bazaar."))
-    with transaction.atomic():
-        bazaar.status = BazaarStatus.PUBLISHED
-        bazaar.published_at = bazaar.published_at or timezone.now()
-        _save(bazaar, actor, "published")
-    return bazaar
-
-
-def bazaar_cancel(*, actor, bazaar: Bazaar) -> Bazaar:
-    with transaction.atomic():
-        bazaar.status = BazaarStatus.CANCELLED
-        _save(bazaar, actor, "cancelled")
-    return bazaar
-
 
 # --- Participations -------------------------------------------------------------------------
 
@@ -174,6 +35,7 @@ def participation_apply(
     *, actor, bazaar: Bazaar, business: Business, note: str = ""
 ) -> Participation:
     """Record a business's application (staff enter it; the business is not yet decided on)."""
+    require_actor(actor)
     _check_access(actor, business)
     if bazaar.status == BazaarStatus.CANCELLED:
         raise ValidationError(_("This bazaar has been cancelled."))
@@ -295,6 +157,7 @@ def participations_decide(
     Accepting gives each a free booth in code order while there are booths; when there are
     fewer free booths than businesses to accept, nothing is accepted.
     """
+    require_actor(actor)
     if status not in (S.ACCEPTED, S.WAITLISTED, S.REJECTED):
         raise ValidationError(_("Unknown decision."))
     ids = [p.pk for p in participations]
@@ -354,6 +217,7 @@ def participation_decide(
     override_reason: str = "",
 ) -> Participation:
     """One decision; `booth` chooses the booth when accepting (else the first free one)."""
+    require_actor(actor)
     if status not in (S.ACCEPTED, S.WAITLISTED, S.REJECTED):
         raise ValidationError(_("Unknown decision."))
     with transaction.atomic():
@@ -389,6 +253,7 @@ def participants_accept(
 ) -> list[Participation]:
     """Accept a list of businesses (e.g. the fair-selection proposal after staff adjusted it):
     creates their applications where missing, then accepts them all in one go."""
+    require_actor(actor)
     businesses = list(businesses)
     with transaction.atomic():
         existing = {
@@ -411,6 +276,7 @@ def participants_accept(
 
 def booth_assign(*, actor, participation: Participation, booth: Booth | None) -> Participation:
     """Move an accepted business to another booth; a clash is a clear error, not a crash."""
+    require_actor(actor)
     with transaction.atomic():
         Bazaar.objects.select_for_update().get(pk=participation.bazaar_id)
         p = (
@@ -436,6 +302,7 @@ def participation_withdraw(
     """Withdraw a business; if it held a place, the first eligible waitlisted business gets it.
 
     Returns the participation that moved up from the waitlist, if any."""
+    require_actor(actor)
     with transaction.atomic():
         bazaar = Bazaar.objects.select_for_update().get(pk=participation.bazaar_id)
         p = (
@@ -475,58 +342,59 @@ def participation_withdraw(
     return None
 
 
-# --- On the day -----------------------------------------------------------------------------
-
-
-def _check_day(participation: Participation, day: BazaarDay) -> None:
-    if day.bazaar_id != participation.bazaar_id:
-        raise ValidationError({"day": _("This day belongs to another bazaar.")})
-    if participation.status != S.ACCEPTED:
-        raise ValidationError(
-            _("%(business)s is not an accepted participant.")
-            % {"business": participation.business.name}
-        )
-
-
-def attendance_set(
-    *, actor, participation: Participation, day: BazaarDay, present: bool = True
-) -> Attendance | None:
-    """Check a business in on a day (present=True) or undo the check-in."""
-    _check_access(actor, participation.business)
-    _check_day(participation, day)
+def participations_withdraw(
+    *, actor, participations: Iterable[Participation], note: str = ""
+) -> list[Participation]:
+    """Withdraw several businesses, all or none; returns those that moved up from the
+    waitlist in their place."""
+    require_actor(actor)
+    promoted = []
     with transaction.atomic():
-        if not present:
-            Attendance.objects.filter(participation=participation, day=day).delete()
-            return None
-        attendance, _created = Attendance.objects.get_or_create(
-            participation=participation, day=day, defaults={"checked_in_by": _user(actor)}
-        )
-    return attendance
+        for p in participations:
+            moved = participation_withdraw(actor=actor, participation=p, note=note)
+            if moved is not None:
+                promoted.append(moved)
+    return promoted
 
 
-def daily_sales_record(
-    *, actor, participation: Participation, day: BazaarDay, omzet: int, transactions: int
-) -> DailySales:
-    """Record (or correct) a day's omzet in rupiah and number of transactions."""
-    _check_access(actor, participation.business)
-    _check_day(participation, day)
-    errors = {}
-    if omzet is None or int(omzet) < 0:
-        errors["omzet"] = _("Omzet must be zero or more rupiah.")
-    if transactions is None or int(transactions) < 0:
-        errors["transactions"] = _("The number of transactions must be zero or more.")
-    if errors:
-        raise ValidationError(errors)
+_UNCHANGED = object()
+DECISIONS = (S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN)
+
+
+def participation_update(
+    *,
+    actor,
+    participation: Participation,
+    decision: str = "",
+    booth=_UNCHANGED,
+    override_reason: str = "",
+    note: str | None = None,
+) -> Participation:
+    """What staff change on a participation's page, all or nothing: a decision (accept with
+    the chosen booth, waitlist, reject, withdraw), else a booth move, and the note."""
+    require_actor(actor)
+    if decision and decision not in DECISIONS:
+        raise ValidationError({"decision": _("Unknown decision.")})
     with transaction.atomic():
-        sales = (
-            DailySales.objects.select_for_update(of=("self",))
-            .order_by()
-            .filter(participation=participation, day=day)
-            .first()
-        ) or DailySales(participation=participation, day=day, omzet=0, transactions=0)
-        sales.omzet = int(omzet)
-        sales.transactions = int(transactions)
-        sales.recorded_by = _user(actor)
-        sales.full_clean(exclude=["participation", "day"])
-        _save(sales, actor)
-    return sales
+        _check_access(actor, participation.business)
+        current = Participation.objects.get(pk=participation.pk)
+        if decision == S.WITHDRAWN:
+            participation_withdraw(actor=actor, participation=current)
+        elif decision and decision != current.status:
+            participation_decide(
+                actor=actor,
+                participation=current,
+                status=decision,
+                booth=booth if decision == S.ACCEPTED and booth is not _UNCHANGED else None,
+                override_reason=override_reason,
+            )
+        elif booth is not _UNCHANGED and booth != current.booth:
+            booth_assign(actor=actor, participation=current, booth=booth)
+        p = Participation.objects.select_related("business", "bazaar", "booth").get(
+            pk=participation.pk
+        )
+        if note is not None and note.strip() != p.note:
+            p.note = note.strip()
+            p.full_clean(exclude=["bazaar", "business", "booth"])
+            _save(p, actor, "note")
+    return p
