@@ -18,7 +18,6 @@ from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm, Cer
 from certifications.models import CaseDocument, CaseTransition, CertificateCase, CertificateType
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline
-from umkm.admin.service_errors import ServiceErrorsAdmin
 
 
 class ExpiresWithinFilter(admin.SimpleListFilter):
@@ -112,7 +111,7 @@ class CaseTransitionInline(ScopedTabularInline):
 
 
 @admin.register(CertificateCase)
-class CertificateCaseAdmin(ServiceErrorsAdmin, ScopedAdmin):
+class CertificateCaseAdmin(ScopedAdmin):
     scope = staticmethod(policy.cases_for)
     paginator = admin.ModelAdmin.paginator  # its own measured list (docs/PERFORMANCE.md)
     list_display = [

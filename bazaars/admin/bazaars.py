@@ -28,7 +28,6 @@ from bazaars.models import (
 from bazaars.services.bazaars import BAZAAR_FIELDS
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline
-from umkm.admin.service_errors import ServiceErrorsAdmin
 
 S = ParticipationStatus
 
@@ -106,7 +105,7 @@ class ParticipationInline(ScopedTabularInline):
 
 
 @admin.register(Bazaar)
-class BazaarAdmin(ServiceErrorsAdmin, ScopedAdmin, SimpleHistoryAdmin):
+class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(policy.bazaars_for)
     list_display = ["title", "start_date", "end_date", "phase", "booth_count", "accepted"]
     list_filter = ["status", "start_date"]

@@ -18,7 +18,6 @@ from bazaars.models import (
 )
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin
-from umkm.admin.service_errors import ServiceErrorsAdmin
 from umkm.models import Business, Enrolment
 
 S = ParticipationStatus
@@ -66,7 +65,7 @@ class ParticipationForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ServiceErrorsAdmin, ScopedAdmin, SimpleHistoryAdmin):
+class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(policy.participations_for)
     form = ParticipationForm
     list_display = [

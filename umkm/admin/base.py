@@ -5,7 +5,7 @@ view), estimated counts at DKI scale, and how a service's ValidationError is sho
 import re
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
     FieldDoesNotExist,
@@ -15,13 +15,14 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from umkm import permissions
+from umkm.admin.service_errors import ServiceErrorsAdmin
 from umkm.models import (
     Business,
     Kecamatan,
@@ -137,14 +138,15 @@ class ScopedMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+class ScopedAdmin(ServiceErrorsAdmin, ScopedMixin, admin.ModelAdmin):
     """The one admin base of every model with a kecamatan: querysets through the model's policy
     (`scope`), so another kecamatan's record answers 404 on every view the admin offers — list,
     change, delete, history, history entry, autocomplete (which asks the target admin's
     queryset), actions (given the scoped list) — and custom URLs that look their object up with
     get_object / get_queryset. History is read-only: a revert would save the model directly,
     past the services. A service's refusal (ValidationError) is shown as a message and nothing
-    is saved."""
+    is saved; the same page comes back with the message on the field it names
+    (umkm.admin.service_errors)."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -170,16 +172,6 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
                 n for n in changelist.list_display_links or () if n in changelist.list_display
             ] or changelist.list_display[:1]
         return changelist
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            # The service refused (e.g. two staff saving the same NIK at once): the transaction
-            # of the whole form was rolled back.
-            for message in _messages_of(exc, self.model):
-                messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
 
     # --- history (django-simple-history), read-only and scoped on the live object ----------
 

@@ -64,7 +64,7 @@ class ServiceErrorsAdmin:
 
         return WithServiceError
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
         exc = getattr(request, "_service_error", None)
         return form if exc is None else with_service_error(form, exc)
