@@ -17,6 +17,7 @@ from tests.factories import (
     sector,
 )
 from umkm import services
+from umkm.actors import SYSTEM
 from umkm.models import (
     RP_BILLION,
     Business,
@@ -34,7 +35,7 @@ GROGOL = "31.73.02.1002"  # Grogol Petamburan
 CENGKARENG = "31.73.01.1001"  # Cengkareng, another kecamatan of Jakarta Barat
 
 
-def new_owner(actor=None, **kwargs):
+def new_owner(actor=SYSTEM, **kwargs):
     values = {
         "full_name": "Ani Lestari",
         "nik": random_nik(female=True, birth=datetime.date(1990, 5, 17)),
@@ -47,7 +48,7 @@ def new_owner(actor=None, **kwargs):
     return services.owner_create(actor=actor, **values)
 
 
-def new_business(owner, actor=None, **kwargs):
+def new_business(owner, actor=SYSTEM, **kwargs):
     values = {
         "name": "Keripik Ani",
         "owner": owner,
@@ -117,7 +118,7 @@ def test_owner_nik_birth_date_mismatch_is_kept_with_a_warning():
 def test_owner_update_refuses_a_nik_of_another_owner():
     first, second = new_owner().obj, new_owner(full_name="Budi").obj
     with pytest.raises(ValidationError):
-        services.owner_update(actor=None, owner=second, nik=first.nik)
+        services.owner_update(actor=SYSTEM, owner=second, nik=first.nik)
     second.refresh_from_db()
     assert second.nik != first.nik
 
@@ -219,7 +220,7 @@ def test_business_scale_is_saved_from_capital_and_omzet():
     business = new_business(OwnerFactory(), capital=3 * RP_BILLION).obj
     business.refresh_from_db()
     assert business.scale == Scale.KECIL
-    services.business_update(actor=None, business=business, capital=None, yearly_omzet=1)
+    services.business_update(actor=SYSTEM, business=business, capital=None, yearly_omzet=1)
     business.refresh_from_db()
     assert business.scale == Scale.MIKRO
 
@@ -264,14 +265,14 @@ def test_stage_is_reached_once_and_not_in_the_future():
     business = new_business(OwnerFactory()).obj
     with pytest.raises(ValidationError):
         services.stage_record(
-            actor=None,
+            actor=SYSTEM,
             business=business,
             stage=Stage.objects.get(code="pendaftaran"),
             reached_on=datetime.date(2023, 5, 1),
         )
     with pytest.raises(ValidationError):
         services.stage_record(
-            actor=None,
+            actor=SYSTEM,
             business=business,
             stage=Stage.objects.get(code="permodalan"),
             reached_on=datetime.date.today() + datetime.timedelta(days=2),
@@ -285,12 +286,12 @@ def test_stage_is_reached_once_and_not_in_the_future():
 def test_enrolment_respects_capacity_and_one_per_business():
     training = TrainingFactory(capacity=1)
     first = BusinessFactory()
-    services.enrolment_create(actor=None, training=training, business=first)
+    services.enrolment_create(actor=SYSTEM, training=training, business=first)
     with pytest.raises(ValidationError) as exc:
-        services.enrolment_create(actor=None, training=training, business=first)
+        services.enrolment_create(actor=SYSTEM, training=training, business=first)
     assert "business" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.enrolment_create(actor=None, training=training, business=BusinessFactory())
+        services.enrolment_create(actor=SYSTEM, training=training, business=BusinessFactory())
     assert "training" in exc.value.message_dict
     assert Enrolment.objects.filter(training=training).count() == 1
 
@@ -299,7 +300,7 @@ def test_enrolment_moves_the_business_to_the_training_stage():
     training = TrainingFactory(start_date=datetime.date(2023, 3, 6))
     business = new_business(OwnerFactory()).obj
     enrolment = services.enrolment_create(
-        actor=None, training=training, business=business, passed=True
+        actor=SYSTEM, training=training, business=business, passed=True
     ).obj
     business.refresh_from_db()
     assert business.current_stage.code == "pelatihan"
@@ -317,9 +318,9 @@ def test_trainee_add_creates_new_and_links_known_owner():
         business_name="Bengkel Dedi",
         sector=sector("jasa"),
     )
-    created = services.trainee_add(actor=None, training=training, data=data)
+    created = services.trainee_add(actor=SYSTEM, training=training, data=data)
     linked = services.trainee_add(
-        actor=None, training=training, data=services.TraineeData(nik=known.owner.nik)
+        actor=SYSTEM, training=training, data=services.TraineeData(nik=known.owner.nik)
     )
     assert created.created and not linked.created
     assert linked.obj.business == known
@@ -356,12 +357,13 @@ def test_trainees_import_writes_all_or_nothing_for_an_operator():
         for i, code in enumerate([GROGOL, GROGOL, CENGKARENG])
     ]
     with pytest.raises(ValidationError) as exc:
-        services.trainees_import(actor=actor, training=training, trainees=rows)
+        services.trainees_register(actor=actor, training=training, trainees=rows)
     assert "Baris 4" in exc.value.messages[0]
     assert not Owner.objects.exists()
     assert not Business.objects.exists()
 
-    outcomes = services.trainees_import(actor=actor, training=training, trainees=rows[:2])
+    registration = services.trainees_register(actor=actor, training=training, trainees=rows[:2])
+    outcomes = registration.outcomes()
     assert [o.created for o in outcomes] == [True, True]
     assert Enrolment.objects.filter(training=training).count() == 2
     assert Business.objects.filter(current_stage__code="pelatihan").count() == 2

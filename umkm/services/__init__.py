@@ -20,23 +20,30 @@ from umkm.services.register import (
     stage_record,
     unique_business_slug,
 )
-from umkm.services.trainees import (
+from umkm.services.registration import (
+    Registration,
+    RegistrationError,
     TraineeData,
-    _find_business,
-    enrolment_create,
-    enrolment_update,
     pick_business,
+    trainees_check,
+    trainees_register,
+)
+from umkm.services.trainees import (
+    enrolment_create,
+    enrolment_remove,
+    enrolment_update,
     trainee_add,
-    trainees_import,
 )
 
 __all__ = [
     "Outcome",
+    "Registration",
+    "RegistrationError",
     "TraineeData",
-    "_find_business",
     "business_create",
     "business_update",
     "enrolment_create",
+    "enrolment_remove",
     "enrolment_update",
     "mentoring_record",
     "mentoring_update",
@@ -46,6 +53,7 @@ __all__ = [
     "refresh_current_stage",
     "stage_record",
     "trainee_add",
-    "trainees_import",
+    "trainees_check",
+    "trainees_register",
     "unique_business_slug",
 ]
