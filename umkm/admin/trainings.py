@@ -248,6 +248,13 @@ class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
             )
         obj.pk = outcome.obj.pk
 
+    def delete_model(self, request, obj):
+        services.enrolment_remove(actor=request.user, enrolment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for enrolment in queryset:
+            services.enrolment_remove(actor=request.user, enrolment=enrolment)
+
 
 @admin.register(Mentoring)
 class MentoringAdmin(ScopedAdmin):

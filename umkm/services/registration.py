@@ -346,7 +346,6 @@ def _build(r: TraineeResult, training: Training) -> None:
             address=(data.address or "").strip(),
             kelurahan=data.owner_kelurahan or data.business_kelurahan,
         )
-        owner.set_nik(data.nik)
         _full_clean(r, owner, _OWNER_FIELDS, exclude=["nik_ciphertext", "nik_index", "kelurahan"])
         r.owner = owner
     if not r.business_matched:
@@ -397,7 +396,11 @@ def _write(registration: Registration, actor, progress) -> None:
 
     user = actor if _is_user(actor) else None
     rows = registration.rows
-    new_owners = [r.owner for r in rows if not r.owner_matched]
+    new_owners = []
+    for r in rows:
+        if not r.owner_matched:
+            r.owner.set_nik(r.data.nik)  # encrypted only now: the check does not need it
+            new_owners.append(r.owner)
     new_businesses = [r.business for r in rows if not r.business_matched]
     progress(20)
     if new_owners:
