@@ -340,7 +340,7 @@ def test_trainee_add_by_operator_with_nik_of_another_kecamatan_reveals_nobody():
     assert not Enrolment.objects.exists()
 
 
-def test_trainees_import_writes_all_or_nothing_for_an_operator():
+def test_trainees_register_writes_all_or_nothing_for_an_operator():
     training = TrainingFactory()
     actor = operator("31.73.02")
     rows = [

@@ -148,7 +148,7 @@ def trainees_check(*, actor, training: Training, trainees: list[TraineeData]) ->
         if r.data.business is not None:
             _check_given_business(actor, r, found)
         elif r.data.nik:
-            _check_row(actor, training, r, found)
+            _check_row(actor, r, found)
     registration = Registration(training=training, rows=rows)
     free = training.capacity - found.enrolled_count
     if len(rows) > free:
@@ -173,6 +173,11 @@ def trainees_register(
     with transaction.atomic():
         training = Training.objects.select_for_update().get(pk=training.pk)
         registration = trainees_check(actor=actor, training=training, trainees=trainees)
+        if registration.ok:
+            # The records to write, validated field by field: in Python, so a preview of
+            # 10,000 rows (whose cells the importer has checked) need not pay for it.
+            for r in registration.rows:
+                _build(r, training)
         if not registration.ok:
             raise RegistrationError(registration)
         _write(registration, actor, progress or (lambda percent: None))
@@ -271,11 +276,9 @@ def _check_given_business(actor, r: TraineeResult, found: _Found) -> None:
         r.error("business", _("this business is outside your kecamatan."))
     elif business.pk in found.enrolled:
         r.error("business", _("this business is already enrolled in this training."))
-    if r.ok:
-        _build_enrolment(r)
 
 
-def _check_row(actor, training: Training, r: TraineeResult, found: _Found) -> None:
+def _check_row(actor, r: TraineeResult, found: _Found) -> None:
     data = r.data
     owner = found.owners.get(found.index[id(r)])
     hidden = owner is not None and owner.pk not in found.allowed
@@ -314,8 +317,6 @@ def _check_row(actor, training: Training, r: TraineeResult, found: _Found) -> No
     if hidden and r.ok:
         # Everything else is right, but the NIK is registered: say no more than that.
         r.error("nik", _("this NIK cannot be registered here; ask Sudin staff."))
-    if r.ok:
-        _build(r, training)
 
 
 def _check_new_business(actor, r: TraineeResult, found: _Found) -> None:
@@ -334,7 +335,8 @@ def _check_new_business(actor, r: TraineeResult, found: _Found) -> None:
 
 
 def _build(r: TraineeResult, training: Training) -> None:
-    """The new owner and business of a valid row, checked field by field (unsaved)."""
+    """A valid row's new owner and business and its enrolment, checked field by field
+    (unsaved)."""
     data = r.data
     if not r.owner_matched:
         owner = Owner(
