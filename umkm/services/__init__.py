@@ -24,7 +24,6 @@ from umkm.services.registration import (
     Registration,
     RegistrationError,
     TraineeData,
-    pick_business,
     trainees_check,
     trainees_register,
 )
@@ -49,7 +48,6 @@ __all__ = [
     "mentoring_update",
     "owner_create",
     "owner_update",
-    "pick_business",
     "refresh_current_stage",
     "stage_record",
     "trainee_add",

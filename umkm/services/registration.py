@@ -61,7 +61,7 @@ class TraineeData:
     row: int | None = None  # the row number its door shows (spreadsheet or form row)
 
 
-def pick_business(businesses: list[Business], name: str) -> Business | None:
+def _pick_business(businesses: list[Business], name: str) -> Business | None:
     """The owner's business a row means: the one with that name (any case), or the owner's
     only business when no name is given."""
     if name:
@@ -299,7 +299,7 @@ def _check_row(actor, r: TraineeResult, found: _Found) -> None:
         )
         businesses = found.businesses.get(owner.pk, [])
 
-    business = pick_business(businesses, data.business_name)
+    business = _pick_business(businesses, data.business_name)
     if business is None and not data.business_name and len(businesses) > 1:
         r.error("business_name", _("the owner has several businesses: write which one."))
     elif business is not None:
