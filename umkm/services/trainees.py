@@ -27,7 +27,8 @@ def enrolment_create(
 ) -> Outcome:
     """Enrol a registered business (and its owner, attending) in a training."""
     data = TraineeData(business=business, attended=attended, passed=passed, score=score)
-    return _one(actor=actor, training=training, data=data)
+    outcome = _one(actor=actor, training=training, data=data)
+    return Outcome(outcome.obj, created=True, warnings=outcome.warnings)  # a new enrolment
 
 
 def _one(*, actor, training, data) -> Outcome:
