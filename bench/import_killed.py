@@ -46,7 +46,7 @@ rows = importer.read_rows("xlsx", build_file({rows}, 7, []))
 preview = importer.check_rows(actor=actor, training=training, rows=rows)
 assert preview.can_confirm, preview.file_errors or preview.error_rows[:3]
 print("writing", flush=True)
-services.trainees_import(actor=actor, training=training, trainees=[r.data for r in preview.rows])
+services.trainees_register(actor=actor, training=training, trainees=[r.data for r in preview.rows])
 print("done", flush=True)
 """
 

@@ -29,6 +29,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -141,7 +142,7 @@ def main() -> None:
 
 def run(args) -> None:
     registered = admin.site.is_registered(Training)
-    urlconf = None if registered else "tests.umkm.import_admin_urls"
+    urlconf = settings.ROOT_URLCONF if registered else "tests.umkm.import_admin_urls"
     user, _ = get_user_model().objects.get_or_create(
         username="bench-import", defaults={"is_staff": True}
     )

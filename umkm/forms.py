@@ -3,11 +3,11 @@ choices they may make); umkm.services holds the rules and does the writing."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from umkm import permissions
 from umkm.models import Gender, Kelurahan, Owner, Sector
+from umkm.services.registration import TraineeData
 from umkm.validators import clean_nik, normalise_phone
 
 
@@ -91,8 +91,26 @@ class TraineeRowForm(forms.Form):
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
+    def trainee(self, *, row: int) -> TraineeData:
+        """The row's values for the trainee registration (umkm.services.registration)."""
+        data = self.cleaned_data
+        return TraineeData(
+            nik=data["nik"],
+            full_name=data.get("full_name", ""),
+            gender=data.get("gender", ""),
+            birth_date=data.get("birth_date"),
+            phone=data.get("phone", ""),
+            owner_kelurahan=data.get("owner_kelurahan"),
+            business_name=data.get("business_name", ""),
+            sector=data.get("sector"),
+            products=data.get("products", ""),
+            row=row,
+        )
+
 
 class BaseTraineeFormSet(forms.BaseFormSet):
+    """The rows of one quick entry; the same NIK twice is the registration's to refuse."""
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -112,20 +130,6 @@ class BaseTraineeFormSet(forms.BaseFormSet):
         )
         self.add_fields(form, None)
         return form
-
-    def clean(self):
-        seen: dict[str, int] = {}
-        for number, form in enumerate(self.forms, start=1):
-            nik = form.cleaned_data.get("nik") if form.has_changed() else None
-            if not nik:
-                continue
-            if nik in seen:
-                form.add_error(
-                    "nik",
-                    gettext("This NIK is already entered in row %(row)s.") % {"row": seen[nik]},
-                )
-            else:
-                seen[nik] = number
 
 
 def trainee_formset(*, extra: int = 10):

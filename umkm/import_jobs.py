@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.utils.translation import gettext as _
 
-from umkm import importer, services
+from umkm import importer
 from umkm.crypto import decrypt_bytes
 from umkm.models import Training
 
@@ -37,9 +37,15 @@ def run_trainee_import(job, progress):
                 _("This import has expired or was already saved. Upload the file again.")
             ) from exc
         progress(5)
-        preview = importer.check_rows(actor=job.requested_by, training=training, rows=rows)
-        progress(35)
-        if not preview.can_confirm:
+        # The registration checks every row again (the data may have changed since the
+        # preview) and writes them all, or nothing.
+        preview = importer.import_rows(
+            actor=job.requested_by,
+            training=training,
+            rows=rows,
+            progress=lambda percent: progress(5 + percent * 90 // 100),
+        )
+        if not preview.saved:
             errors = list(preview.file_errors)
             for row in preview.error_rows:
                 errors.extend(row.errors)
@@ -56,17 +62,12 @@ def run_trainee_import(job, progress):
                     *listed,
                 ]
             )
-        outcomes = services.trainees_import(
-            actor=job.requested_by,
-            training=training,
-            trainees=[r.data for r in preview.rows],
-            progress=lambda percent: progress(35 + percent * 60 // 100),
-        )
     finally:
         try:
             storage.delete(params["path"])
         except Exception:
             logger.warning("could not delete a pending trainee import file")
+    outcomes = preview.outcomes
     created = sum(1 for o in outcomes if o.created)
     return JobOutput(
         message=_(

@@ -61,7 +61,7 @@ def test_import_of_random_rows_gives_messages_and_writes_nothing_half(rows):
     assert after_preview == before  # the preview never writes
     if preview.can_confirm:
         try:
-            services.trainees_import(
+            services.trainees_register(
                 actor=actor, training=training, trainees=[r.data for r in preview.rows]
             )
         except ValidationError:
@@ -133,7 +133,7 @@ def test_import_with_malicious_names_stores_them_verbatim_or_refuses_the_row(
         assert preview.error_rows or preview.file_errors
         assert Owner.objects.count() == before
         return
-    services.trainees_import(actor=actor, training=training, trainees=[preview.rows[0].data])
+    services.trainees_register(actor=actor, training=training, trainees=[preview.rows[0].data])
     owner = Owner.objects.latest("pk")
     assert owner.full_name == importer._text(name)  # control characters dropped, rest verbatim
     assert "\x00" not in owner.businesses.get().products

@@ -95,7 +95,8 @@ def test_large_import_that_no_longer_fits_saves_nothing(client, sudin, settings,
     assert job.message.splitlines() == [
         "Data berubah sejak pratinjau: tidak ada yang disimpan. "
         "Unggah berkasnya lagi untuk melihat setiap baris.",
-        "Pelatihan ini hanya punya sisa 2 tempat (kapasitas 2), tetapi berkas berisi 3 peserta.",
+        "Pelatihan ini hanya punya sisa 2 tempat (kapasitas 2), "
+        "tetapi ada 3 peserta yang dimasukkan.",
     ]
 
 

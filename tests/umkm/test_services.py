@@ -340,7 +340,7 @@ def test_trainee_add_by_operator_with_nik_of_another_kecamatan_reveals_nobody():
     assert not Enrolment.objects.exists()
 
 
-def test_trainees_import_writes_all_or_nothing_for_an_operator():
+def test_trainees_register_writes_all_or_nothing_for_an_operator():
     training = TrainingFactory()
     actor = operator("31.73.02")
     rows = [
@@ -357,12 +357,13 @@ def test_trainees_import_writes_all_or_nothing_for_an_operator():
         for i, code in enumerate([GROGOL, GROGOL, CENGKARENG])
     ]
     with pytest.raises(ValidationError) as exc:
-        services.trainees_import(actor=actor, training=training, trainees=rows)
+        services.trainees_register(actor=actor, training=training, trainees=rows)
     assert "Baris 4" in exc.value.messages[0]
     assert not Owner.objects.exists()
     assert not Business.objects.exists()
 
-    outcomes = services.trainees_import(actor=actor, training=training, trainees=rows[:2])
+    registration = services.trainees_register(actor=actor, training=training, trainees=rows[:2])
+    outcomes = registration.outcomes()
     assert [o.created for o in outcomes] == [True, True]
     assert Enrolment.objects.filter(training=training).count() == 2
     assert Business.objects.filter(current_stage__code="pelatihan").count() == 2

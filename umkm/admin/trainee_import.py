@@ -5,9 +5,9 @@ TrainingAdmin inherits TraineeImportAdminMixin; the mixin adds its URLs under th
 peserta" button comes from templates/admin/umkm/training/change_form.html.
 
 Between preview and confirm the file's rows wait encrypted (they hold NIKs) in the private
-storage, never under MEDIA; the session holds only their random name. Confirm re-checks every
-row against the database as it is then: if anything changed, nothing is written and the
-preview is shown again.
+storage, never under MEDIA; the session holds only their random name. Confirm hands the rows to
+the trainee registration, which checks every row against the database as it is then: if
+anything changed, nothing is written and the preview is shown again.
 """
 
 import csv
@@ -20,7 +20,7 @@ import time
 from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -28,7 +28,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from umkm import import_jobs, importer, permissions, services
+from umkm import import_jobs, importer, permissions
 from umkm.crypto import decrypt_bytes, encrypt_bytes
 from umkm.models import Sector, Training
 
@@ -165,23 +165,14 @@ class TraineeImportAdminMixin:
                 training,
                 error=_("This import has expired or was already saved. Upload the file again."),
             )
-        preview = importer.check_rows(actor=request.user, training=training, rows=rows)
-        if not preview.can_confirm:
+        preview = importer.import_rows(actor=request.user, training=training, rows=rows)
+        if not preview.saved:
             messages.error(
                 request,
                 _("The data changed since the preview: nothing was saved. Check the rows below."),
             )
             return self._render_preview(request, training, preview, token, pending["name"])
-        try:
-            outcomes = services.trainees_import(
-                actor=request.user,
-                training=training,
-                trainees=[r.data for r in preview.rows],
-            )
-        except ValidationError as exc:
-            preview.file_errors.extend(exc.messages)
-            messages.error(request, _("Nothing was saved."))
-            return self._render_preview(request, training, preview, token, pending["name"])
+        outcomes = preview.outcomes
         self._drop_pending(request)
         created = sum(1 for o in outcomes if o.created)
         messages.success(

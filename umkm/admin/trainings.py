@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -114,7 +113,10 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
         return own + super().get_urls()
 
     def save_formset(self, request, form, formset, change):
+        """Each row through the services: changes, new trainees (one batch, so the capacity
+        holds for all of them) and removals. A refusal is shown and nothing is saved."""
         training = form.instance
+        new = []
         for row in formset.forms:
             if not row.has_changed() or row in formset.deleted_forms:
                 continue
@@ -126,23 +128,24 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
                     **{n: data[n] for n in ("attended", "passed", "score")},
                 )
             else:
-                services.enrolment_create(
-                    actor=request.user,
-                    training=training,
-                    business=data["business"],
-                    attended=data["attended"],
-                    passed=data["passed"],
-                    score=data["score"],
+                new.append(
+                    services.TraineeData(
+                        business=data["business"],
+                        attended=data["attended"],
+                        passed=data["passed"],
+                        score=data["score"],
+                    )
                 )
+        if new:
+            services.trainees_register(actor=request.user, training=training, trainees=new)
         for row in formset.deleted_forms:
-            enrolment = row.instance
-            if enrolment.pk and permissions.can_access_business(request.user, enrolment.business):
-                enrolment.delete()
+            if row.instance.pk:
+                services.enrolment_remove(actor=request.user, enrolment=row.instance)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def trainees_view(self, request, training_id):
-        """Many trainees at once: each row links the owner known by NIK or creates owner and
-        business (services.trainee_add). One transaction: any bad row saves nothing."""
+        """Many trainees at once, as one batch of the trainee registration: each row links the
+        owner known by NIK or creates owner and business; any bad row saves nothing."""
         training = get_object_or_404(self.get_queryset(request), pk=training_id)
         if not (
             self.has_view_permission(request, training)
@@ -155,14 +158,19 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
         if request.method == "POST":
             formset = formset_class(request.POST, user=request.user, prefix="peserta")
             if formset.is_valid():
-                added, warnings = _add_trainees(request.user, training, formset)
-                if added is not None:
-                    for warning in warnings:
-                        messages.warning(request, warning)
+                registration = _register(request, training, formset)
+                if registration is not None:
+                    for outcome in registration.rows:
+                        for warning in outcome.warnings:
+                            messages.warning(
+                                request,
+                                gettext("Row %(row)s: %(warning)s")
+                                % {"row": outcome.number, "warning": warning},
+                            )
                     messages.success(
                         request,
                         gettext("%(count)s trainees added to %(training)s.")
-                        % {"count": added, "training": training},
+                        % {"count": len(registration.rows), "training": training},
                     )
                     return HttpResponseRedirect(
                         reverse("admin:umkm_training_change", args=[training.pk])
@@ -182,57 +190,25 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
         return TemplateResponse(request, "admin/umkm/training/trainees.html", context)
 
 
-class _RollBack(Exception):
-    pass
-
-
-def _add_trainees(user, training, formset) -> tuple[int | None, list[str]]:
-    rows = [form for form in formset.forms if form.has_changed()]
-    warnings, failed = [], False
+def _register(request, training, formset):
+    """The filled rows as one batch; its errors on the rows' fields (None: nothing saved)."""
+    forms = {
+        number: form for number, form in enumerate(formset.forms, start=1) if form.has_changed()
+    }
+    trainees = [form.trainee(row=number) for number, form in forms.items()]
     try:
-        with transaction.atomic():
-            for number, form in enumerate(formset.forms, start=1):
-                if form not in rows:
-                    continue
-                data = form.cleaned_data
-                trainee = services.TraineeData(
-                    nik=data["nik"],
-                    full_name=data.get("full_name", ""),
-                    gender=data.get("gender", ""),
-                    birth_date=data.get("birth_date"),
-                    phone=data.get("phone", ""),
-                    owner_kelurahan=data.get("owner_kelurahan"),
-                    business_name=data.get("business_name", ""),
-                    sector=data.get("sector"),
-                    products=data.get("products", ""),
-                )
-                try:
-                    outcome = services.trainee_add(actor=user, training=training, data=trainee)
-                except ValidationError as exc:
-                    failed = True
-                    _attach_errors(form, exc)
-                    continue
-                warnings += [
-                    gettext("Row %(row)s: %(warning)s") % {"row": number, "warning": w}
-                    for w in outcome.warnings
-                ]
-            if failed:
-                raise _RollBack
-    except _RollBack:
-        return None, []
-    return len(rows), warnings
-
-
-def _attach_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        field = {"kelurahan": "owner_kelurahan", "name": "business_name"}.get(name, name)
-        if field in form.fields:
-            form.add_error(field, errors)
-        else:
-            form.add_error(None, errors)
+        return services.trainees_register(actor=request.user, training=training, trainees=trainees)
+    except services.RegistrationError as exc:
+        for message in exc.registration.errors:
+            messages.error(request, message)
+        for outcome in exc.registration.rows:
+            form = forms[outcome.number]
+            for name, message in outcome.errors:
+                form.add_error(name if name in form.fields else None, message)
+    except ValidationError as exc:  # a race the database refused
+        for message in exc.messages:
+            messages.error(request, message)
+    return None
 
 
 @admin.register(Enrolment)
@@ -268,6 +244,13 @@ class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
                 score=data["score"],
             )
         obj.pk = outcome.obj.pk
+
+    def delete_model(self, request, obj):
+        services.enrolment_remove(actor=request.user, enrolment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for enrolment in queryset:
+            services.enrolment_remove(actor=request.user, enrolment=enrolment)
 
 
 @admin.register(Mentoring)

@@ -24,34 +24,40 @@ from umkm.services.register import (
     stages_reorder,
     unique_business_slug,
 )
-from umkm.services.trainees import (
+from umkm.services.registration import (
+    Registration,
+    RegistrationError,
     TraineeData,
-    _find_business,
+    trainees_check,
+    trainees_register,
+)
+from umkm.services.trainees import (
     enrolment_create,
+    enrolment_remove,
     enrolment_update,
-    pick_business,
     trainee_add,
-    trainees_import,
 )
 
 __all__ = [
     "Outcome",
+    "Registration",
+    "RegistrationError",
     "TraineeData",
-    "_find_business",
     "business_create",
     "business_update",
     "enrolment_create",
+    "enrolment_remove",
     "enrolment_update",
     "mentoring_record",
     "mentoring_update",
     "owner_create",
     "owner_update",
-    "pick_business",
     "refresh_current_stage",
     "stage_record",
     "stage_save",
     "stages_reorder",
     "trainee_add",
-    "trainees_import",
+    "trainees_check",
+    "trainees_register",
     "unique_business_slug",
 ]
