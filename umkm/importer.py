@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from umkm import permissions
 from umkm.crypto import nik_blind_index
 from umkm.models import Business, Enrolment, Kelurahan, Owner, Sector, Training
-from umkm.services import TraineeData
+from umkm.services import TraineeData, pick_business
 from umkm.validators import (
     clean_nik,
     mask_nik,
@@ -601,7 +601,7 @@ def _match_owners(actor, training: Training, results: list[RowResult]) -> None:
                 r.error("nik", _("this NIK belongs to an owner outside your kecamatan; ask Sudin."))
                 continue
             r.status, r.owner_id = RowStatus.MATCHED, owner["id"]
-            business = _pick_business(businesses.get(owner["id"], []), data.business_name)
+            business = pick_business(businesses.get(owner["id"], []), data.business_name)
             if business is None and not data.business_name:
                 r.error(
                     "business_name",
@@ -658,11 +658,3 @@ def _match_owners(actor, training: Training, results: list[RowResult]) -> None:
                 r.error("nib", _("this NIB is already registered to another business."))
         if warning:
             r.warnings.append(_("Row %(row)s: %(warning)s") % {"row": r.number, "warning": warning})
-
-
-def _pick_business(candidates: list[dict], name: str) -> dict | None:
-    """The same rule as services._find_business: by name, or the owner's only business."""
-    if name:
-        wanted = name.casefold()
-        return next((b for b in candidates if b["name"].casefold() == wanted), None)
-    return candidates[0] if len(candidates) == 1 else None

@@ -35,7 +35,7 @@ from umkm.services.register import (
     business_create,
     owner_create,
 )
-from umkm.validators import clean_nik, nik_birth_date_warning, normalise_phone
+from umkm.validators import clean_nik, name_key, nik_birth_date_warning, normalise_phone
 
 # --- Trainings and trainees ---------------------------------------------------------------
 
@@ -192,11 +192,11 @@ def _find_business(owner: Owner, name: str) -> Business | None:
 
 
 def pick_business(businesses, name: str):
-    """An owner's business a trainee row means: the one with that name (any case), or the
-    owner's only business when no name is given."""
+    """An owner's business a trainee row means: the one with that name (any case, white space
+    as `name_key` reads it), or the owner's only business when no name is given."""
     if name:
-        wanted = name.strip().casefold()
-        return next((b for b in businesses if _name_of(b).casefold() == wanted), None)
+        wanted = name_key(name)
+        return next((b for b in businesses if name_key(_name_of(b)) == wanted), None)
     return businesses[0] if len(businesses) == 1 else None
 
 
