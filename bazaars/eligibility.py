@@ -3,16 +3,24 @@
 A business is eligible when it is aktif, has passed at least one training and — for a food
 sector (Sector.is_food, i.e. Kuliner) — holds a PIRT or halal certificate that is issued or in
 process. The food rule reads the certifications app through its selectors
-(`certifications.selectors.businesses_holding_food_certificate(qs)` and
-`holds_food_certificate(business)`) and is on only when settings.BAZAAR_REQUIRE_FOOD_CERTIFICATE
-is true: the module is imported lazily, so this app works without it.
+(`certifications.selectors.businesses_holding_food_certificate(qs)`) and is on only when
+settings.BAZAAR_REQUIRE_FOOD_CERTIFICATE is true: the module is imported lazily, so this app
+works without it.
+
+The rule is written once, as a list of conditions (`_conditions`), each a database filter with
+the reason shown when it fails. `eligible_businesses(qs)` filters by all of them; `check(b)`
+evaluates the very same filters for one business (one query) and names the ones it fails; the
+admin lists read them from a queryset annotated in bulk (`annotate` and `of_annotated`). So the
+single-business answer and the queryset can never disagree.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from umkm.models import Business, BusinessStatus, Enrolment
 
@@ -30,60 +38,88 @@ class Eligibility:
         return _("Eligible") if self.eligible else "; ".join(self.reasons)
 
 
-def _passed_training():
-    return Exists(Enrolment.objects.filter(business=OuterRef("pk"), passed=True))
+@dataclass(frozen=True)
+class _Condition:
+    key: str
+    met: Q | Exists  # holds for a business that meets the condition
+    reason: Promise  # shown when it does not
+
+
+def _conditions(business: str = "") -> list[_Condition]:
+    """The conditions, as filters on a queryset whose business is reached through `business`
+    ("" for a Business queryset, "business" for one of participations)."""
+    prefix = f"{business}__" if business else ""
+    the_business = OuterRef(business or "pk")
+    conditions = [
+        _Condition(
+            "active",
+            Q(**{f"{prefix}status": BusinessStatus.AKTIF}),
+            gettext_lazy("The business is not active."),
+        ),
+        _Condition(
+            "passed_training",
+            Exists(Enrolment.objects.filter(business=the_business, passed=True)),
+            gettext_lazy("The business has not passed any training yet."),
+        ),
+    ]
+    if food_rule_on():
+        from certifications.selectors import businesses_holding_food_certificate
+
+        certified = businesses_holding_food_certificate(Business.objects.filter(pk=the_business))
+        conditions.append(
+            _Condition(
+                "food_certificate",
+                Q(**{f"{prefix}sector__is_food": False}) | Exists(certified),
+                gettext_lazy(
+                    "A food business needs a PIRT or halal certificate, issued or in process."
+                ),
+            )
+        )
+    return conditions
+
+
+def _flag(key: str) -> str:
+    return f"eligibility_{key}"
+
+
+def annotate(qs: QuerySet, *, business: str = "") -> QuerySet:
+    """`qs` with one boolean per condition (read them with `of_annotated`): the bulk form for
+    lists that show every row's eligibility."""
+    return qs.annotate(
+        **{
+            _flag(c.key): Case(
+                When(c.met, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+            for c in _conditions(business)
+        }
+    )
+
+
+def of_annotated(obj) -> Eligibility:
+    """Eligibility of a row of `annotate(qs)`, with every reason it fails."""
+    reasons = [str(c.reason) for c in _conditions() if not getattr(obj, _flag(c.key))]
+    return Eligibility(not reasons, reasons)
 
 
 def check(business: Business) -> Eligibility:
-    """Eligibility of one business, with every reason it fails."""
-    reasons = []
-    if business.status != BusinessStatus.AKTIF:
-        reasons.append(_("The business is not active."))
-    if not Enrolment.objects.filter(business=business, passed=True).exists():
-        reasons.append(_("The business has not passed any training yet."))
-    if food_rule_on() and business.sector.is_food:
-        from certifications.selectors import holds_food_certificate
-
-        if not holds_food_certificate(business):
-            reasons.append(
-                _("A food business needs a PIRT or halal certificate, issued or in process.")
-            )
-    return Eligibility(not reasons, reasons)
+    """Eligibility of one business as stored, with every reason it fails (one query)."""
+    return of_annotated(annotate(Business.objects.filter(pk=business.pk)).get())
 
 
 def eligible_businesses(qs: QuerySet | None = None) -> QuerySet:
     """Filter a Business queryset to the eligible ones (one query, no Python loop)."""
     qs = Business.objects.all() if qs is None else qs
-    qs = qs.filter(status=BusinessStatus.AKTIF).filter(_passed_training())
-    if food_rule_on():
-        from certifications.selectors import businesses_holding_food_certificate
-
-        certified = businesses_holding_food_certificate(
-            Business.objects.filter(sector__is_food=True)
-        ).values("pk")
-        qs = qs.filter(Q(sector__is_food=False) | Q(pk__in=certified))
-    return qs
+    return qs.filter(*(c.met for c in _conditions()))
 
 
 def check_annotated(business: Business, *, passed_training: bool, food_ok: bool | None):
-    """Eligibility from values already fetched in bulk (admin lists, exports)."""
-    reasons = []
-    if business.status != BusinessStatus.AKTIF:
-        reasons.append(_("The business is not active."))
-    if not passed_training:
-        reasons.append(_("The business has not passed any training yet."))
-    if food_rule_on() and business.sector.is_food and not food_ok:
-        reasons.append(
-            _("A food business needs a PIRT or halal certificate, issued or in process.")
-        )
+    """Eligibility from values the participation admin list fetched in bulk: the same
+    conditions and reasons as `check` (prefer `annotate(qs, business="business")` and
+    `of_annotated` in new code: they need no values worked out by hand)."""
+    met = {
+        "active": business.status == BusinessStatus.AKTIF,
+        "passed_training": bool(passed_training),
+        "food_certificate": not business.sector.is_food or bool(food_ok),
+    }
+    reasons = [str(c.reason) for c in _conditions() if not met[c.key]]
     return Eligibility(not reasons, reasons)
-
-
-def food_certified_ids(business_ids) -> set[int]:
-    """Of these businesses, the ids holding a food certificate (empty when the rule is off)."""
-    if not food_rule_on():
-        return set()
-    from certifications.selectors import businesses_holding_food_certificate
-
-    qs = Business.objects.filter(pk__in=list(business_ids), sector__is_food=True)
-    return set(businesses_holding_food_certificate(qs).values_list("pk", flat=True))
