@@ -436,10 +436,6 @@ def permissions_filter(user, qs):
     return qs.filter(business__in=permissions.businesses_for(user))
 
 
-def office_city_code() -> str:
-    return getattr(settings, "OFFICE_CITY_CODE", "31.73")
-
-
 # --- Public directory of businesses ------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 24
