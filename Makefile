@@ -29,12 +29,13 @@ export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test setup venv db migrate messages compilemessages lint format check pytest \
-	seed lock clean-db stop-db e2e-deps backup restore worker
+	seed lock clean-db stop-db e2e-deps backup restore worker screenshots
 
 help:
 	@echo "make run    - the portal with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, migration check and the whole test suite"
 	@echo "make worker - the background job worker (exports, large imports)"
+	@echo "make screenshots - refresh the README's pictures in docs/screenshots/"
 	@echo "make lint | format | messages | lock | backup | restore BACKUP=dir | stop-db | clean-db"
 
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -88,8 +89,13 @@ check: setup
 
 # The tests see a "replica" database alias: a second connection to the test database
 # (TEST MIRROR), so the replica router is exercised on every run.
+# A test run leaves the checkout as it found it: .ci/tree-check fails the run, listing the
+# files, when a test changed a tracked file or left a new file outside the git-ignored folders.
+TESTS_ENV = DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}"
 pytest: db compilemessages e2e-deps
-	DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}" $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	@.ci/tree-check snapshot var/tree-before-pytest
+	$(TESTS_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	@.ci/tree-check compare var/tree-before-pytest
 
 test: lint check pytest
 
@@ -120,6 +126,21 @@ e2e-deps:
 		echo "!!! Install it with: sudo apt-get install chromium   (or set CHROMIUM=/path/to/chromium)"; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
+
+# The browser tests write their screenshots under var/screenshots/ (git-ignored), so that
+# `make test` never dirties the checkout. This target runs the journeys that take them and
+# copies the pictures the README shows into docs/screenshots/: commit those that changed.
+SCREENSHOT_TESTS = $(shell grep -lw screenshot tests/e2e/test_*.py)
+README_SCREENSHOTS = $(sort $(shell grep -o 'docs/screenshots/[A-Za-z0-9_-]*\.png' README.md))
+screenshots: db compilemessages e2e-deps
+	rm -rf var/screenshots
+	CI=true $(TESTS_ENV) $(BIN)/pytest --create-db -m e2e $(SCREENSHOT_TESTS)
+	@for picture in $(README_SCREENSHOTS); do \
+		taken=var/screenshots/$$(basename $$picture); \
+		test -f $$taken || { echo "!!! $$taken was not written: no journey takes it any more?"; exit 1; }; \
+		cp $$taken $$picture; \
+	done
+	@echo "README pictures refreshed; changed:"; git status --short docs/screenshots
 
 # Update the Indonesian catalogue after adding strings: then translate the empty msgstr.
 messages: venv

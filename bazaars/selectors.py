@@ -436,10 +436,6 @@ def permissions_filter(user, qs):
     return participations_for(user, qs)
 
 
-def office_city_code() -> str:
-    return getattr(settings, "OFFICE_CITY_CODE", "31.73")
-
-
 # --- Public directory of businesses ------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 24

@@ -31,6 +31,12 @@ from umkm.models import Business
 EXPIRING_DAYS = 30
 
 
+def food_holding_cases(on: datetime.date | None = None) -> QuerySet[CertificateCase]:
+    """The PIRT/halal cases that make a business hold a food certificate on `on` (issued and
+    not expired, or in process): for an Exists() on the business, as bazaar eligibility does."""
+    return _food_holding_cases(on or timezone.localdate())
+
+
 def _food_holding_cases(on: datetime.date) -> QuerySet:
     return CertificateCase.objects.food().filter(
         Q(status__in=rules.IN_PROCESS)

@@ -26,9 +26,6 @@ class JobQuerySet(models.QuerySet):
         """Only the requester's own jobs: everybody else gets a 404, staff included."""
         return self.filter(requested_by=user)
 
-    def unfinished(self):
-        return self.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-
 
 class Job(models.Model):
     class Status(models.TextChoices):

@@ -1,5 +1,22 @@
+import os
+
 import pytest
 from django.test.utils import CaptureQueriesContext
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests (hypothesis). Locally: hypothesis's defaults, random examples and the
+# example database in .hypothesis/, so each run may find something new and replays what failed.
+# Under CI (the CI variable set, as .ci/run does): the same examples on every run
+# (derandomize, no example database), no deadline on a shared machine, a bounded number of
+# examples: a CI run never fails at random. HYPOTHESIS_PROFILE=ci tries the CI profile locally.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, max_examples=50, print_blob=True
+)
+hypothesis_settings.register_profile("dev")
+_IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev")
+)
 
 
 @pytest.fixture(autouse=True)

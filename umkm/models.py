@@ -243,9 +243,6 @@ class BusinessQuerySet(models.QuerySet):
         """Businesses whose owner consented to a public profile."""
         return self.filter(public_consent=True)
 
-    def in_kecamatan(self, kecamatan_code: str):
-        return self.filter(kelurahan__kecamatan_id=kecamatan_code)
-
 
 class Business(models.Model):
     """A mentored business (UMKM binaan)."""

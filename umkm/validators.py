@@ -117,5 +117,7 @@ def validate_kbli(value: str) -> None:
         raise ValidationError(_("KBLI must be exactly 5 digits."), code="kbli_format")
 
 
-def validate_nik_field(value: str) -> None:
-    clean_nik(value)
+def name_key(name) -> str:
+    """A name as people compare names: case ignored, and any run of white space (a no-break
+    space pasted from a web page or a spreadsheet included) read as one space."""
+    return " ".join(str(name or "").split()).casefold()

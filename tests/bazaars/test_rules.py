@@ -13,6 +13,7 @@ from bazaars.models import Bazaar, Booth, Participation, ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import BusinessFactory, kelurahan, operator
 from umkm.actors import SYSTEM
+from umkm.models import Business, BusinessStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,54 @@ def test_daily_sales_are_never_negative():
     )
     assert (sales.omzet, sales.transactions) == (1_250_000, 41)
     assert Booth.objects.filter(bazaar=b).count() == 3
+
+
+def _waitlisted(b, business):
+    p = services.participation_apply(actor=SYSTEM, bazaar=b, business=business)
+    services.participation_decide(actor=SYSTEM, participation=p, status=S.WAITLISTED)
+    return p
+
+
+def test_withdrawal_moves_up_only_an_eligible_waitlisted_business():
+    b = bazaar(booths=1, days=[timezone.localdate() + datetime.timedelta(days=20)])
+    leaving = accepted(b)
+    lapsed = _waitlisted(b, eligible_business(name="Sudah Tidak Aktif"))
+    # Eligible when waitlisted, no longer now: it stays on the waitlist, the next one moves up.
+    Business.objects.filter(pk=lapsed.business_id).update(status=BusinessStatus.NONAKTIF)
+    next_in_line = _waitlisted(b, eligible_business(name="Masih Layak"))
+
+    moved = services.participation_withdraw(actor=SYSTEM, participation=leaving)
+
+    assert moved.pk == next_in_line.pk
+    lapsed.refresh_from_db()
+    next_in_line.refresh_from_db()
+    assert (lapsed.status, lapsed.booth) == (S.WAITLISTED, None)
+    assert (next_in_line.status, next_in_line.booth) == (S.ACCEPTED, leaving.booth)
+
+
+def test_withdrawal_moves_up_an_ineligible_business_whose_eligibility_was_overridden():
+    b = bazaar(booths=1, days=[timezone.localdate() + datetime.timedelta(days=20)])
+    untrained = services.participation_apply(actor=SYSTEM, bazaar=b, business=BusinessFactory())
+    services.participation_decide(
+        actor=SYSTEM,
+        participation=untrained,
+        status=S.ACCEPTED,
+        override_reason="Juara lomba kuliner, pelatihan menyusul",
+    )
+    services.participation_decide(actor=SYSTEM, participation=untrained, status=S.WAITLISTED)
+    leaving = accepted(b)
+
+    moved = services.participation_withdraw(actor=SYSTEM, participation=leaving)
+
+    assert moved is not None and moved.pk == untrained.pk
+    untrained.refresh_from_db()
+    assert (untrained.status, untrained.eligibility_override) == (S.ACCEPTED, True)
+
+
+def test_applying_to_a_cancelled_bazaar_is_refused_and_records_nothing():
+    b = bazaar(booths=3, days=[timezone.localdate() + datetime.timedelta(days=20)])
+    services.bazaar_cancel(actor=SYSTEM, bazaar=b)
+    business = eligible_business()
+    with pytest.raises(ValidationError, match="dibatalkan"):
+        services.participation_apply(actor=SYSTEM, bazaar=b, business=business)
+    assert not Participation.objects.filter(bazaar=b).exists()

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from certifications import selectors
 from tests.certifications.factories import issued_case, open_case
 from tests.factories import (
     BusinessFactory,
@@ -83,3 +84,19 @@ def test_no_email_when_nothing_to_remind():
     )
     call_command("send_certificate_reminders")
     assert mail.outbox == []
+
+
+def test_expiring_within_30_days_counts_day_30_and_not_day_31():
+    # "Expiring within 30 days" (certifications.selectors.EXPIRING_DAYS): still valid today
+    # and expiring on one of the next 30 days, today and the 30th day included.
+    for days_left, name in ((0, "Habis Hari Ini"), (30, "Tiga Puluh Hari"), (31, "Tiga Satu")):
+        _expiring_pirt(BusinessFactory(name=name), days_left)
+    admin_sudin(email="sudin@example.org")
+
+    call_command("send_certificate_reminders")
+
+    body = mail.outbox[0].body
+    assert "Habis Hari Ini" in body and "Tiga Puluh Hari" in body
+    assert "Tiga Satu" not in body
+    listed = selectors.expiring_cases(on=timezone.localdate())
+    assert [c.business.name for c in listed] == ["Habis Hari Ini", "Tiga Puluh Hari"]

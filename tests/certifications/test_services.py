@@ -334,3 +334,24 @@ def test_database_sets_the_case_kecamatan_whatever_writes_it():
     CertificateCase.objects.filter(pk=case.pk).update(kecamatan_id="31.73.05")
     case.refresh_from_db()
     assert case.kecamatan_id == "31.73.01"
+
+
+def test_add_years_from_29_february_lands_on_28_february():
+    # The rule (certifications.rules.add_years): the same day and month, and where that day
+    # does not exist (29 February in a common year), the last day of February, never March.
+    assert rules.add_years(datetime.date(2024, 2, 29), 5) == datetime.date(2029, 2, 28)
+    assert rules.add_years(datetime.date(2024, 2, 29), 4) == datetime.date(2028, 2, 29)
+    assert rules.add_years(datetime.date(2024, 3, 1), 5) == datetime.date(2029, 3, 1)
+
+
+def test_certificate_issued_on_29_february_expires_on_28_february():
+    case = submitted_case(BusinessFactory(), "bpom-md", actor=SYSTEM)
+    services.case_transition(
+        actor=SYSTEM,
+        case=case,
+        to_status="issued",
+        number=VALID_NUMBERS["bpom-md"],
+        issued_on=datetime.date(2024, 2, 29),
+    )
+    case.refresh_from_db()
+    assert case.expires_on == datetime.date(2029, 2, 28)

@@ -36,7 +36,7 @@ _JAKARTA = {"locale": "id-ID", "timezone_id": "Asia/Jakarta"}
 DEVICES = {
     "phone": {
         "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 1,  # keeps the committed screenshots small
+        "device_scale_factor": 1,  # keeps the README's screenshots small
         "is_mobile": True,
         "has_touch": True,
         **_JAKARTA,

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from playwright.sync_api import Page, Response, expect
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Written under var/ (git-ignored) so that a test run leaves the checkout as it was;
+# `make screenshots` copies the README's pictures from here into docs/screenshots/.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PUBLIC_PAGE_BUDGET = 150 * 1024  # bytes transferred on first load, uploads excluded
 SERIOUS = ("serious", "critical")
 
@@ -185,8 +187,8 @@ def page_weight(page: Page, url: str) -> PageWeight:
 
 
 def screenshot(page: Page, name: str, *, mask: list | None = None) -> Path:
-    """Write docs/screenshots/<name>-<phone|desktop>.png (the laptop counts as desktop): the
-    whole page as it is now. The tests keep these current; commit them with the change.
+    """Write var/screenshots/<name>-<phone|desktop>.png (the laptop counts as desktop): the
+    whole page as it is now. `make screenshots` refreshes the README's copies in docs/screenshots/.
     `mask`: locators of what changes on every run (a timestamp), painted over so that the
     image stays the same bytes when the page did not change."""
     kind = "phone" if device_of(page) == "phone" else "desktop"

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import TrainingFactory, admin_sudin
@@ -100,6 +100,10 @@ def test_zip_bomb_upload_is_refused_by_the_import_with_a_message():
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(name=cell, business=cell, products=cell)
+# Found by hypothesis: the import reads a no-break space as a space (names are compared and
+# stored with white space collapsed), so the name is not stored byte for byte.
+@example(name="0\xa00", business="0\xa00", products="0\xa00")
+@example(name="Siti\t\u3000 Aminah", business="Warung\xa0\xa0Siti", products="Kue\xa0basah")
 def test_import_with_malicious_names_stores_them_verbatim_or_refuses_the_row(
     name, business, products
 ):
@@ -135,7 +139,9 @@ def test_import_with_malicious_names_stores_them_verbatim_or_refuses_the_row(
         return
     services.trainees_register(actor=actor, training=training, trainees=[preview.rows[0].data])
     owner = Owner.objects.latest("pk")
-    assert owner.full_name == importer._text(name)  # control characters dropped, rest verbatim
+    # Control characters dropped, any run of white space one space, the rest verbatim.
+    assert owner.full_name == " ".join(importer._text(name).split())
+    assert owner.businesses.get().name == " ".join(importer._text(business).split())
     assert "\x00" not in owner.businesses.get().products
 
 

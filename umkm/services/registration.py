@@ -33,7 +33,7 @@ from umkm.crypto import nik_blind_index
 from umkm.models import Business, Enrolment, Kelurahan, Owner, Sector, Training, scale_for
 from umkm.services.base import Outcome, _is_user
 from umkm.services.bulk import assign_slugs, chunked, record_stages
-from umkm.validators import clean_nik, nik_birth_date_warning, normalise_phone
+from umkm.validators import clean_nik, name_key, nik_birth_date_warning, normalise_phone
 
 
 @dataclass
@@ -62,11 +62,11 @@ class TraineeData:
 
 
 def _pick_business(businesses: list[Business], name: str) -> Business | None:
-    """The owner's business a row means: the one with that name (any case), or the owner's
-    only business when no name is given."""
+    """The owner's business a row means: the one with that name (any case, white space as
+    `name_key` reads it), or the owner's only business when no name is given."""
     if name:
-        wanted = name.strip().casefold()
-        return next((b for b in businesses if b.name.casefold() == wanted), None)
+        wanted = name_key(name)
+        return next((b for b in businesses if name_key(b.name) == wanted), None)
     return businesses[0] if len(businesses) == 1 else None
 
 
