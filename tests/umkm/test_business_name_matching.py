@@ -32,8 +32,8 @@ def test_import_row_finds_the_registered_business_whatever_its_white_space(regis
 
     preview = importer.check_rows(actor=actor, training=training, rows=rows)
     assert preview.can_confirm, [r.errors for r in preview.error_rows]
-    assert preview.rows[0].business_id == business.pk
-    services.trainees_import(actor=actor, training=training, trainees=[preview.rows[0].data])
+    saved = importer.import_rows(actor=actor, training=training, rows=rows)
+    assert saved.saved, [r.errors for r in saved.error_rows]
 
     assert Business.objects.filter(owner=owner).count() == 2  # no second "Warung Sri"
     assert Enrolment.objects.get(training=training).business == business
