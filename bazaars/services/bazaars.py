@@ -347,9 +347,17 @@ def bazaar_cancel(*, actor, bazaar: Bazaar) -> Bazaar:
     _check_perm(actor, "bazaars.change_bazaar")
     with transaction.atomic():
         locked = Bazaar.objects.select_for_update().get(pk=bazaar.pk)
+        if locked.status == BazaarStatus.DRAFT:
+            # Cancelled bazaars stay on the public schedule; a draft never was on it, and
+            # cancelling it would publish it. There is nothing to cancel: delete the draft.
+            raise ValidationError(
+                _(
+                    "This bazaar was never published, so there is nothing to cancel: "
+                    "delete the draft."
+                )
+            )
         if locked.status != BazaarStatus.CANCELLED:
             locked.status = BazaarStatus.CANCELLED
-            locked.published_at = locked.published_at or timezone.now()
             _save(locked, actor, "cancelled")
             transaction.on_commit(bump_public_version)
     bazaar.status, bazaar.published_at = locked.status, locked.published_at

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bazaars import services
-from bazaars.models import Attendance, BazaarDay, DailySales, ParticipationStatus
+from bazaars.models import Attendance, Bazaar, BazaarDay, DailySales, ParticipationStatus
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from umkm.actors import SYSTEM
 
@@ -89,8 +89,17 @@ def test_a_day_of_another_bazaar_is_refused():
 # --- Publishing -----------------------------------------------------------------------------
 
 
-def test_a_cancelled_bazaar_cannot_be_published():
+def test_a_draft_cannot_be_cancelled_and_stays_off_the_public_schedule():
     b = bazaar(publish=False)
+    with pytest.raises(ValidationError, match="belum pernah diterbitkan"):
+        services.bazaar_cancel(actor=SYSTEM, bazaar=b)
+    b.refresh_from_db()
+    assert (b.status, b.published_at) == ("draft", None)
+    assert not Bazaar.objects.public().filter(pk=b.pk).exists()
+
+
+def test_a_cancelled_bazaar_cannot_be_published():
+    b = bazaar(publish=True)
     services.bazaar_cancel(actor=SYSTEM, bazaar=b)
     with pytest.raises(ValidationError, match="dibatalkan"):
         services.bazaar_publish(actor=SYSTEM, bazaar=b)
