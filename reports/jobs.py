@@ -44,9 +44,9 @@ def start_city_export(*, user, fmt: str, query: QueryDict):
 
 def run_city_export(job, progress):
     from jobs.services import JobOutput
+    from reports.exports import EXPORT_PERMISSION, export_file, log_export
     from reports.forms import PeriodForm
     from reports.selectors import city_scope
-    from reports.views import EXPORT_PERMISSION, export_file, log_export
     from umkm.permissions import operator_kecamatan_code
 
     user = job.requested_by

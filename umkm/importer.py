@@ -5,7 +5,7 @@ outcome (new, matched by NIK, or errors naming row and column) with a handful of
 the whole file, and `umkm.services.trainees_import` writes the valid result in one transaction.
 The admin views in umkm/admin_import.py glue these together.
 
-Why not django-import-export (installed, used elsewhere for exports): its model is one
+Why not django-import-export (the portal does not use it): its model is one
 Resource per model, one row = one instance, matched on an import_id field and saved row by
 row. A trainee row is three records at once (owner, business, enrolment) plus 7P stages;
 the owner is matched on a NIK that is never stored in clear (only a keyed blind index), so
