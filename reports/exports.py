@@ -136,14 +136,19 @@ def _every_file(*, user, query, scope: Scope):
         yield ExportFile(filename, "text/csv", content_bytes(content))
 
 
+def _year_of(business) -> dict:
+    return {"tahun": str(business.binaan_since.year)}
+
+
 @register("reports.kecamatan", routes=["reports:kecamatan_export"])
-def kecamatan_files(*, user, business, query=None):
-    """Every file of the report of the business's kecamatan: XLSX, PDF, each table's CSV."""
+def kecamatan_files(*, user, business):
+    """Every file of the report of the business's kecamatan, for the year it joined: XLSX,
+    PDF, each table's CSV."""
     scope = kecamatan_scope(business.kelurahan.kecamatan_id)
-    yield from _every_file(user=user, query=query or {}, scope=scope)
+    yield from _every_file(user=user, query=_year_of(business), scope=scope)
 
 
 @register("reports.city", routes=["reports:city_export"])
-def city_files(*, user, business, query=None):
+def city_files(*, user, business):
     """The same for the whole city (its XLSX and PDF are made by the background job)."""
-    yield from _every_file(user=user, query=query or {}, scope=city_scope())
+    yield from _every_file(user=user, query=_year_of(business), scope=city_scope())
