@@ -32,11 +32,19 @@ NEUTRALISER = "'"
 
 
 _LIVE_SET = frozenset(LIVE_START)
+_FIRST_ALARM = frozenset(LIVE_START + CONTROL_START)
+_SPACE_SET = frozenset(LEADING_SPACE)
 
 
 def is_formula_like(text: str) -> bool:
     """Would a spreadsheet run this text (or be tricked by its first character)?"""
-    return bool(text) and (text[0] in CONTROL_START or text.lstrip(LEADING_SPACE)[:1] in _LIVE_SET)
+    if not text:
+        return False
+    first = text[0]
+    if first in _FIRST_ALARM:
+        return True
+    # Only text that starts with a space is trimmed (the common case costs one set lookup).
+    return first in _SPACE_SET and text.lstrip(LEADING_SPACE)[:1] in _LIVE_SET
 
 
 def safe_text(text: str) -> str:

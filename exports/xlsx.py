@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from exports.cells import cell
+from exports.cells import cell, safe_text
 from exports.columns import CODE, DATE, DATETIME, INT, MONTH, PERCENT, RUPIAH, TEXT, Column
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -185,10 +185,18 @@ def _write_sheet(zf: zipfile.ZipFile, path: str, sheet: Sheet) -> None:
         for index, values in enumerate(sheet.rows):
             r += 1
             kinds = sheet.kinds(index) if sheet.kinds else column_kinds
-            cells = "".join(
-                _cell_xml(f"{letters[c]}{r}", value, kind)
-                for c, (value, kind) in enumerate(zip(values, kinds, strict=True))
-            )
+            cells = []
+            for c, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                if value is None or value == "":
+                    continue
+                if type(value) is str:  # the common case, inlined: safe text as text
+                    cells.append(
+                        f'<c r="{letters[c]}{r}" s="{S_TEXT}" t="inlineStr"><is><t '
+                        f'xml:space="preserve">{_text(safe_text(value))}</t></is></c>'
+                    )
+                else:
+                    cells.append(_cell_xml(f"{letters[c]}{r}", value, kind))
+            cells = "".join(cells)
             buffer.append(f'<row r="{r}">{cells}</row>')
             if len(buffer) >= 2000:
                 out.write("".join(buffer).encode())
