@@ -223,17 +223,23 @@ def main() -> None:
                 f"new SELECT (all text columns formula-safe) {new_c['seconds']:.2f} s = "
                 f"{new_c['seconds'] / old_c['seconds']:.2f}x  [load {load()}]"
             )
-    if not args.no_server:
-        files = bench["bench_files"](url, args.rounds)
-        print(
-            f"CSV of all businesses through gunicorn {files['csv_seconds']:.2f} s vs plain COPY "
-            f"of the same SELECT {files['copy_seconds']:.2f} s = "
-            f"{files['csv_seconds'] / files['copy_seconds']:.2f}x (target <= 1.1x), "
-            f"{files['csv_bytes'] / 1e6:.1f} MB, "
-            f"worker RSS +{files['csv_rss_above_idle_mb']:.1f} MB;"
-            f" XLSX {ONE_KECAMATAN} through gunicorn {files['xlsx_seconds']:.2f} s "
-            f"(target < 1 s), medians of {files['runs']}  [load {load()}]"
-        )
+        if not args.no_server:
+            # The same harness (bench/reports.py) from each tree: its server and its COPY run
+            # in that tree's folder, so each measures its own code.
+            old_bench = runpy.run_path(str(old_tree / "bench/reports.py"), run_name="old_bench")
+            for r in range(1, args.rounds + 1):
+                for label, harness in (("old tree", old_bench), ("new tree", bench)):
+                    files = harness["bench_files"](url, 1)
+                    print(
+                        f"round {r} {label}: CSV of all businesses through gunicorn "
+                        f"{files['csv_seconds']:.2f} s vs plain COPY of the same SELECT "
+                        f"{files['copy_seconds']:.2f} s = "
+                        f"{files['csv_seconds'] / files['copy_seconds']:.2f}x (target <= 1.1x), "
+                        f"{files['csv_bytes'] / 1e6:.1f} MB, "
+                        f"worker RSS +{files['csv_rss_above_idle_mb']:.1f} MB; XLSX "
+                        f"{ONE_KECAMATAN} through gunicorn {files['xlsx_seconds']:.2f} s "
+                        f"(target < 1 s)  [load {load()}]"
+                    )
 
 
 if __name__ == "__main__":
