@@ -321,8 +321,7 @@ class CertificateCaseAdmin(ScopedAdmin):
             self.message_user(request, gettext("No case was referred."), messages.WARNING)
             return None
         today = timezone.localdate()
-        title = gettext("Referral to Sudin PPKUKM, %(date)s") % {"date": f"{today:%d-%m-%Y}"}
-        content = exports.referral_xlsx(outcome.done, title=title)
+        content = exports.referral_xlsx(outcome.done, title=exports.referral_title(today))
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

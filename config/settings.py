@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "simple_history",
-    "import_export",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -44,10 +44,10 @@ def start_city_export(*, user, fmt: str, query: QueryDict):
 
 def run_city_export(job, progress):
     from jobs.services import JobOutput
+    from reports.exports import export_file, log_export
     from reports.forms import PeriodForm
     from reports.permissions import can_export_city
     from reports.selectors import city_scope
-    from reports.views import export_file, log_export
 
     user = job.requested_by
     params = job.params

@@ -1,24 +1,21 @@
 """Render the report's tables as XLSX, CSV and PDF. The figures come from reports.tables only."""
 
-import csv
 import datetime
 import functools
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from reports import tables as t
-from reports import xlsx
+from exports import xlsx
+from exports.csv_stream import stream_csv
+from exports.sql import stream_copy_csv
 
-UTF8_BOM = "\ufeff"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = xlsx.CONTENT_TYPE
 
 
 def period_text(period) -> str:
@@ -40,37 +37,12 @@ def report_title(report) -> str:
     return _("UMKM binaan report, Kecamatan %(area)s") % {"area": report.scope.name}
 
 
-# --- XLSX ----------------------------------------------------------------------------------
-
-_STYLES = {
-    t.INT: xlsx.INT,
-    t.RUPIAH: xlsx.RUPIAH,
-    t.PERCENT: xlsx.PERCENT,
-    t.DATE: xlsx.DATE,
-    t.MONTH: xlsx.MONTH,
-    t.CODE: xlsx.TEXT,
-    t.TEXT: xlsx.TEXT,
-}
+# --- XLSX (exports.xlsx) --------------------------------------------------------------------
 
 
 def _sheet(table, *, title_rows: list[str] = ()) -> xlsx.Sheet:
-    def rows():
-        for i, text in enumerate(title_rows):
-            yield [(text, xlsx.TITLE if i == 0 else xlsx.GENERAL)]
-        if title_rows:
-            yield []
-        yield [(h, xlsx.HEADER) for h in table.headers()]
-        styles = [_STYLES[c.kind] for c in table.columns]
-        per_row = getattr(table, "row_kinds", None)
-        for r, values in enumerate(table.values()):
-            if per_row:
-                row_styles = [styles[0], _STYLES[per_row[r]]]
-                yield list(zip(values, row_styles, strict=True))
-            else:
-                yield list(zip(values, styles, strict=True))
-
-    header_row = len(title_rows) + (2 if title_rows else 1)
-    return xlsx.Sheet(str(table.title), [c.width for c in table.columns], header_row, rows())
+    per_row = table.row_kinds_at if getattr(table, "row_kinds", None) else None
+    return xlsx.Sheet(str(table.title), table.columns, table.values(), list(title_rows), per_row)
 
 
 def render_xlsx(report, tables: list, query_tables: list) -> bytes:
@@ -84,51 +56,23 @@ def render_xlsx(report, tables: list, query_tables: list) -> bytes:
     sheets = [_sheet(tables[0], title_rows=title_rows)]
     sheets += [_sheet(table) for table in tables[1:]]
     sheets += [_sheet(table) for table in query_tables]
-    out = io.BytesIO()
-    xlsx.write_workbook(out, sheets)
-    return out.getvalue()
+    return xlsx.workbook_bytes(sheets)
 
 
-# --- CSV -----------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_value(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return "" if value is None else value
+# --- CSV (exports.csv_stream, exports.sql) -----------------------------------------------------
 
 
 def stream_table_csv(table) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield UTF8_BOM + writer.writerow(table.headers())
-    for values in table.values():
-        yield writer.writerow([_csv_value(v) for v in values])
+    per_row = table.row_kinds_at if getattr(table, "row_kinds", None) else None
+    return stream_csv(table.columns, table.values(), kinds=per_row)
 
 
-def stream_query_csv(table, *, chunk_bytes: int = 256 * 1024) -> Iterator[bytes]:
+def stream_query_csv(table) -> Iterator[bytes]:
     """Postgres writes the CSV itself (COPY ... TO STDOUT): flat memory, no Python per row.
 
     The rows' SQL is the queryset the XLSX iterates, so both files hold the same rows.
     """
-    writer = csv.writer(_Echo())
-    yield (UTF8_BOM + writer.writerow(table.headers())).encode()
-    sql, params = table.queryset().query.sql_with_params()
-    buffer = bytearray()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg 3
-        with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-            for data in copy:
-                buffer += data
-                if len(buffer) >= chunk_bytes:
-                    yield bytes(buffer)
-                    buffer.clear()
-    if buffer:
-        yield bytes(buffer)
+    return stream_copy_csv(table.queryset(), table.columns)
 
 
 # --- PDF -----------------------------------------------------------------------------------

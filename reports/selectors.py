@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Concat, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from config.routers import read_alias
+from exports.sql import formula_safe
 from umkm.models import (
     DEFAULT_YEARLY_TARGET,
     Business,
@@ -410,18 +411,6 @@ def _trainings(scope: Scope, trainings: list, per_training: dict) -> list[Traini
 
 # --- The business list (exports) -------------------------------------------------------------
 
-# A cell starting with one of these is read by spreadsheets as a formula (OWASP: CSV injection).
-FORMULA_START_REGEX = r"^[=+\-@\t\r\n]"
-
-
-def formula_safe(field_name: str):
-    """SQL twin of reports.tables.safe_cell: prefix a quote when the text would start a formula."""
-    return Case(
-        When(**{f"{field_name}__regex": FORMULA_START_REGEX}, then=Concat(Value("'"), field_name)),
-        default=F(field_name),
-        output_field=CharField(),
-    )
-
 
 def _choice_label(field_name: str, choices) -> Case:
     return Case(
@@ -432,7 +421,8 @@ def _choice_label(field_name: str, choices) -> Case:
 
 
 def business_rows(scope: Scope, period: Period):
-    """The businesses of the report, one row each, never NIK, phone or home address.
+    """The businesses of the report, one row each, never NIK, phone or home address. Every text
+    column that comes from data is formula-safe here, in SQL (exports.sql), for COPY.
 
     A values_list queryset: the XLSX iterates it, the CSV streams its SQL through COPY.
     """
@@ -441,15 +431,15 @@ def business_rows(scope: Scope, period: Period):
         .order_by("kelurahan_id", "name", "id")
         .values_list(
             formula_safe("name"),
-            "sector__name",
-            "kelurahan__name",
-            "kelurahan__kecamatan__name",
+            formula_safe("sector__name"),
+            formula_safe("kelurahan__name"),
+            formula_safe("kelurahan__kecamatan__name"),
             _choice_label("scale", Scale.choices),
             _choice_label("status", BusinessStatus.choices),
-            "current_stage__name",
+            formula_safe("current_stage__name"),
             ExtractYear("binaan_since"),
             "binaan_since",
-            "nib",
+            formula_safe("nib"),
         )
     )
 
@@ -466,12 +456,12 @@ def certificate_case_rows(scope: Scope, period: Period):
         .order_by("business__kelurahan_id", "business__name", "type__order", "id")
         .values_list(
             formula_safe("business__name"),
-            "business__kelurahan__name",
-            "business__kelurahan__kecamatan__name",
-            "type__name",
+            formula_safe("business__kelurahan__name"),
+            formula_safe("business__kelurahan__kecamatan__name"),
+            formula_safe("type__name"),
             formula_safe("product"),
             _choice_label("status", CaseStatus.choices),
-            "number",
+            formula_safe("number"),
             "issued_on",
             "expires_on",
         )

@@ -1,47 +1,16 @@
 """The report's tables: one row generator per table, rendered by the dashboard template, the
 XLSX, the CSV and the PDF alike (the pattern of pretix's ListExporter)."""
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from exports.columns import CODE, DATE, INT, MONTH, PERCENT, RUPIAH, TEXT, Column
 from reports import selectors
 from reports.selectors import Period, Report, Scope
 
-# Kinds of cell, deciding the format on screen and in XLSX.
-TEXT, INT, RUPIAH, PERCENT, DATE, MONTH, CODE = (
-    "text",
-    "int",
-    "rupiah",
-    "percent",
-    "date",
-    "month",
-    "code",
-)
-
-_FORMULA_START = re.compile(selectors.FORMULA_START_REGEX)
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would read as a formula gets a leading quote (OWASP CSV
-    injection). Used by every renderer for text built from user data; numbers pass unchanged.
-    The business list does the same in SQL (reports.selectors.formula_safe)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = INT
-    width: int = 14
+__all__ = ["CODE", "DATE", "INT", "MONTH", "PERCENT", "RUPIAH", "TEXT", "Column"]
 
 
 @dataclass
@@ -64,8 +33,12 @@ class Table:
         return [str(c.header) for c in self.columns]
 
     def values(self) -> Iterator[tuple]:
+        """The raw values: the export layer makes each cell safe as it writes it."""
         for _key, values in self.rows:
-            yield tuple(safe_cell(v) for v in values)
+            yield values
+
+    def row_kinds_at(self, row_index: int) -> list[str]:
+        return [self.kind(row_index, c) for c in range(len(self.columns))]
 
     def display_rows(self) -> Iterator[tuple[str, list[tuple[str, object, str]]]]:
         """For templates: (row key, [(column key, value, kind), ...])."""
@@ -76,7 +49,7 @@ class Table:
 @dataclass
 class QueryTable:
     """A long list (businesses, certificate cases): never held in memory, streamed from one
-    values_list queryset whose text columns are formula-safe in SQL already. The XLSX iterates
+    values_list queryset whose text columns are formula-safe in SQL (exports.sql). The XLSX iterates
     it; the CSV hands its SQL to Postgres' COPY."""
 
     scope: Scope
@@ -175,20 +148,20 @@ def build_tables(report: Report) -> list[Table]:
     area_columns = [
         Column("code", _("Code"), CODE, 14),
         Column("name", area_label, TEXT, 24),
-        Column("active", _("Active")),
-        Column("new", _("New")),
+        Column("active", _("Active"), INT),
+        Column("new", _("New"), INT),
     ]
     if report.scope.is_city:
         area_columns += [
-            Column("target", _("Target")),
+            Column("target", _("Target"), INT),
             Column("target_pct", _("Target reached (%)"), PERCENT),
         ]
     area_columns += [
-        Column("naik_kelas", _("Naik kelas")),
-        Column("trainees", _("Trainees")),
-        Column("passed", _("Passed")),
-        Column("sessions", _("Mentoring sessions")),
-        Column("mentored", _("Businesses mentored")),
+        Column("naik_kelas", _("Naik kelas"), INT),
+        Column("trainees", _("Trainees"), INT),
+        Column("passed", _("Passed"), INT),
+        Column("sessions", _("Mentoring sessions"), INT),
+        Column("mentored", _("Businesses mentored"), INT),
         Column("omzet", _("Omzet reported"), RUPIAH, 18),
     ]
     area_keys = [c.key for c in area_columns]
@@ -198,7 +171,7 @@ def build_tables(report: Report) -> list[Table]:
 
     total_row = selectors.AreaRow(**{**report.total.__dict__})
     total_row.name = str(_("Total"))
-    counts = [Column("active", _("Active")), Column("new", _("New"))]
+    counts = [Column("active", _("Active"), INT), Column("new", _("New"), INT)]
     tables = [
         Table(
             "ringkasan",
@@ -236,8 +209,8 @@ def build_tables(report: Report) -> list[Table]:
             _("Mentoring and omzet per month"),
             [
                 Column("month", _("Month"), MONTH, 14),
-                Column("sessions", _("Mentoring sessions")),
-                Column("mentored", _("Businesses mentored")),
+                Column("sessions", _("Mentoring sessions"), INT),
+                Column("mentored", _("Businesses mentored"), INT),
                 Column("omzet", _("Omzet reported"), RUPIAH, 18),
             ],
             [
@@ -256,9 +229,9 @@ def build_tables(report: Report) -> list[Table]:
                 Column("end_date", _("End"), DATE, 12),
                 Column("place", _("Place"), TEXT, 24),
                 Column("kecamatan", _("Held in"), TEXT, 20),
-                Column("capacity", _("Capacity")),
-                Column("trainees", _("Trainees")),
-                Column("passed", _("Passed")),
+                Column("capacity", _("Capacity"), INT),
+                Column("trainees", _("Trainees"), INT),
+                Column("passed", _("Passed"), INT),
             ],
             [
                 (

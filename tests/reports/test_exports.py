@@ -298,6 +298,23 @@ def test_csv_escapes_formulas_from_user_data(world, pejabat_client):
     assert [r[9] for r in rows if r[0] == "'=SUM(A1:A9)"] == ["0012345678901"]
 
 
+@pytest.mark.parametrize(
+    "product",
+    ['=HYPERLINK("http://evil.example/","x")', "+1", "-1", "@SUM(A1)", "\t=1", " =1", "＝1"],
+)
+def test_certificate_case_csv_escapes_the_product(pejabat_client, product):
+    from tests.certifications.factories import open_case
+    from tests.factories import BusinessFactory
+
+    business = BusinessFactory(name="Usaha Produk Aneh", binaan_since=D(2023, 3, 1))
+    case = open_case(business, "pirt", product=product)  # the service trims it
+    assert case.product.lstrip()[0] in "=+-@＝"
+    url = f"/laporan/kecamatan/{GROGOL}/ekspor/csv/?tahun=2023&tabel=sertifikat_kasus"
+    rows = csv_rows(pejabat_client.get(url))
+    ours = [r for r in rows[1:] if r[0] == "Usaha Produk Aneh"]
+    assert [r[4] for r in ours] == ["'" + case.product]
+
+
 # --- PDF -----------------------------------------------------------------------------------
 
 

@@ -1,35 +1,55 @@
-"""A small streaming XLSX writer for the report's tables.
+"""XLSX of the export layer: a small streaming writer, each row written as XML text straight
+into the zip stream, so a sheet of any length costs the same memory.
 
-Why not openpyxl: its write-only mode still builds a Cell object per value and costs about
-70 µs a cell here, so one kecamatan's business list (15,000 rows x 10 columns) took about 10 s;
-the issue asks for under 5 s. The report's sheets need little of the format (text, numbers,
-dates, a bold header, frozen rows, column widths), so each row is written as XML text directly
-into the zip stream. The result opens in Excel and LibreOffice and reads back with openpyxl
-(which the tests do).
+Why not XlsxWriter (a maintained library, tried in constant-memory mode as issue 12 asked): on
+the same 200,000 cells of one kecamatan's file it took 19 us a cell against this writer's 4.2
+(4.5x; bench/exports.py, docs/PERFORMANCE.md), which puts the kecamatan XLSX at several
+seconds where the target is under one. Nor openpyxl: its write-only mode builds a Cell object
+per value (~70 us a cell). The files need little of the format: text, numbers, dates, a bold
+header, frozen rows, column widths. They open in Excel and LibreOffice and read back with
+openpyxl (which the tests do). Every value goes through exports.cells.cell first: text can
+never be a formula here (it is always an inline string), and it also carries the apostrophe
+so that it stays text when a user edits the cell or copies it out.
 """
 
 import datetime
+import io
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
+from exports.cells import cell, safe_text
+from exports.columns import CODE, DATE, DATETIME, INT, MONTH, PERCENT, RUPIAH, TEXT, Column
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Cell styles (index into cellXfs below).
-GENERAL, HEADER, TITLE, INT, RUPIAH, PERCENT, DATE, MONTH, TEXT = range(9)
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+GENERAL, HEADER, TITLE, S_INT, S_RUPIAH, S_PERCENT, S_DATE, S_MONTH, S_TEXT, S_DATETIME = range(10)
+_STYLE_OF_KIND = {
+    TEXT: S_TEXT,
+    CODE: S_TEXT,
+    INT: S_INT,
+    RUPIAH: S_RUPIAH,
+    PERCENT: S_PERCENT,
+    DATE: S_DATE,
+    DATETIME: S_DATETIME,
+    MONTH: S_MONTH,
+}
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+_EXCEL_EPOCH_DATE = _EXCEL_EPOCH.date()
 # XML 1.0 forbids most control characters; a spreadsheet cell never needs them.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="4">
+<numFmts count="5">
 <numFmt numFmtId="164" formatCode="&quot;Rp&quot;#,##0"/>
 <numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/>
 <numFmt numFmtId="166" formatCode="dd/mm/yyyy"/>
 <numFmt numFmtId="167" formatCode="mmm yyyy"/>
+<numFmt numFmtId="168" formatCode="dd/mm/yyyy hh:mm"/>
 </numFmts>
 <fonts count="3">
 <font><sz val="11"/><name val="Calibri"/></font>
@@ -44,7 +64,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="9">
+<cellXfs count="10">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"
  applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
@@ -55,6 +75,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -65,36 +86,67 @@ _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def text(value: str) -> str:
-    return escape(_ILLEGAL_XML.sub("", value))
-
-
-def cell_xml(ref: str, value, style: int) -> str:
-    """One cell: text as an inline string, numbers and dates as numbers with a format."""
-    if value is None or value == "":
-        return ""
-    if style in (TEXT, GENERAL, HEADER, TITLE) or isinstance(value, str):
-        return (
-            f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-            f"{text(str(value))}</t></is></c>"
-        )
-    if isinstance(value, datetime.date):
-        if isinstance(value, datetime.datetime):
-            value = value.date()
-        value = (value - _EXCEL_EPOCH).days
-    return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
-
-
 @dataclass
 class Sheet:
     name: str
-    widths: list[float]
-    header_row: int  # rows above and including it stay frozen
-    rows: Iterable[list[tuple[object, int]]]  # per row: (value, style) per column
+    columns: list[Column]
+    rows: Iterable  # of value tuples, one per column
+    title_rows: list[str] = field(default_factory=list)  # above the header, the first in bold
+    kinds: Callable[[int], list[str]] | None = None  # per-row kinds, when a row has its own
+    title_gap: bool = True  # an empty row between the title rows and the header
 
 
-def _sheet_head(sheet: Sheet) -> str:
-    frozen = sheet.header_row
+def sheet_name(name: str) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", str(name))[:31]
+
+
+def _text(value: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", value))
+
+
+def _letters(n: int) -> list[str]:
+    out = []
+    for i in range(1, n + 1):
+        name = ""
+        while i:
+            i, rest = divmod(i - 1, 26)
+            name = chr(65 + rest) + name
+        out.append(name)
+    return out
+
+
+def _cell_xml(ref: str, value, kind: str, style: int | None = None) -> str:
+    """One cell, its value made safe first: text as an inline string, numbers and dates as
+    numbers with the kind's format."""
+    value = cell(value, kind)
+    if value is None or value == "":
+        return ""
+    if style is None:
+        style = _STYLE_OF_KIND[kind]
+    if isinstance(value, str):
+        if style not in (HEADER, TITLE, GENERAL):
+            style = S_TEXT
+        return (
+            f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{_text(value)}</t></is></c>"
+        )
+    if isinstance(value, datetime.datetime):
+        if kind not in (DATETIME, DATE, MONTH):
+            style = S_DATETIME
+        value = round((value - _EXCEL_EPOCH).total_seconds() / 86400, 6)
+        if kind in (DATE, MONTH):
+            value = int(value)
+    elif isinstance(value, datetime.date):
+        if kind not in (DATE, DATETIME, MONTH):
+            style = S_DATE
+        value = (value - _EXCEL_EPOCH_DATE).days
+    elif kind in (TEXT, CODE):
+        style = GENERAL
+    return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
+
+
+def _sheet_head(widths: list[int], frozen: int) -> str:
     pane = (
         f'<pane ySplit="{frozen}" topLeftCell="A{frozen + 1}" activePane="bottomLeft" '
         f'state="frozen"/><selection pane="bottomLeft" activeCell="A{frozen + 1}" '
@@ -102,7 +154,7 @@ def _sheet_head(sheet: Sheet) -> str:
     )
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>'
-        for i, width in enumerate(sheet.widths, start=1)
+        for i, width in enumerate(widths, start=1)
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} {_REL_NS}>'
@@ -112,14 +164,39 @@ def _sheet_head(sheet: Sheet) -> str:
 
 
 def _write_sheet(zf: zipfile.ZipFile, path: str, sheet: Sheet) -> None:
-    letters = [get_column_letter(i) for i in range(1, len(sheet.widths) + 1)]
+    columns = sheet.columns
+    letters = _letters(max(len(columns), 1))
+    column_kinds = [c.kind for c in columns]
+    head = []
+    for i, title in enumerate(sheet.title_rows):
+        head.append([_cell_xml(f"A{len(head) + 1}", title, TEXT, TITLE if i == 0 else GENERAL)])
+    if sheet.title_rows and sheet.title_gap:
+        head.append([])
+    r = len(head) + 1
+    head.append(
+        [
+            _cell_xml(f"{letters[c]}{r}", str(col.header), TEXT, HEADER)
+            for c, col in enumerate(columns)
+        ]
+    )
     with zf.open(path, "w", force_zip64=True) as out:
-        out.write(_sheet_head(sheet).encode())
-        buffer = []
-        for r, row in enumerate(sheet.rows, start=1):
-            cells = "".join(
-                cell_xml(f"{letters[c]}{r}", value, style) for c, (value, style) in enumerate(row)
-            )
+        out.write(_sheet_head([c.width for c in columns], len(head)).encode())
+        buffer = [f'<row r="{i}">{"".join(cells)}</row>' for i, cells in enumerate(head, start=1)]
+        for index, values in enumerate(sheet.rows):
+            r += 1
+            kinds = sheet.kinds(index) if sheet.kinds else column_kinds
+            cells = []
+            for c, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                if value is None or value == "":
+                    continue
+                if type(value) is str:  # the common case, inlined: safe text as text
+                    cells.append(
+                        f'<c r="{letters[c]}{r}" s="{S_TEXT}" t="inlineStr"><is><t '
+                        f'xml:space="preserve">{_text(safe_text(value))}</t></is></c>'
+                    )
+                else:
+                    cells.append(_cell_xml(f"{letters[c]}{r}", value, kind))
+            cells = "".join(cells)
             buffer.append(f'<row r="{r}">{cells}</row>')
             if len(buffer) >= 2000:
                 out.write("".join(buffer).encode())
@@ -158,7 +235,7 @@ def write_workbook(out, sheets: list[Sheet]) -> None:
             'Target="xl/workbook.xml"/></Relationships>',
         )
         sheet_entries = "".join(
-            f'<sheet name={quoteattr(_sheet_name(s.name))} sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name={quoteattr(sheet_name(s.name))} sheetId="{i}" r:id="rId{i}"/>'
             for i, s in enumerate(sheets, start=1)
         )
         zf.writestr(
@@ -183,6 +260,7 @@ def write_workbook(out, sheets: list[Sheet]) -> None:
             _write_sheet(zf, f"xl/worksheets/sheet{i}.xml", sheet)
 
 
-def _sheet_name(name: str) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
+def workbook_bytes(sheets: list[Sheet]) -> bytes:
+    out = io.BytesIO()
+    write_workbook(out, sheets)
+    return out.getvalue()
