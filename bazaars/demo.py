@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from bazaars import eligibility, services
 from bazaars.models import Bazaar, Participation, Venue
-from umkm.actors import SYSTEM
+from config.actors import SYSTEM
 from umkm.models import Business, BusinessStatus, Kelurahan, Sector
 
 PARTICIPANTS = 30

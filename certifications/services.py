@@ -2,7 +2,7 @@
 commands call these; each takes keyword-only arguments, owns one transaction, validates fully
 and records the transition history.
 
-`actor` is the user acting, or umkm.actors.SYSTEM for the portal's own writes (seeders,
+`actor` is the user acting, or config.actors.SYSTEM for the portal's own writes (seeders,
 commands); None raises TypeError before anything happens. An actor who may not see the business
 (another kecamatan's operator) gets PermissionDenied and nothing changes.
 """
@@ -26,8 +26,8 @@ from certifications.models import (
     HalalRoute,
 )
 from certifications.uploads import check_document
+from config.actors import require_actor
 from umkm import permissions
-from umkm.actors import require_actor
 from umkm.models import Business
 
 

@@ -2,7 +2,7 @@
 
 Generic on purpose: a job names its runner by dotted path, so this app imports neither the
 register nor the reports; they import it. The task queue itself is django.tasks (see
-jobs/tasks.py); this row is what the person who asked sees: progress, outcome, the file.
+jobs/services.py); this row is what the person who asked sees: progress, outcome, the file.
 """
 
 import uuid

@@ -7,8 +7,8 @@ job does not exist (404), whatever their role. In the admin, only superusers see
 
 from django.db.models import QuerySet
 
+from config.actors import is_system
 from jobs.models import Job
-from umkm.actors import is_system
 
 
 def jobs_for(user, qs: QuerySet | None = None) -> QuerySet:

@@ -1,6 +1,6 @@
 """Starting and running background jobs.
 
-`job_start` records who asked for what and queues `jobs.tasks.run_job` on Django's task
+`job_start` records who asked for what and queues `jobs.services.run_job` on Django's task
 framework (settings.TASKS: the django-tasks-db database backend in production, run by
 `manage.py db_worker`). `job_run` is what the worker executes: it calls the job's runner, a
 function named by dotted path so that this app depends on nobody:
@@ -12,7 +12,7 @@ job's page); any other exception is logged and the person sees a generic message
 
 Who acts: a job is started by a person (`requested_by`, who owns its result and whose
 permissions the runner applies); running and pruning jobs are the portal's own work, done by
-the worker and a timer with `actor=SYSTEM` (umkm.actors), never by a forgotten actor.
+the worker and a timer with `actor=SYSTEM` (config.actors), never by a forgotten actor.
 """
 
 import contextlib
@@ -25,10 +25,12 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from config.actors import SYSTEM, require_actor
 from config.routers import new_unit_of_work
 from jobs.models import Job, private_storage
 
@@ -77,8 +79,6 @@ def job_start(
         )
         job.full_clean()
         job.save()
-        from jobs.tasks import run_job
-
         result = run_job.enqueue(str(job.pk))
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
@@ -111,6 +111,13 @@ def current_progress(job: Job) -> int:
         return 100
     cached = cache.get(progress_key(job.pk)) or 0
     return max(job.progress, int(cached))
+
+
+@task()
+def run_job(job_id: str) -> str:
+    """The one task the queue knows: run a recorded job, as the portal (SYSTEM). Its old
+    address, jobs.tasks.run_job, still resolves for tasks queued before it moved here."""
+    return job_run(actor=SYSTEM, job_id=job_id)
 
 
 def job_run(*, actor, job_id: str) -> str:
@@ -159,10 +166,8 @@ def job_run(*, actor, job_id: str) -> str:
 
 
 def _check_system(actor) -> None:
-    """The worker's and the timer's work: SYSTEM (or a superuser at the shell). Duck-typed,
-    so that this app imports no other (umkm.actors.SYSTEM is a superuser)."""
-    if actor is None:
-        raise TypeError("actor is required: pass actor=SYSTEM for the portal's own work")
+    """The worker's and the timer's work: SYSTEM (or a superuser at the shell)."""
+    require_actor(actor)
     if not (actor.is_active and actor.is_superuser):
         raise PermissionDenied
 

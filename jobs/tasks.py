@@ -1,11 +1,6 @@
-"""The one task the queue knows: run a recorded job. Everything else is the job's runner."""
+"""The queue's task lives in jobs.services (it enqueues and runs it, so that neither module
+imports the other); this address is kept for tasks queued before the move."""
 
-from django.tasks import task
+from jobs.services import run_job
 
-
-@task()
-def run_job(job_id: str) -> str:
-    from jobs.services import job_run
-    from umkm.actors import SYSTEM
-
-    return job_run(actor=SYSTEM, job_id=job_id)
+__all__ = ["run_job"]

@@ -1,6 +1,6 @@
 """Writes with rules for bazaars, one module per subject; this package is their one address
 (`from bazaars import services`). Admin, views, the demo seeder and commands call these; each
-takes keyword-only arguments with an explicit `actor` (a user, or umkm.actors.SYSTEM), owns one
+takes keyword-only arguments with an explicit `actor` (a user, or config.actors.SYSTEM), owns one
 transaction, validates, records history (simple_history: the acting user and a change reason)
 and bumps the public pages' cache after commit.
 """

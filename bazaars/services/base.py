@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from bazaars.models import ParticipationStatus
+from config.actors import require_actor
 from umkm import permissions
-from umkm.actors import require_actor
 
 S = ParticipationStatus
 

@@ -7,8 +7,8 @@ from factory.django import DjangoModelFactory
 
 from bazaars import services
 from bazaars.models import Venue
+from config.actors import SYSTEM
 from tests.factories import BusinessFactory, EnrolmentFactory, kelurahan
-from umkm.actors import SYSTEM
 
 
 class VenueFactory(DjangoModelFactory):

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from bazaars import services
 from bazaars.models import Attendance, Bazaar, DailySales, ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import admin_sudin, kelurahan, operator, pejabat
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import pytest
 
 from bazaars import services
 from bazaars.models import Attendance, DailySales, ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import admin_sudin
 from tests.umkm.admin_forms import form_data
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

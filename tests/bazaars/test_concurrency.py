@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from bazaars import services
 from bazaars.models import Participation, ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import bazaar, eligible_business
-from umkm.actors import SYSTEM
 
 S = ParticipationStatus
 

@@ -7,10 +7,10 @@ from django.test import RequestFactory
 
 from bazaars import eligibility, services
 from bazaars.models import Participation
+from config.actors import SYSTEM
 from tests.bazaars.factories import bazaar, eligible_business
 from tests.certifications.factories import issued_case, open_case
 from tests.factories import BusinessFactory, EnrolmentFactory, admin_sudin, sector
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

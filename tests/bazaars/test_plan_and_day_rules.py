@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 
 from bazaars import services
 from bazaars.models import Attendance, Bazaar, BazaarDay, DailySales, ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, eligible_business
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

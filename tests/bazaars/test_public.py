@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from bazaars import services
 from bazaars.models import Bazaar, ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, public_business
 from tests.factories import OwnerFactory, kelurahan
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

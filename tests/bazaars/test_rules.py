@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from bazaars import services
 from bazaars.models import Bazaar, Booth, Participation, ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import BusinessFactory, kelurahan, operator
-from umkm.actors import SYSTEM
 from umkm.models import Business, BusinessStatus
 
 pytestmark = pytest.mark.django_db

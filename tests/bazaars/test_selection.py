@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from bazaars import eligibility, selectors, services
 from bazaars.models import ParticipationStatus
+from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, eligible_business
 from tests.factories import BusinessFactory, EnrolmentFactory, kelurahan, sector
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

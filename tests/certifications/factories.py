@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certifications import services
 from certifications.models import CertificateType
-from umkm.actors import SYSTEM
+from config.actors import SYSTEM
 
 VALID_NUMBERS = {
     "halal": "ID31110000123450623",

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from certifications import services
 from certifications.admin import CertificateCaseInline, attach_to_business_admin
 from certifications.models import CertificateCase
+from config.actors import SYSTEM
 from tests.certifications.factories import (
     VALID_NUMBERS,
     issued_case,
@@ -20,7 +21,6 @@ from tests.certifications.factories import (
     submitted_case,
 )
 from tests.factories import BusinessFactory, admin_sudin, kelurahan, operator, pejabat
-from umkm.actors import SYSTEM
 from umkm.models import Business
 
 pytestmark = pytest.mark.django_db

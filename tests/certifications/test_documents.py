@@ -8,6 +8,7 @@ from django.test import Client
 
 from certifications import services
 from certifications.models import CaseDocument
+from config.actors import SYSTEM
 from tests.certifications.factories import (
     VALID_NUMBERS,
     broken_png_bytes,
@@ -20,7 +21,6 @@ from tests.certifications.factories import (
     upload,
 )
 from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator, pejabat
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ import datetime
 import pytest
 
 from certifications import selectors, services
+from config.actors import SYSTEM
 from tests.certifications.factories import issued_case, open_case, submitted_case
 from tests.factories import BusinessFactory, kelurahan, sector
-from umkm.actors import SYSTEM
 from umkm.models import Business
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from certifications import rules, services
 from certifications.models import CaseTransition, CertificateCase
+from config.actors import SYSTEM
 from tests.certifications.factories import (
     VALID_NUMBERS,
     cert_type,
@@ -14,7 +15,6 @@ from tests.certifications.factories import (
     submitted_case,
 )
 from tests.factories import BusinessFactory, admin_sudin, kelurahan, operator
-from umkm.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from bazaars import services
 from bazaars.models import Bazaar, DailySales, Participation
+from config.actors import SYSTEM
 from tests.bazaars.factories import VenueFactory, public_business
 from tests.e2e.helpers import login_admin, screenshot, visit
 from tests.factories import admin_sudin, sector
-from umkm.actors import SYSTEM
 
 PASSWORD = "kata-sandi-uji-123"
 # Fixed dates (not today + n): the admin screenshot stays the same from day to day.

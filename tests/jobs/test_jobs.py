@@ -153,8 +153,8 @@ def test_database_backend_worker_runs_the_job_and_records_progress(client):
 
 
 def test_job_is_not_run_twice():
+    from config.actors import SYSTEM
     from jobs.services import job_run
-    from umkm.actors import SYSTEM
 
     job = start(pejabat())
 

@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from config.actors import SYSTEM
 from tests.factories import (
     BusinessFactory,
     EnrolmentFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     kelurahan,
     sector,
 )
-from umkm.actors import SYSTEM
 from umkm.models import Business, Kecamatan, Kelurahan, Stage, YearlyTarget
 
 D = datetime.date

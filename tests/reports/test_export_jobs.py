@@ -80,8 +80,8 @@ def test_export_refused_when_the_permission_went_before_the_worker_ran(pejabat_c
     user.groups.clear()
     user.user_permissions.add(Permission.objects.get(codename="view_report"))
 
+    from config.actors import SYSTEM
     from jobs.services import job_run
-    from umkm.actors import SYSTEM
 
     job_run(actor=SYSTEM, job_id=str(job.pk))
 

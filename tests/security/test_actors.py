@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from bazaars import services as bazaar_services
 from bazaars.models import Bazaar
 from certifications import services as certificate_services
+from config.actors import SYSTEM
 from tests.bazaars.factories import VenueFactory
 from tests.certifications.factories import cert_type
 from tests.factories import BusinessFactory, kelurahan, operator
 from umkm import permissions
 from umkm import services as register_services
-from umkm.actors import SYSTEM
 from umkm.models import Stage
 
 SERVICE_PACKAGES = ["umkm.services", "bazaars.services"]

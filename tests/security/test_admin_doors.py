@@ -24,6 +24,7 @@ from bazaars import services as bazaar_services
 from bazaars.models import BazaarDay, Participation, Venue
 from certifications import services as cert_services
 from certifications.models import CertificateType
+from config.actors import SYSTEM
 from jobs.models import Job
 from reports.models import ExportLog
 from tests.certifications.factories import pdf_bytes
@@ -41,7 +42,6 @@ from tests.factories import (
     sector,
 )
 from umkm import permissions
-from umkm.actors import SYSTEM
 from umkm.admin.base import ScopedAdmin, ScopedMixin
 from umkm.audit import record_personal_data_access
 from umkm.models import (

@@ -7,8 +7,8 @@ from django.db import connection
 
 from certifications.models import CertificateType
 from certifications.services import case_open
+from config.actors import SYSTEM
 from tests.factories import BusinessFactory, EnrolmentFactory, MentoringFactory, OwnerFactory
-from umkm.actors import SYSTEM
 from umkm.models import Business, Owner, PersonalDataAccess
 
 

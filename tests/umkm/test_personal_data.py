@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from config.actors import SYSTEM
 from config.logging import RedactPersonalData
 from tests.factories import OwnerFactory, random_nik
 from umkm import services
-from umkm.actors import SYSTEM
 from umkm.crypto import decrypt_nik, encrypt_nik, nik_blind_index
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from config.actors import SYSTEM
 from tests.factories import (
     BusinessFactory,
     OwnerFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     sector,
 )
 from umkm import services
-from umkm.actors import SYSTEM
 from umkm.models import (
     RP_BILLION,
     Business,

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from config.actors import SYSTEM
 from tests.factories import UserFactory, admin_sudin, operator
 from tests.umkm.admin_forms import form_data
 from umkm import services
-from umkm.actors import SYSTEM
 from umkm.models import Stage
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 call these; each owns its transaction, validates fully and records history (simple_history
 records who through the request middleware or `_change_reason`/`history_user` set here).
 One module per subject; this package is their one address (`from umkm import services`).
-Every service takes a keyword-only `actor`: the acting user, or umkm.actors.SYSTEM for the
+Every service takes a keyword-only `actor`: the acting user, or config.actors.SYSTEM for the
 portal's own writes; None raises TypeError before anything happens.
 """
 

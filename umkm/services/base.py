@@ -1,6 +1,6 @@
 """What every register service shares: its outcome, the actor's scope checks, history.
 
-Every service starts with require_actor(actor): a user, or umkm.actors.SYSTEM for the portal's
+Every service starts with require_actor(actor): a user, or config.actors.SYSTEM for the portal's
 own writes; None raises before anything is read or written."""
 
 from dataclasses import dataclass, field
@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from config.actors import SYSTEM, require_actor
 from umkm import permissions
-from umkm.actors import SYSTEM, require_actor
 from umkm.models import (
     Kelurahan,
     Owner,

@@ -27,8 +27,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config.actors import require_actor
 from umkm import permissions
-from umkm.actors import require_actor
 from umkm.crypto import nik_blind_index
 from umkm.models import Business, Enrolment, Kelurahan, Owner, Sector, Training, scale_for
 from umkm.services.base import Outcome, _is_user

@@ -4,8 +4,8 @@ plus the changes and removals of an enrolment."""
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 
+from config.actors import require_actor
 from umkm import permissions
-from umkm.actors import require_actor
 from umkm.models import Business, Enrolment, Training
 from umkm.services.base import Outcome, _set_history_user
 from umkm.services.registration import RegistrationError, TraineeData, trainees_register

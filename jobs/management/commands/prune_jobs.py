@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from config.actors import SYSTEM
 from jobs.services import jobs_prune
-from umkm.actors import SYSTEM
 
 
 class Command(BaseCommand):
