@@ -1,0 +1,59 @@
+"""The register's models, one module per subject; `umkm.models` is their one address."""
+
+from umkm.models.areas import (
+    City,
+    Kecamatan,
+    Kelurahan,
+    Sector,
+    Stage,
+)
+from umkm.models.programme import (
+    DEFAULT_YEARLY_TARGET,
+    Enrolment,
+    Mentoring,
+    Training,
+    YearlyTarget,
+)
+from umkm.models.register import (
+    RP_BILLION,
+    SCALE_LIMITS,
+    Business,
+    BusinessQuerySet,
+    BusinessStage,
+    BusinessStatus,
+    Gender,
+    Owner,
+    OwnerQuerySet,
+    Scale,
+    scale_for,
+)
+from umkm.models.staff import (
+    PersonalDataAccess,
+    StaffProfile,
+)
+
+__all__ = [
+    "DEFAULT_YEARLY_TARGET",
+    "RP_BILLION",
+    "SCALE_LIMITS",
+    "Business",
+    "BusinessQuerySet",
+    "BusinessStage",
+    "BusinessStatus",
+    "City",
+    "Enrolment",
+    "Gender",
+    "Kecamatan",
+    "Kelurahan",
+    "Mentoring",
+    "Owner",
+    "OwnerQuerySet",
+    "PersonalDataAccess",
+    "Scale",
+    "Sector",
+    "StaffProfile",
+    "Stage",
+    "Training",
+    "YearlyTarget",
+    "scale_for",
+]

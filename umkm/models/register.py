@@ -1,0 +1,273 @@
+"""Owners (pelaku usaha), businesses (UMKM binaan) and the 7P stages each has reached."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from umkm.models.areas import (
+    Kelurahan,
+    Sector,
+    Stage,
+)
+from umkm.validators import validate_kbli, validate_nib
+
+
+class Gender(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class OwnerQuerySet(models.QuerySet):
+    def with_nik(self, nik: str):
+        """Exact NIK lookup through the blind index (the NIK itself is never compared)."""
+        from umkm.crypto import nik_blind_index
+
+        return self.filter(nik_index=nik_blind_index(nik))
+
+
+class Owner(models.Model):
+    """A business owner (pelaku usaha). NIK, phone and home address are personal data (UU PDP)."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    nik_ciphertext = models.BinaryField(_("NIK (encrypted)"), editable=False)
+    nik_index = models.CharField(_("NIK blind index"), max_length=64, unique=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("home address"), blank=True)
+    kelurahan = models.ForeignKey(
+        Kelurahan,
+        on_delete=models.PROTECT,
+        related_name="owners",
+        verbose_name=_("home kelurahan"),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OwnerQuerySet.as_manager()
+    # The ciphertext stays out of history; the blind index shows when a NIK was changed.
+    history = HistoricalRecords(excluded_fields=["nik_ciphertext"])
+
+    class Meta:
+        verbose_name = _("owner")
+        verbose_name_plural = _("owners")
+        ordering = ["full_name", "id"]
+        permissions = [
+            ("view_nik", _("Can see full NIK")),
+            ("view_personal_data", _("Can see phone and home address")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phone="") | models.Q(phone__regex=r"^\+62[1-9][0-9]{7,11}$"),
+                name="owner_phone_normalised",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nik_index__regex=r"^[0-9a-f]{64}$"),
+                name="owner_nik_index_format",
+            ),
+        ]
+        indexes = [
+            GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="owner_name_trgm"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def nik(self) -> str:
+        from umkm.crypto import decrypt_nik
+
+        return decrypt_nik(self.nik_ciphertext) if self.nik_ciphertext else ""
+
+    def set_nik(self, nik: str) -> None:
+        """Store a NIK that has already been validated (see umkm.validators.clean_nik)."""
+        from umkm.crypto import encrypt_nik, nik_blind_index
+
+        self.nik_ciphertext = encrypt_nik(nik)
+        self.nik_index = nik_blind_index(nik)
+
+
+class Scale(models.TextChoices):
+    """Business scale per PP 7/2021 (art. 35)."""
+
+    MIKRO = "mikro", _("Micro")
+    KECIL = "kecil", _("Small")
+    MENENGAH = "menengah", _("Medium")
+    BESAR = "besar", _("Large (not UMKM)")
+    UNKNOWN = "", _("Unknown")
+
+
+RP_BILLION = 1_000_000_000
+# (scale, capital ceiling, yearly sales ceiling) in rupiah, inclusive.
+SCALE_LIMITS = [
+    (Scale.MIKRO, 1 * RP_BILLION, 2 * RP_BILLION),
+    (Scale.KECIL, 5 * RP_BILLION, 15 * RP_BILLION),
+    (Scale.MENENGAH, 10 * RP_BILLION, 50 * RP_BILLION),
+]
+
+
+def scale_for(*, capital: int | None, yearly_omzet: int | None) -> str:
+    """PP 7/2021: capital (modal usaha, without land and buildings) decides when it is known;
+    otherwise yearly sales (hasil penjualan tahunan) do. Neither known: unknown."""
+    if capital is not None:
+        return next((s for s, cap, _sales in SCALE_LIMITS if capital <= cap), Scale.BESAR)
+    if yearly_omzet is not None:
+        return next((s for s, _cap, sales in SCALE_LIMITS if yearly_omzet <= sales), Scale.BESAR)
+    return Scale.UNKNOWN
+
+
+class BusinessStatus(models.TextChoices):
+    AKTIF = "aktif", _("Active")
+    NONAKTIF = "nonaktif", _("Inactive")
+    NAIK_KELAS = "naik_kelas", _("Moved up (naik kelas)")
+
+
+class BusinessQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=BusinessStatus.AKTIF)
+
+    def listed_publicly(self):
+        """Businesses whose owner consented to a public profile."""
+        return self.filter(public_consent=True)
+
+
+class Business(models.Model):
+    """A mentored business (UMKM binaan)."""
+
+    name = models.CharField(_("business name"), max_length=150)
+    slug = models.SlugField(_("public slug"), max_length=170, unique=True)
+    owner = models.ForeignKey(
+        Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("owner")
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("sector")
+    )
+    products = models.TextField(_("products"), blank=True)
+    kelurahan = models.ForeignKey(
+        Kelurahan,
+        on_delete=models.PROTECT,
+        related_name="businesses",
+        verbose_name=_("kelurahan"),
+    )
+    address = models.TextField(_("business address"), blank=True)
+    nib = models.CharField(
+        _("NIB"), max_length=13, null=True, blank=True, unique=True, validators=[validate_nib]
+    )
+    kbli = models.CharField(_("KBLI"), max_length=5, blank=True, validators=[validate_kbli])
+    yearly_omzet = models.BigIntegerField(_("yearly omzet (Rp)"), null=True, blank=True)
+    capital = models.BigIntegerField(_("capital (Rp)"), null=True, blank=True)
+    scale = models.CharField(
+        _("scale"), max_length=10, choices=Scale.choices, blank=True, editable=False
+    )
+    binaan_since = models.DateField(_("mentored since"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.AKTIF
+    )
+    public_consent = models.BooleanField(_("consents to public listing"), default=False)
+    public_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="umkm/%Y/", blank=True)
+    # The owner's name, kept by database triggers (migration 0006) for the admin search: one
+    # trigram index on this table instead of a join to 370,000 owners. Never written by code.
+    owner_name = models.CharField(_("owner name"), max_length=150, blank=True, editable=False)
+    current_stage = models.ForeignKey(
+        Stage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current 7P stage"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BusinessQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["scale", "owner_name"])
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nib__isnull=True) | models.Q(nib__regex=r"^[0-9]{13}$"),
+                name="business_nib_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kbli="") | models.Q(kbli__regex=r"^[0-9]{5}$"),
+                name="business_kbli_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(yearly_omzet__isnull=True) | models.Q(yearly_omzet__gte=0),
+                name="business_omzet_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capital__isnull=True) | models.Q(capital__gte=0),
+                name="business_capital_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(public_consent=False)
+                | models.Q(public_consent_at__isnull=False),
+                name="business_consent_has_date",
+            ),
+        ]
+        indexes = [
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="business_name_trgm"),
+            GinIndex(
+                OpClass(Upper("owner_name"), name="gin_trgm_ops"), name="business_owner_name_trgm"
+            ),
+            # NIB search by prefix (LIKE '912%'): the unique index cannot serve LIKE under a
+            # non-C collation, a pattern-ops one can.
+            models.Index(
+                fields=["nib"], name="business_nib_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["kelurahan", "-id"], name="business_kelurahan_id"),
+            models.Index(fields=["binaan_since"], name="business_binaan_since"),
+            models.Index(fields=["status"], name="business_status"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.scale = scale_for(capital=self.capital, yearly_omzet=self.yearly_omzet)
+        super().save(*args, **kwargs)
+
+
+class BusinessStage(models.Model):
+    """A 7P stage a business reached: when, and who recorded it."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="stages", verbose_name=_("business")
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
+    )
+    reached_on = models.DateField(_("reached on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage reached")
+        verbose_name_plural = _("stages reached")
+        ordering = ["business", "reached_on", "stage__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "stage"], name="business_stage_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.business} — {self.stage}"
