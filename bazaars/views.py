@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -96,7 +96,7 @@ def detail(request, slug):
     def build():
         try:
             context = selectors.public_bazaar(slug)
-        except selectors.Http404:
+        except Http404:
             return _not_found(request)
         bazaar = context["bazaar"]
         context["poster_url"] = (
@@ -131,7 +131,7 @@ def business(request, slug):
     def build():
         try:
             context = selectors.public_business(slug)
-        except selectors.Http404:
+        except Http404:
             return _not_found(request)
         business = context["business"]
         context["photo_url"] = (
