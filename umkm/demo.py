@@ -26,6 +26,7 @@ from django.utils.text import slugify
 
 from umkm import roles
 from umkm.crypto import encrypt_nik, nik_blind_index
+from umkm.demo_copy import copy_rows, history_from_rows, next_id, sync_sequence
 from umkm.models import (
     DEFAULT_YEARLY_TARGET,
     Business,
@@ -271,11 +272,11 @@ class _Seeder:
         trainings = self._trainings(demand)
         bucket_counter = defaultdict(int)
 
-        owner_id = _next_id(Owner)
-        business_id = _next_id(Business)
-        stage_id = _next_id(BusinessStage)
-        enrolment_id = _next_id(Enrolment)
-        mentoring_id = _next_id(Mentoring)
+        owner_id = next_id(Owner)
+        business_id = next_id(Business)
+        stage_id = next_id(BusinessStage)
+        enrolment_id = next_id(Enrolment)
+        mentoring_id = next_id(Mentoring)
         first_owner_id = owner_id
         counts = defaultdict(int)
         sector_codes = list(SECTOR_PROFILES)
@@ -396,11 +397,11 @@ class _Seeder:
                      else None, "", current[1], created, self.now)
                 )  # fmt: skip
 
-            _copy(Owner, owner_cols, owners)
-            _copy(Business, business_cols, businesses)
-            _copy(BusinessStage, stage_cols, stages)
-            _copy(Enrolment, enrol_cols, enrolments)
-            _copy(Mentoring, mentoring_cols, sessions)
+            copy_rows(Owner, owner_cols, owners)
+            copy_rows(Business, business_cols, businesses)
+            copy_rows(BusinessStage, stage_cols, stages)
+            copy_rows(Enrolment, enrol_cols, enrolments)
+            copy_rows(Mentoring, mentoring_cols, sessions)
             for what, rows in (("owners", owners), ("businesses", businesses),
                                ("stages reached", stages), ("enrolments", enrolments),
                                ("mentoring sessions", sessions)):  # fmt: skip
@@ -408,17 +409,17 @@ class _Seeder:
             self.stdout.write(f"  {min(n, start + chunk):,} / {n:,} businesses")
 
         for model in (Owner, Business, BusinessStage, Enrolment, Mentoring, Training):
-            _sync_sequence(model)
+            sync_sequence(model)
         counts["trainings"] = sum(len(b) for b in trainings.values())
         if history:
             for model in (Owner, Business, BusinessStage, Enrolment):
-                _history_from_rows(model, since_id=first_owner_id if model is Owner else None)
+                history_from_rows(model, since_id=first_owner_id if model is Owner else None)
         return dict(counts)
 
     def _trainings(self, demand) -> dict[tuple[str, int], list[tuple[int, datetime.date]]]:
         rnd = self.rnd
         rows, buckets = [], {}
-        training_id = _next_id(Training)
+        training_id = next_id(Training)
         for (kec, year), wanted in sorted(demand.items()):
             count = max(1, math.ceil(wanted / (TRAINING_CAPACITY - 5)))
             bucket = []
@@ -435,7 +436,7 @@ class _Seeder:
                 bucket.append((training_id, start))
                 training_id += 1
             buckets[kec, year] = bucket
-        _copy(
+        copy_rows(
             Training,
             ["id", "title", "topic", "organiser", "start_date", "end_date", "place",
              "kecamatan_id", "capacity", "created_at"],
@@ -493,48 +494,3 @@ class _Seeder:
 
     def _at(self, day: datetime.date) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=self.tz)
-
-
-def _next_id(model) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{model._meta.db_table}"')
-        return cursor.fetchone()[0]
-
-
-def _sync_sequence(model) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-            f'GREATEST(COALESCE((SELECT MAX(id) FROM "{table}"), 0), 1))',
-            [table],
-        )
-
-
-def _copy(model, columns: list[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    table = model._meta.db_table
-    cols = ", ".join(f'"{c}"' for c in columns)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
-def _history_from_rows(model, *, since_id=None) -> None:
-    """A first ("+") history record for every row that has none (demo size only)."""
-    history = model.history.model
-    fields = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-    cols = ", ".join(f'"{c}"' for c in fields)
-    src = ", ".join(f't."{c}"' for c in fields)
-    table, htable = model._meta.db_table, history._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{htable}" ({cols}, history_date, history_type, history_change_reason) '
-            f"SELECT {src}, t.created_at, '+', %s FROM \"{table}\" t "
-            f'WHERE NOT EXISTS (SELECT 1 FROM "{htable}" h WHERE h.id = t.id)',
-            ["Data demo"],
-        )
