@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
     FieldDoesNotExist,
@@ -135,7 +136,12 @@ class ScopedMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scope_foreignkey(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, widgets.ForeignKeyRawIdWidget):
+            field.widget = ScopedRawIdWidget(
+                field.widget.rel, field.widget.admin_site, queryset=field.queryset
+            )
+        return field
 
 
 class ScopedAdmin(ServiceErrorsAdmin, ScopedMixin, admin.ModelAdmin):
@@ -222,6 +228,24 @@ class ScopedTabularInline(ScopedMixin, admin.TabularInline):
 
 class ScopedStackedInline(ScopedMixin, admin.StackedInline):
     """An inline of a model with a kecamatan: its rows through the model's policy (`scope`)."""
+
+
+class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """A raw id field whose label beside the box is looked up among the choices the user may
+    make: a typed id of another kecamatan's business shows no name when the form comes back."""
+
+    def __init__(self, rel, admin_site, *, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            if not self.queryset.filter(**{key: value}).exists():
+                return "", ""
+        except (ValueError, TypeError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value)
 
 
 def scope_foreignkey(db_field, request, kwargs) -> None:
