@@ -146,15 +146,19 @@ def _cell_xml(ref: str, value, kind: str, style: int | None = None) -> str:
     return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
 
 
-def _sheet_head(widths: list[int], frozen: int) -> str:
+def _sheet_head(columns: list[Column], frozen: int) -> str:
     pane = (
         f'<pane ySplit="{frozen}" topLeftCell="A{frozen + 1}" activePane="bottomLeft" '
         f'state="frozen"/><selection pane="bottomLeft" activeCell="A{frozen + 1}" '
         f'sqref="A{frozen + 1}"/>'
     )
+    # An identity column is text down to the last row, also where a person types into it
+    # later: Excel would round a 16-digit NIK and drop a phone number's leading 0.
     cols = "".join(
-        f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>'
-        for i, width in enumerate(widths, start=1)
+        f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"'
+        + (f' style="{S_TEXT}"' if c.kind == CODE else "")
+        + "/>"
+        for i, c in enumerate(columns, start=1)
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} {_REL_NS}>'
@@ -180,7 +184,7 @@ def _write_sheet(zf: zipfile.ZipFile, path: str, sheet: Sheet) -> None:
         ]
     )
     with zf.open(path, "w", force_zip64=True) as out:
-        out.write(_sheet_head([c.width for c in columns], len(head)).encode())
+        out.write(_sheet_head(columns, len(head)).encode())
         buffer = [f'<row r="{i}">{"".join(cells)}</row>' for i, cells in enumerate(head, start=1)]
         for index, values in enumerate(sheet.rows):
             r += 1

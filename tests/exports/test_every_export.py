@@ -19,6 +19,7 @@ from exports.registry import admin_action_route, all_exports
 from tests.bazaars.factories import VenueFactory, accepted, bazaar, eligible_business
 from tests.certifications.factories import open_case
 from tests.factories import EnrolmentFactory, OwnerFactory, TrainingFactory, admin_sudin
+from umkm.models import Sector
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/","x")',
@@ -33,7 +34,7 @@ HYPERLINK = PAYLOADS[0]
 # Independent of exports.cells on purpose: what a spreadsheet would run.
 LIVE = re.compile(r"^(?:[\t\r\n]|[\s\u200b\ufeff]*[=+\-@＝＋－＠])")
 EXPORT_WORDS = re.compile(r"export|ekspor|csv|xlsx|download|unduh|spreadsheet", re.I)
-URL_WORDS = re.compile(r"export|ekspor|csv|xlsx", re.I)
+URL_WORDS = re.compile(r"export|ekspor|csv|xlsx|templat", re.I)  # templates are files too
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +44,9 @@ def _food_rule_off(settings):
 
 @pytest.fixture
 def hostile_world(db):
-    """Businesses, owners, products, a venue, a bazaar and a training named like formulas,
-    all in Kecamatan Grogol Petamburan, 2023."""
+    """Businesses, owners, products, a venue, a bazaar, a training and a sector named like
+    formulas, all in Kecamatan Grogol Petamburan, 2023."""
+    Sector.objects.create(code="sektor-formula", name=HYPERLINK, order=99)
     venue = VenueFactory(name=HYPERLINK)
     fair = bazaar(title="+Bazar " + HYPERLINK, venue=venue, booths=len(PAYLOADS) + 2)
     training = TrainingFactory(title=HYPERLINK, place="@SUM(A1)", organiser="-1")

@@ -10,8 +10,6 @@ the trainee registration, which checks every row against the database as it is t
 anything changed, nothing is written and the preview is shown again.
 """
 
-import csv
-import io
 import json
 import logging
 import secrets
@@ -28,9 +26,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from umkm import import_jobs, importer, permissions
+from exports import csv_stream, xlsx
+from exports.registry import content_bytes
+from umkm import exports as import_template
+from umkm import import_jobs, importer
 from umkm.crypto import decrypt_bytes, encrypt_bytes
-from umkm.models import Sector, Training
+from umkm.models import Training
 
 logger = logging.getLogger(__name__)
 
@@ -38,23 +39,6 @@ SESSION_KEY = "umkm_trainee_import"
 PENDING_DIR = "imports/trainees"
 PENDING_MAX_AGE = 24 * 60 * 60  # seconds an unconfirmed upload is kept
 IMPORT_PERMISSIONS = ("umkm.add_enrolment", "umkm.add_owner", "umkm.add_business")
-
-EXAMPLE_ROW = {
-    "nik": "3173024107850001",
-    "full_name": "Siti Aminah",
-    "gender": "P",
-    "birth_date": "01-07-1985",
-    "phone": "0812-3456-7890",
-    "email": "siti.aminah@example.com",
-    "address": "Jl. Contoh No. 1, RT 001/RW 002",
-    "business_name": "Kue Basah Bu Siti",
-    "sector": "Kuliner",
-    "products": "Kue lapis, nagasari",
-    "nib": "",
-    "attended": "Ya",
-    "passed": "Ya",
-    "score": "85",
-}
 
 
 def _pending_storage():
@@ -204,82 +188,22 @@ class TraineeImportAdminMixin:
 
     def trainee_import_template_view(self, request, training_id, fmt):
         training = self._import_training(request, training_id)
-        example = dict(EXAMPLE_ROW)
-        first = permissions.kelurahan_for(request.user).order_by("code").first()
-        example["owner_kelurahan"] = example["business_kelurahan"] = first.code if first else ""
-        filename = f"templat-peserta-pelatihan-{training.pk}"
         if fmt == "csv":
-            out = io.StringIO()
-            out.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-            writer = csv.writer(out, delimiter=";")
-            writer.writerow([h for _k, h in importer.COLUMNS])
-            writer.writerow([example.get(k, "") for k, _h in importer.COLUMNS])
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(
+                content_bytes(import_template.template_csv(request.user)),
+                content_type=csv_stream.CONTENT_TYPE,
+            )
         elif fmt == "xlsx":
             response = HttpResponse(
-                self._template_xlsx(request, example),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                import_template.template_xlsx(request.user), content_type=xlsx.CONTENT_TYPE
             )
         else:
             raise Http404
-        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        filename = import_template.filename(training, fmt)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
     # --- helpers ------------------------------------------------------------------------
-
-    def _template_xlsx(self, request, example: dict) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Peserta"
-        sheet.append([h for _k, h in importer.COLUMNS])
-        sheet.append([example.get(k, "") for k, _h in importer.COLUMNS])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        # Text columns: Excel would drop a phone's leading 0 and round a 16-digit NIK.
-        for index, (key, header) in enumerate(importer.COLUMNS, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(14, len(header) + 2)
-            if key in {"nik", "phone", "nib", "birth_date", "owner_kelurahan"} | {
-                "business_kelurahan"
-            }:
-                for row in range(2, 1002):
-                    sheet.cell(row=row, column=index).number_format = "@"
-        sheet.freeze_panes = "A2"
-
-        lists = workbook.create_sheet("Daftar kode")
-        lists.append(
-            [
-                _("Kelurahan code"),
-                _("Kelurahan"),
-                _("Kecamatan"),
-                _("City"),
-                "",
-                _("Sector"),
-            ]
-        )
-        for cell in lists[1]:
-            cell.font = Font(bold=True)
-        areas = (
-            permissions.kelurahan_for(request.user)
-            .select_related("kecamatan__city")
-            .order_by("code")
-        )
-        sectors = list(Sector.objects.order_by("order", "name").values_list("name", flat=True))
-        kelurahan_rows = [
-            [kel.code, kel.name, kel.kecamatan.name, kel.kecamatan.city.name] for kel in areas
-        ]
-        # Kelurahan on the left, sectors on the right: as many rows as the longer list.
-        for i in range(max(len(kelurahan_rows), len(sectors))):
-            left = kelurahan_rows[i] if i < len(kelurahan_rows) else ["", "", "", ""]
-            lists.append([*left, "", sectors[i] if i < len(sectors) else ""])
-        for letter, width in zip("ABCDEF", (16, 28, 26, 40, 2, 26), strict=True):
-            lists.column_dimensions[letter].width = width
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
 
     def _keep_pending(self, request, training, rows, name: str) -> str:
         """Keep the file's rows (as read, not yet checked) encrypted in private storage until
