@@ -374,8 +374,9 @@ def mutants_of(module: str, root: Path = ROOT) -> list[Mutant]:
 
 
 def _equivalent_reason(mutant: Mutant) -> str:
-    for module, operator, before, reason in EQUIVALENT:
-        if module == mutant.module and operator == mutant.operator and before == mutant.before:
+    where = mutant.id.split(":", 2)[2]  # col:operator (the column within an unchanged line)
+    for module, col_operator, before, reason in EQUIVALENT:
+        if module == mutant.module and col_operator == where and before == mutant.before:
             return reason
     return ""
 
@@ -430,11 +431,11 @@ def _nice() -> list[str]:
     return ["nice", "-n", "10"] if shutil.which("nice") else []
 
 
-def build_trace(copy: Path, modules: list[str], env: dict, key: str) -> dict:
+def build_trace(copy: Path, modules: list[str], env: dict, key: str, reuse: bool) -> dict:
     trace_file = OUT_DIR / "trace.json"
     if trace_file.exists():
         cached = json.loads(trace_file.read_text())
-        if cached.get("key") == key:
+        if cached.get("key") == key or reuse:
             print(f"Test map: cached ({trace_file.relative_to(ROOT)})", flush=True)
             return cached
     print("Test map: running the suite once (without e2e) to see which tests run which lines…")
@@ -479,14 +480,15 @@ def tests_for(mutant: Mutant, trace: dict) -> list[dict]:
 def run_mutant(mutant: Mutant, copy: Path, env: dict, trace: dict, args, fresh_db: bool) -> None:
     tests = tests_for(mutant, trace)
     mutant.tests = len(tests)
-    if not tests:
+    if not tests and not args.extra_tests:
         mutant.status = "uncovered"
         return
     path = copy / mutant.module
     original = path.read_bytes()
     select = copy / "var" / "select.json"
-    select.write_text(json.dumps({t["nodeid"]: t["duration"] for t in tests}))
-    files = sorted({t["file"] for t in tests})
+    chosen = {t["nodeid"]: t["duration"] for t in tests}
+    select.write_text(json.dumps({**chosen, "*files*": args.extra_tests}))
+    files = sorted({t["file"] for t in tests} | set(args.extra_tests))
     budget = args.timeout_min + args.timeout_factor * sum(t["duration"] for t in tests)
     command = [*_nice(), sys.executable, "-m", "pytest", *PYTEST_ARGS]
     if fresh_db:
@@ -513,6 +515,9 @@ def run_mutant(mutant: Mutant, copy: Path, env: dict, trace: dict, args, fresh_d
             mutant.status = "timeout"
             mutant.killed_by = f"no answer within {budget:.0f} s"
             return
+        except KeyboardInterrupt:  # its own session: Ctrl-C does not reach it
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
     finally:
         path.write_bytes(original)
         mutant.seconds = round(time.monotonic() - started, 1)
@@ -577,6 +582,7 @@ def report(mutants: list[Mutant], meta: dict) -> str:
         f"- load average (/proc/loadavg): {meta['load_start']} at the start,"
         f" {meta['load_end']} at the end; {os.cpu_count()} CPUs",
         f"- test map: {meta['trace_tests']} tests; mutants judged by the tests that run their line",
+        *([f"- {meta['rerun']} (with the tests written since)"] if meta.get("rerun") else []),
         "- kill rate = (killed + timeouts) / (mutants − judged equivalent − errors)",
         "",
         "| module | mutants | killed | timeouts | survived | equivalent | errors | kill rate |",
@@ -623,6 +629,20 @@ def parse_args(argv=None):
     parser.add_argument("--timeout-min", type=float, default=60.0, help="seconds, plus…")
     parser.add_argument("--timeout-factor", type=float, default=4.0, help="× the tests' time")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    parser.add_argument(
+        "--extra-tests",
+        nargs="+",
+        default=[],
+        help="test files run against every mutant too (new tests, before the map knows them)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite report.md from results.json (after judging more mutants equivalent)",
+    )
+    parser.add_argument(
+        "--reuse-trace", action="store_true", help="use var/mutation/trace.json even if stale"
+    )
     return parser.parse_args(argv)
 
 
@@ -651,6 +671,9 @@ def select(args) -> tuple[list[str], list[Mutant], str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.report_only:
+        write_report(json.loads((OUT_DIR / "results.json").read_text()))
+        return 0
     _modules, chosen, how = select(args)
     if args.list:
         for mutant in chosen:
@@ -674,10 +697,16 @@ def main(argv=None) -> int:
         copy_repository(copy)
         (copy / "var").mkdir(exist_ok=True)
         every_module = discover()  # the map covers every target, whatever this run selects
-        trace = build_trace(copy, every_module, env, sources_key(every_module))
+        key = sources_key(every_module)
+        trace = build_trace(copy, every_module, env, key, args.reuse_trace)
         fresh_db = False
         for n, mutant in enumerate(chosen, 1):
-            run_mutant(mutant, copy, env, trace, args, fresh_db)
+            try:
+                run_mutant(mutant, copy, env, trace, args, fresh_db)
+            except KeyboardInterrupt:  # Ctrl-C: report the mutants judged so far
+                print(f"Interrupted: the report covers the first {n - 1} mutants")
+                chosen = chosen[: n - 1]
+                break
             fresh_db = mutant.status == "timeout"  # a killed run may leave committed rows
             mark = " (judged equivalent)" if mutant.equivalent else ""
             print(
@@ -696,13 +725,31 @@ def main(argv=None) -> int:
         load_end=_loadavg(),
         trace_tests=len(trace["tests"]),
     )
-    text = report(chosen, meta)
-    (OUT_DIR / "report.md").write_text(text)
-    (OUT_DIR / "results.json").write_text(
-        json.dumps({"meta": meta, "mutants": [asdict(m) for m in chosen]}, indent=1)
-    )
-    print(text)
+    results = {"meta": meta, "mutants": [asdict(m) for m in chosen]}
+    if args.survivors:  # merge: the last run's figures with these survivors judged again
+        last = json.loads((OUT_DIR / "results.json").read_text())
+        again = {m["id"]: m for m in results["mutants"]}
+        last["mutants"] = [again.get(m["id"], m) for m in last["mutants"]]
+        last["meta"]["rerun"] = (
+            f"{len(again)} survivors re-run {meta['started']} ({meta['minutes']} min)"
+        )
+        results = last
+    write_report(results)
     return 0
+
+
+def write_report(results: dict) -> None:
+    """report.md from results.json, judged with mutation_equivalent.py as it is now."""
+    mutants = []
+    for data in results["mutants"]:
+        mutant = Mutant(**data)
+        mutant.equivalent = _equivalent_reason(mutant)
+        mutants.append(mutant)
+    results["mutants"] = [asdict(m) for m in mutants]
+    text = report(mutants, results["meta"])
+    (OUT_DIR / "report.md").write_text(text)
+    (OUT_DIR / "results.json").write_text(json.dumps(results, indent=1))
+    print(text)
 
 
 if __name__ == "__main__":

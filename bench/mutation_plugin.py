@@ -114,11 +114,16 @@ def pytest_collection_modifyitems(session, config, items):
         return
     with open(select, encoding="utf-8") as f:
         wanted = json.load(f)
-    kept = [item for item in items if item.nodeid in wanted]
-    deselected = [item for item in items if item.nodeid not in wanted]
+    whole_files = set(wanted.pop("*files*", ()))  # every test of these files (--extra-tests)
+
+    def chosen(item) -> bool:
+        return item.nodeid in wanted or item.nodeid.split("::")[0] in whole_files
+
+    kept = [item for item in items if chosen(item)]
+    deselected = [item for item in items if not chosen(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-    items[:] = sorted(kept, key=lambda item: (_transactional(item), wanted[item.nodeid]))
+    items[:] = sorted(kept, key=lambda item: (_transactional(item), wanted.get(item.nodeid, 0)))
 
 
 def _transactional(item) -> bool:
