@@ -69,4 +69,47 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "passed=per_training.get(t.pk, (0, 0))[1],",
         "the default's first item is never read ([1] is)",
     ),
+    (
+        "bazaars/services.py",
+        "68:int_plus1",
+        ") or DailySales(participation=participation, day=day, omzet=0, transactions=0)",
+        "a new row's omzet and transactions are overwritten on the next two lines",
+    ),
+    (
+        "bazaars/services.py",
+        "68:int_minus1",
+        ") or DailySales(participation=participation, day=day, omzet=0, transactions=0)",
+        "a new row's omzet and transactions are overwritten on the next two lines",
+    ),
+    (
+        "bazaars/services.py",
+        "84:int_plus1",
+        ") or DailySales(participation=participation, day=day, omzet=0, transactions=0)",
+        "a new row's omzet and transactions are overwritten on the next two lines",
+    ),
+    (
+        "bazaars/services.py",
+        "84:int_minus1",
+        ") or DailySales(participation=participation, day=day, omzet=0, transactions=0)",
+        "a new row's omzet and transactions are overwritten on the next two lines",
+    ),
+    (
+        "certifications/services.py",
+        "4:return_None",
+        "return transition",
+        "_record's three callers ignore what it returns",
+    ),
+    (
+        "jobs/services.py",
+        "18:int_minus1",
+        "percent = max(0, min(99, int(percent)))  # 100 means finished, set by job_run",
+        "a -1 in the cache is never shown: current_progress takes the max with the row's"
+        " progress (>= 0), and the row only moves up",
+    ),
+    (
+        "jobs/services.py",
+        "48:int_minus1",
+        "cached = cache.get(progress_key(job.pk)) or 0",
+        "max() with the row's progress (a PositiveSmallIntegerField, >= 0) hides the -1",
+    ),
 ]
