@@ -625,6 +625,7 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--ids", nargs="+", help="run exactly these mutant ids")
     parser.add_argument("--survivors", action="store_true", help="re-run the last survivors")
+    parser.add_argument("--merge", action="store_true", help="merge into the last results")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--timeout-min", type=float, default=60.0, help="seconds, plus…")
     parser.add_argument("--timeout-factor", type=float, default=4.0, help="× the tests' time")
@@ -726,7 +727,7 @@ def main(argv=None) -> int:
         trace_tests=len(trace["tests"]),
     )
     results = {"meta": meta, "mutants": [asdict(m) for m in chosen]}
-    if args.survivors:  # merge: the last run's figures with these survivors judged again
+    if args.survivors or args.merge:  # the last run's figures with these mutants judged again
         last = json.loads((OUT_DIR / "results.json").read_text())
         again = {m["id"]: m for m in results["mutants"]}
         last["mutants"] = [again.get(m["id"], m) for m in last["mutants"]]

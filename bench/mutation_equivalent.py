@@ -112,4 +112,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "cached = cache.get(progress_key(job.pk)) or 0",
         "max() with the row's progress (a PositiveSmallIntegerField, >= 0) hides the -1",
     ),
+    (
+        "certifications/services.py",
+        "67:int_minus1",
+        'original = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]',
+        "Django's upload parser keeps only the file's base name: there is no / to split on,"
+        " so [0] and [-1] are the same piece",
+    ),
 ]
