@@ -1,0 +1,78 @@
+"""Edges of the register's row rules that the mutation benchmark (bench/mutation.py) found
+untested: an operator without a kecamatan, an inactive Admin Sudin, owners seen through their
+business, and the default querysets of the scoping functions."""
+
+import pytest
+
+from tests.factories import (
+    BusinessFactory,
+    MentoringFactory,
+    OwnerFactory,
+    admin_sudin,
+    kelurahan,
+    operator,
+    pejabat,
+)
+from umkm import permissions
+from umkm.models import StaffProfile
+
+pytestmark = pytest.mark.django_db
+
+HERE, ELSEWHERE = "31.73.02.1002", "31.73.01.1001"
+
+
+def test_operator_without_a_kecamatan_sees_nothing_rather_than_everything():
+    user = operator()
+    StaffProfile.objects.filter(user=user).update(kecamatan=None)
+    user = type(user).objects.get(pk=user.pk)
+    BusinessFactory(kelurahan=kelurahan(HERE))
+    assert permissions.operator_kecamatan_code(user) == ""
+    assert not permissions.businesses_for(user).exists()
+    assert not permissions.can_access_kecamatan(user, "")
+    assert not permissions.can_access_kecamatan(user, "31.73.02")
+
+
+def test_inactive_admin_sudin_is_not_city_wide():
+    assert permissions.is_city_wide(admin_sudin())
+    assert permissions.is_city_wide(pejabat())
+    assert not permissions.is_city_wide(admin_sudin(is_active=False))
+    assert permissions.operator_kecamatan_code(admin_sudin()) is None
+
+
+def test_reports_of_a_kecamatan_for_its_operator_only():
+    user = operator("31.73.02")
+    assert permissions.can_access_kecamatan(user, "31.73.02")
+    assert not permissions.can_access_kecamatan(user, "31.73.01")
+    assert permissions.can_access_kecamatan(admin_sudin(), "31.73.01")
+
+
+def test_no_kelurahan_means_no_access_even_city_wide():
+    assert not permissions.can_access_kelurahan(admin_sudin(), None)
+    assert permissions.can_access_kelurahan(admin_sudin(), kelurahan(ELSEWHERE))
+    assert not permissions.can_access_kelurahan(operator("31.73.02"), kelurahan(ELSEWHERE))
+
+
+def test_operator_sees_owners_living_or_trading_in_the_kecamatan():
+    user = operator("31.73.02")
+    living_here = OwnerFactory(kelurahan=kelurahan(HERE))
+    trading_here = BusinessFactory(
+        owner=OwnerFactory(kelurahan=kelurahan(ELSEWHERE)), kelurahan=kelurahan(HERE)
+    ).owner
+    elsewhere = BusinessFactory(
+        owner=OwnerFactory(kelurahan=kelurahan(ELSEWHERE)), kelurahan=kelurahan(ELSEWHERE)
+    ).owner
+    assert set(permissions.owners_for(user)) == {living_here, trading_here}
+    assert permissions.can_access_owner(user, trading_here)
+    assert not permissions.can_access_owner(user, elsewhere)
+    assert permissions.can_access_owner(admin_sudin(), elsewhere)
+
+
+def test_scoping_functions_default_to_every_row_of_the_model():
+    user = operator("31.73.02")
+    here = MentoringFactory(business=BusinessFactory(kelurahan=kelurahan(HERE)))
+    MentoringFactory(business=BusinessFactory(kelurahan=kelurahan(ELSEWHERE)))
+    assert list(permissions.mentorings_for(user)) == [here]
+    assert permissions.mentorings_for(admin_sudin()).count() == 2
+    assert set(permissions.businesses_for(user)) == {here.business}
+    assert permissions.kelurahan_for(user).filter(code=ELSEWHERE).count() == 0
+    assert permissions.kecamatan_for(user).get().code == "31.73.02"
