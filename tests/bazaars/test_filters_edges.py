@@ -4,7 +4,8 @@ untested: what a hand-edited query string keeps, and the pager links."""
 import pytest
 from django.utils import timezone
 
-from bazaars.selectors import FIRST_YEAR, DirectoryFilters, ScheduleFilters, _year_range
+from bazaars.selectors import FIRST_YEAR, DirectoryFilters, ScheduleFilters
+from bazaars.selectors.public import _year_range
 
 
 @pytest.mark.parametrize(

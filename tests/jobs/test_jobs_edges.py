@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from config.actors import SYSTEM
 from jobs.models import Job
 from jobs.services import current_progress, job_progress, job_start, jobs_prune
 from tests.factories import pejabat
@@ -42,6 +43,6 @@ def test_prune_says_how_many_jobs_it_deleted():
     Job.objects.filter(pk__in=[j.pk for j in old]).update(
         created_at=timezone.now() - datetime.timedelta(days=8)
     )
-    assert jobs_prune(older_than_days=7) == 2
+    assert jobs_prune(actor=SYSTEM, older_than_days=7) == 2
     assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
-    assert jobs_prune(older_than_days=7) == 0
+    assert jobs_prune(actor=SYSTEM, older_than_days=7) == 0
