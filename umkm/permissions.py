@@ -98,9 +98,11 @@ def operator_kecamatan_code(user) -> str | None:
 
 def is_read_only(user) -> bool:
     """A Pejabat (and no more than that): reads, never writes, sees only PEJABAT_FIELDS."""
+    user = _user(user)
+    # Superusers first: they never need their groups loaded (one query less on every page).
     return (
-        _in_group(_user(user), roles.PEJABAT)
-        and not user.is_superuser
+        not user.is_superuser
+        and _in_group(user, roles.PEJABAT)
         and not _in_group(user, roles.ADMIN_SUDIN)
     )
 
