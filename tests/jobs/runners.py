@@ -35,3 +35,11 @@ def breaks_a_constraint(job, progress):
 
     Sector.objects.create(code="kuliner", name="Kuliner lagi")  # the code is taken
     return JobOutput()
+
+
+LONG_NAME = "laporan-" + "x" * 196 + ".csv"  # 208 characters: more than the 200 kept
+LONG_TYPE = "text/csv; charset=utf-8; " + "p" * 100  # 125 characters: more than the 120 kept
+
+
+def long_names(job, progress):
+    return JobOutput(filename=LONG_NAME, content_type=LONG_TYPE, content=b"nomor;nama\n")
