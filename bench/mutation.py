@@ -8,8 +8,9 @@
     .venv/bin/python bench/mutation.py                             # all mutants: hours
 
 Targets (found by glob, so new modules join): permissions.py, services.py, services/*.py,
-rules.py, eligibility.py, selectors.py and validators.py of umkm, bazaars, certifications, reports
-and jobs. Only code inside functions is mutated (never module constants, docstrings, gettext
+rules.py, eligibility.py, selectors.py, selectors/*.py and validators.py of umkm, bazaars,
+certifications, reports and jobs, and the export layer's cells.py.
+Only code inside functions is mutated (never module constants, docstrings, gettext
 messages or log calls). Operators, on the standard library's `ast`: comparison swaps (< <=, > >=,
 == !=, in / not in, is / is not), and <-> or, dropping a `not`, small ints +1 / -1, True <-> False,
 `return None`, `raise` in an `if` replaced by `pass`, .filter( <-> .exclude(, and +1 on range
@@ -52,7 +53,7 @@ from mutation_equivalent import EQUIVALENT
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "mutation"
-APPS = ("umkm", "bazaars", "certifications", "reports", "jobs")
+APPS = ("umkm", "bazaars", "certifications", "reports", "jobs", "exports")
 PATTERNS = (
     "permissions.py",
     "services.py",
@@ -60,7 +61,9 @@ PATTERNS = (
     "rules.py",
     "eligibility.py",
     "selectors.py",
+    "selectors/*.py",
     "validators.py",
+    "cells.py",  # the export layer's one cell rule
 )
 SMALL_INT = 10_000  # ints below this (in absolute value) get +1 / -1
 PYTEST_ARGS = ["-x", "-q", "--reuse-db", "-p", "no:cacheprovider", "-m", "not e2e"]
