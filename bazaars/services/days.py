@@ -109,7 +109,7 @@ def _number(value):
     text = str(value).strip().replace(".", "")
     if not text:
         return None
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def _row_label(participation: Participation) -> str:

@@ -63,6 +63,21 @@ def test_day_page_with_one_incomplete_row_saves_no_row():
     ]
 
 
+@pytest.mark.parametrize("typed", ["²", "1²", "١٢", "-5"])
+def test_day_page_refuses_digits_that_are_not_whole_numbers_naming_the_column(typed):
+    b = bazaar()
+    p = accepted(b)
+    with pytest.raises(ValidationError, match="bilangan bulat"):
+        services.day_record(
+            actor=SYSTEM,
+            day=b.days.first(),
+            entries=[
+                services.DayEntry(participation=p, present=True, omzet=typed, transactions="3")
+            ],
+        )
+    assert not DailySales.objects.exists()
+
+
 def test_check_in_of_a_participant_not_accepted_is_refused():
     b = bazaar()
     applied = services.participation_apply(actor=SYSTEM, bazaar=b, business=eligible_business())
