@@ -195,43 +195,39 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    @admin.action(description=_("Publish the selected bazaars"), permissions=["change"])
-    def publish(self, request, queryset):
-        published = 0
+    def _each(self, request, queryset, service, done: str) -> None:
+        """Run one service per selected bazaar: each refusal named, the rest done and counted."""
+        count = 0
         for bazaar in queryset:
             try:
-                services.bazaar_publish(actor=request.user, bazaar=bazaar)
+                service(actor=request.user, bazaar=bazaar)
             except ValidationError as exc:
                 self.message_user(request, f"{bazaar}: {_errors(exc)}", messages.ERROR)
             else:
-                published += 1
-        if published:
-            self.message_user(
-                request,
-                gettext("%(count)s bazaars published.") % {"count": published},
-                messages.SUCCESS,
-            )
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected bazaars"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._each(
+            request, queryset, services.bazaar_publish, gettext("%(count)s bazaars published.")
+        )
 
     @admin.action(description=_("Cancel the selected bazaars"), permissions=["change"])
     def cancel(self, request, queryset):
-        cancelled = 0
-        for bazaar in queryset:
-            try:
-                services.bazaar_cancel(actor=request.user, bazaar=bazaar)
-            except ValidationError as exc:
-                self.message_user(request, f"{bazaar}: {_errors(exc)}", messages.ERROR)
-            else:
-                cancelled += 1
-        self.message_user(
-            request,
-            gettext("%(count)s bazaars cancelled.") % {"count": cancelled},
-            messages.SUCCESS,
+        self._each(
+            request, queryset, services.bazaar_cancel, gettext("%(count)s bazaars cancelled.")
         )
 
     @admin.action(description=_("Add the missing booths (A01, A02, ...)"), permissions=["change"])
     def add_missing_booths(self, request, queryset):
-        for bazaar in queryset:
-            services.booths_fill(actor=request.user, bazaar=bazaar)
+        self._each(
+            request,
+            queryset,
+            services.booths_fill,
+            gettext("Missing booths added to %(count)s bazaars."),
+        )
 
     # --- extra pages ---------------------------------------------------------------------
 
