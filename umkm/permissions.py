@@ -19,23 +19,33 @@ from umkm import roles
 from umkm.models import Business, Kecamatan, Kelurahan, Owner
 
 _REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
+# Kept by the database (umkm.models.states): every role that reads the register reads these.
+_HISTORY_MODELS = ["businessstate"]
 _REFERENCE_MODELS = ["yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.ADMIN_SUDIN: [
         *roles.crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
         *roles.view(
-            "umkm", ["city", "kecamatan", "kelurahan", "staffprofile", "personaldataaccess"]
+            "umkm",
+            [
+                "city",
+                "kecamatan",
+                "kelurahan",
+                "staffprofile",
+                "personaldataaccess",
+                *_HISTORY_MODELS,
+            ],
         ),
         "umkm.view_nik",
         "umkm.view_personal_data",
     ],
     roles.OPERATOR_KECAMATAN: [
         *roles.crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
-        *roles.view("umkm", ["training", *_REFERENCE_MODELS]),
+        *roles.view("umkm", ["training", *_REFERENCE_MODELS, *_HISTORY_MODELS]),
         "umkm.view_personal_data",
     ],
-    roles.PEJABAT: roles.view("umkm", [*_REGISTER_MODELS, *_REFERENCE_MODELS]),
+    roles.PEJABAT: roles.view("umkm", [*_REGISTER_MODELS, *_REFERENCE_MODELS, *_HISTORY_MODELS]),
 }
 
 # What a Pejabat may see of each model ("*": every field, a model without personal data).
@@ -52,6 +62,10 @@ PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
         *("public_consent", "public_consent_at", "photo", "slug", "current_stage"),
     ),
     "umkm.businessstage": ("business", "stage", "reached_on", "recorded_by"),
+    "umkm.businessstate": (
+        *("business", "valid", "valid_from", "valid_until", "status", "scale", "kelurahan"),
+        *("public_consent", "reason", "recorded_at", "recorded_by"),
+    ),
     "umkm.enrolment": (
         "training",
         "business",
@@ -224,6 +238,15 @@ def business_stages_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import BusinessStage
 
     qs = BusinessStage.objects.all() if qs is None else qs
+    return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
+
+
+def business_states_for(user, qs: QuerySet | None = None) -> QuerySet:
+    """A business's states over time, scoped by where the business is now (the history of a
+    business that moved in belongs to its new kecamatan, as the business does)."""
+    from umkm.models import BusinessState
+
+    qs = BusinessState.objects.all() if qs is None else qs
     return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 

@@ -446,7 +446,9 @@ def test_history_records_who_changed_what(client):
     business = _business("Dapur Awal")
     user = admin_sudin(username="bu_sinta")
     c = _client(client, user)
-    data = form_data(c.get(_change(business)), name="Dapur Akhir", status="naik_kelas")
+    data = form_data(
+        c.get(_change(business)), name="Dapur Akhir", status="naik_kelas", reason="Omzet naik"
+    )
     assert c.post(_change(business), data).status_code == 302
     record = business.history.order_by("-history_id").first()
     assert record.history_user == user

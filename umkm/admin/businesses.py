@@ -1,5 +1,6 @@
 """Businesses (UMKM binaan), their 7P stages and mentoring sessions."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Min, Q
@@ -22,6 +23,7 @@ from umkm.admin.base import (
 from umkm.models import (
     Business,
     BusinessStage,
+    BusinessState,
     Mentoring,
     Owner,
 )
@@ -66,6 +68,38 @@ class MentoringInline(ScopedTabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class BusinessStateInline(ScopedTabularInline):
+    """The status, scale, kelurahan and consent over time (kept by the database): read-only."""
+
+    model = BusinessState
+    scope = staticmethod(permissions.business_states_for)
+    fields = ["valid_from", "valid_until", "status", "scale", "kelurahan", "public_consent",
+              "reason", "recorded_by"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-valid"]
+    verbose_name_plural = _("status over time")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kelurahan", "recorded_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("from"))
+    def valid_from(self, obj):
+        return obj.valid_from or "—"
+
+    @admin.display(description=_("until"))
+    def valid_until(self, obj):
+        return obj.valid_until or "—"
+
+
 BUSINESS_FIELDS = [
     "name",
     "owner",
@@ -82,6 +116,30 @@ BUSINESS_FIELDS = [
     "public_consent",
     "photo",
 ]
+
+
+class BusinessForm(forms.ModelForm):
+    """The business's own fields, and when and why a change of its status, scale, kelurahan or
+    consent takes effect (umkm.services.business_update checks both)."""
+
+    effective_on = forms.DateField(
+        label=_("Change takes effect on"),
+        required=False,
+        help_text=_(
+            "For a change of status, kelurahan, capital, omzet or consent: the day it happened "
+            "(empty: today). Reports count the change from this day."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=_("Needed when the status changes."),
+    )
+
+    class Meta:
+        model = Business
+        fields = BUSINESS_FIELDS
 
 
 class _YearRangeQuerySetMixin:
@@ -134,9 +192,11 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_help_text = _("Business name, owner name, NIB, or an owner's full NIK (exact).")
     autocomplete_fields = ["owner", "kelurahan"]
     date_hierarchy = "binaan_since"
-    fields = [*BUSINESS_FIELDS, "slug", "scale", "current_stage", "public_consent_at"]
+    form = BusinessForm
+    fields = [*BUSINESS_FIELDS, "effective_on", "reason", "slug", "scale", "current_stage",
+              "public_consent_at"]  # fmt: skip
     readonly_fields = ["slug", "scale", "current_stage", "public_consent_at"]
-    inlines = [BusinessStageInline, MentoringInline]
+    inlines = [BusinessStageInline, MentoringInline, BusinessStateInline]
     list_per_page = 50
 
     @admin.display(description=_("owner"), ordering="owner__full_name")
@@ -146,6 +206,12 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("kecamatan"))
     def kecamatan(self, obj):
         return obj.kelurahan.kecamatan.name
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:  # a new business: its first state is what it is registered with
+            return [f for f in fields if f not in ("effective_on", "reason")]
+        return fields
 
     def get_changelist(self, request, **kwargs):
         from django.contrib.admin.views.main import ChangeList
@@ -193,7 +259,11 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
         else:
             original = self.get_queryset(request).get(pk=obj.pk)
             outcome = services.business_update(
-                actor=request.user, business=original, **_changes(form, BUSINESS_FIELDS)
+                actor=request.user,
+                business=original,
+                effective_on=data.get("effective_on"),
+                reason=data.get("reason", ""),
+                **_changes(form, BUSINESS_FIELDS),
             )
         obj.pk = outcome.obj.pk
         obj.slug = outcome.obj.slug

@@ -31,6 +31,10 @@ from umkm.models.staff import (
     PersonalDataAccess,
     StaffProfile,
 )
+from umkm.models.states import (
+    BusinessState,
+    BusinessStateQuerySet,
+)
 
 __all__ = [
     "DEFAULT_YEARLY_TARGET",
@@ -39,6 +43,8 @@ __all__ = [
     "Business",
     "BusinessQuerySet",
     "BusinessStage",
+    "BusinessState",
+    "BusinessStateQuerySet",
     "BusinessStatus",
     "City",
     "Enrolment",

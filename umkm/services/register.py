@@ -13,11 +13,13 @@ from umkm import permissions
 from umkm.models import (
     Business,
     BusinessStage,
+    BusinessState,
     Kelurahan,
     Owner,
     Sector,
     Stage,
 )
+from umkm.models.states import changes_take_effect
 from umkm.services.base import (
     Outcome,
     _check_kelurahan,
@@ -171,7 +173,7 @@ def business_create(
     business.slug = unique_business_slug(business.name)
     business.full_clean()
     _set_history_user(business, actor)
-    with transaction.atomic():
+    with transaction.atomic(), changes_take_effect(user=actor):
         try:
             business.save()
         except IntegrityError as exc:
@@ -182,10 +184,52 @@ def business_create(
     return Outcome(business, created=True)
 
 
-def business_update(*, actor, business: Business, **changes) -> Outcome:
+# What the register remembers over time (umkm.models.states): a change of these takes effect on
+# a day, with a reason, recorded by the business table's trigger.
+TRACKED_FIELDS = ("status", "kelurahan", "public_consent", "capital", "yearly_omzet")
+
+
+def _check_effective_on(business: Business, on: datetime.date | None) -> datetime.date:
+    """A change takes effect today or on a past day, never before the business's last change
+    (which would rewrite a closed range: correct that change first) and never in the future."""
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"effective_on": _("A change cannot take effect in the future.")})
+    last = BusinessState.objects.filter(business=business).current().first()
+    if last is not None and last.valid.lower is not None and on < last.valid.lower:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "The last change of this business took effect on %(day)s; a change "
+                    "cannot take effect before it."
+                )
+                % {"day": last.valid.lower.strftime("%d-%m-%Y")}
+            }
+        )
+    return on
+
+
+def business_update(
+    *,
+    actor,
+    business: Business,
+    effective_on: datetime.date | None = None,
+    reason: str = "",
+    **changes,
+) -> Outcome:
+    """Changes a business. A change of its status, scale (capital, omzet), kelurahan or consent
+    takes effect on `effective_on` (default today; not in the future, not before the last
+    change) for `reason`, which a change of status needs."""
     require_actor(actor)
     if not permissions.can_access_business(actor, business):
         raise PermissionDenied
+    tracked = [n for n in TRACKED_FIELDS if n in changes and changes[n] != getattr(business, n)]
+    if tracked:
+        effective_on = _check_effective_on(business, effective_on)
+        reason = (reason or "").strip()
+        if "status" in tracked and not reason:
+            raise ValidationError({"reason": _("Say why the status changes.")})
     if "kelurahan" in changes and changes["kelurahan"] != business.kelurahan:
         _check_kelurahan(actor, changes["kelurahan"])
     if "owner" in changes and changes["owner"] != business.owner:
@@ -198,7 +242,7 @@ def business_update(*, actor, business: Business, **changes) -> Outcome:
         setattr(business, name, value)
     business.full_clean()
     _set_history_user(business, actor)
-    with transaction.atomic():
+    with transaction.atomic(), changes_take_effect(on=effective_on, reason=reason, user=actor):
         try:
             business.save()
         except IntegrityError as exc:
