@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from config.access import may_use_staff_pages
 
 
 class PortalAdminSite(OTPAdminSite):
@@ -28,6 +29,4 @@ class PortalAdminSite(OTPAdminSite):
         return OTPAdminSite.login_template if settings.OTP_REQUIRED else None
 
     def has_permission(self, request):
-        if settings.OTP_REQUIRED:
-            return super().has_permission(request)
-        return AdminSite.has_permission(self, request)
+        return may_use_staff_pages(request.user)  # the one staff-access rule (config.access)
