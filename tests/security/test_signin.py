@@ -110,3 +110,92 @@ def test_deactivating_a_user_ends_their_sessions(client):
     user.save()
     assert Session.objects.count() == 0
     assert client.get("/admin/").status_code == 302
+
+
+# --- One step, in Indonesian, to each role's home ----------------------------------------
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def _sign_in(client, user, *, code="", next_url=None, address="10.0.0.9"):
+    url = "/admin/login/" + (f"?next={next_url}" if next_url else "")
+    return client.post(
+        url,
+        {"username": user.username, "password": PASSWORD, "otp_token": code},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_password_and_code_sign_in_in_one_submit(client):
+    user = admin_sudin()
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    form = client.get("/admin/login/").content.decode()
+    assert 'name="otp_token"' in form and "Kode autentikator" in form  # on the first form
+    response = _sign_in(client, user, code=_code(device), next_url="/admin/")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/laporan/").status_code == 200  # the same verified session
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_sign_in_messages_are_indonesian(client):
+    user = admin_sudin()
+    TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    missing = _sign_in(client, user).content.decode()
+    assert "Masukkan kode 6 angka dari aplikasi autentikator Anda." in missing
+    wrong = _sign_in(client, user, code="000000").content.decode()
+    assert "Kode salah atau sudah kedaluwarsa." in wrong
+    assert "Please select a device" not in wrong
+    bad_password = client.post(
+        "/admin/login/", {"username": user.username, "password": "salah", "otp_token": ""}
+    ).content.decode()
+    assert "Nama pengguna atau kata sandi salah" in bad_password
+    assert "nama pengguna nama pengguna" not in bad_password.lower()
+    assert client.get("/admin/").status_code == 302  # none of these signed in
+    without = _sign_in(client, admin_sudin()).content.decode()
+    assert "belum memiliki perangkat autentikator" in without
+
+
+@pytest.mark.django_db
+def test_a_device_is_asked_for_even_when_otp_is_not_required(client, settings):
+    settings.OTP_REQUIRED = False
+    user = admin_sudin()
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    assert _sign_in(client, user).status_code == 200
+    assert _sign_in(client, user, code=_code(device)).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_wrong_codes_count_towards_the_lockout(client):
+    user = admin_sudin()
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True, tolerance=0)
+    device.throttling_failure_count = 0
+    for _ in range(4):
+        assert _sign_in(client, user, code="000000").status_code == 200
+    assert _sign_in(client, user, code="000000").status_code == 429
+    assert _sign_in(client, user, code=_code(device)).status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("pejabat", "/laporan/"), ("admin_sudin", "/admin/"), ("operator", "/admin/")],
+)
+@pytest.mark.parametrize("next_url", [None, "https://penipu.example/curi", "//penipu.example/"])
+def test_each_role_lands_on_its_home_and_a_refused_next_too(client, role, home, next_url):
+    from tests import factories
+
+    user = getattr(factories, role)()
+    response = _sign_in(client, user, next_url=next_url)
+    assert response.status_code == 302
+    landing = client.get(response["Location"])
+    assert landing.status_code == 302 and landing["Location"] == home
+    assert "/accounts/profile/" not in response["Location"]
+    assert client.get(home).status_code == 200
