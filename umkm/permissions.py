@@ -13,6 +13,7 @@ PEJABAT_FIELDS, their `<rows>_for` functions), built on the kecamatan rule here.
 
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from umkm import roles
@@ -41,9 +42,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 # What a Pejabat may see of each model ("*": every field, a model without personal data).
 # Names are fields or admin columns; anything not listed is left off their pages.
 PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
-    # The masked NIK shows the province and city only (umkm.validators.mask_nik).
+    # No NIK at all, not even masked: an official has no use for it (UU PDP: data minimisation).
     "umkm.owner": (
-        *("full_name", "nik_masked", "gender", "kelurahan", "kecamatan"),
+        *("full_name", "gender", "kelurahan", "kecamatan"),
         *("created_at", "updated_at"),
     ),
     "umkm.business": (
@@ -63,6 +64,17 @@ PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet", "notes"),
     **{f"umkm.{m}": ("*",) for m in ["training", *_REFERENCE_MODELS]},
+}
+
+
+# Personal data (UU PDP) by model: names (fields or admin columns) that no allow-list of a
+# read-only role may hold, whatever an app declares; checked when the allow-lists are read.
+PERSONAL_DATA: dict[str, frozenset[str]] = {
+    "umkm.owner": frozenset(
+        {"nik", "nik_masked", "nik_full", "nik_index", "nik_ciphertext"}
+        | {"birth_date", "phone", "email", "address"}
+    ),
+    "umkm.business": frozenset({"address"}),
 }
 
 
@@ -112,6 +124,12 @@ def _pejabat_fields() -> dict[str, tuple[str, ...]]:
     allowed: dict[str, tuple[str, ...]] = {}
     for module in roles.policy_modules():
         allowed.update(getattr(module, "PEJABAT_FIELDS", {}))
+    for label, names in allowed.items():
+        personal = PERSONAL_DATA.get(label, frozenset())
+        if ("*" in names and personal) or personal & set(names):
+            raise ImproperlyConfigured(
+                f"PEJABAT_FIELDS of {label} names personal data: {sorted(personal & set(names))}"
+            )
     return allowed
 
 
