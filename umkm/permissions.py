@@ -215,6 +215,12 @@ def can_access_owner(user, owner: Owner) -> bool:
     return owners_for(user, Owner.objects.filter(pk=owner.pk)).exists()
 
 
+def can_resolve_nik_matches(user) -> bool:
+    """Operators' entries of a NIK registered elsewhere (Owner.nik_match_of) are seen and
+    resolved by city-wide staff who change owners (Admin Sudin), never by an operator."""
+    return is_city_wide(user) and not is_read_only(user) and user.has_perm("umkm.change_owner")
+
+
 def can_search_nik(user) -> bool:
     """Exact NIK search (through the blind index): staff who see or enter NIKs, never Pejabat."""
     return _user(user).is_active and (
