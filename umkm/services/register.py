@@ -117,7 +117,6 @@ def _nik_match(actor, owner: Owner) -> Owner | None:
     return registered
 
 
-@transaction.atomic
 def owner_match_merge(*, actor, owner: Owner) -> Outcome:
     """Sudin staff resolve an operator's entry of a NIK registered elsewhere: the entry's
     businesses and trainings move to the registered owner (who may now be seen by that
@@ -125,7 +124,11 @@ def owner_match_merge(*, actor, owner: Owner) -> Outcome:
     require_actor(actor)
     if not permissions.can_resolve_nik_matches(actor):
         raise PermissionDenied
-    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    with transaction.atomic():
+        return _merge(actor, Owner.objects.select_for_update().get(pk=owner.pk))
+
+
+def _merge(actor, owner: Owner) -> Outcome:
     registered = owner.nik_match_of
     if registered is None:
         raise ValidationError(_("This owner has no NIK match to resolve."))
