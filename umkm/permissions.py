@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        # Admin Sudin gives staff their authenticator device (docs/DEPLOY.md).
+        *roles.crud("otp_totp", ["totpdevice"]),
     ],
     roles.OPERATOR_KECAMATAN: [
         *roles.crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -219,6 +221,19 @@ def can_resolve_nik_matches(user) -> bool:
     """Operators' entries of a NIK registered elsewhere (Owner.nik_match_of) are seen and
     resolved by city-wide staff who change owners (Admin Sudin), never by an operator."""
     return is_city_wide(user) and not is_read_only(user) and user.has_perm("umkm.change_owner")
+
+
+def totp_devices_for(user, qs: QuerySet):
+    """Authenticator devices in the admin: a superuser's device only for superusers."""
+    return qs if _user(user).is_superuser else qs.filter(user__is_superuser=False)
+
+
+def device_owners_for(user):
+    """Whom a device may be made for: active staff (superusers by superusers only)."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return qs if _user(user).is_superuser else qs.filter(is_superuser=False)
 
 
 def can_search_nik(user) -> bool:

@@ -199,3 +199,48 @@ def test_each_role_lands_on_its_home_and_a_refused_next_too(client, role, home, 
     assert landing.status_code == 302 and landing["Location"] == home
     assert "/accounts/profile/" not in response["Location"]
     assert client.get(home).status_code == 200
+
+
+# --- Admin Sudin gives staff their authenticator device --------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_sudin_registers_a_device_for_staff_but_never_sees_a_superusers(client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory, operator
+
+    staff = operator()
+    root = UserFactory(username="akar", is_superuser=True)
+    root_device = TOTPDevice.objects.create(user=root, name="HP akar", confirmed=True)
+    client.force_login(admin_sudin())
+    add = reverse("admin:otp_totp_totpdevice_add")
+    page = client.get(add)
+    assert page.status_code == 200
+    choices = {str(pk) for pk, _label in page.context["adminform"].form.fields["user"].choices}
+    assert str(staff.pk) in choices and str(root.pk) not in choices
+    response = client.post(
+        add,
+        {
+            "user": staff.pk,
+            "name": "HP operator",
+            "key": "3132333435363738393031323334353637383930",
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "confirmed": "on",
+            "throttling_failure_count": 0,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    device = TOTPDevice.objects.get(user=staff)
+    for name in ("config", "qrcode", "change"):
+        url = f"admin:otp_totp_totpdevice_{name}"
+        assert client.get(reverse(url, args=[device.pk])).status_code == 200
+        # Another's: 404 (the admin's change view sends an unknown id back to its index).
+        assert client.get(reverse(url, args=[root_device.pk])).status_code in (302, 404)
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "HP operator" in listing and "HP akar" not in listing
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[999999])).status_code == 404
