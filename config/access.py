@@ -51,7 +51,6 @@ def staff_required(view):
             return refuse(request)
         return view(request, *args, **kwargs)
 
-    wrapped.staff_only = True
     return wrapped
 
 
