@@ -4,13 +4,16 @@ from django.views.decorators.http import require_GET
 
 from certifications.models import CaseDocument
 from certifications.permissions import can_download_document
+from config.access import staff_required
 
 
 @require_GET
+@staff_required
 def document_download(request, pk: int):
-    """A case document, as an attachment, to staff who may see its business. Everyone else
-    (the public, logged-out users, other kecamatan's operators, Pejabat) gets 404, so that
-    not even the existence of a document is told."""
+    """A case document, as an attachment, to staff who may see its business. Signed-out
+    visitors and password-only sessions go to the sign-in form (config.access, whatever the
+    number); other kecamatan's operators and Pejabat get 404, so that not even the existence
+    of a document is told."""
     document = get_object_or_404(
         CaseDocument.objects.select_related("case__business__kelurahan"), pk=pk
     )

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "config.middleware.SessionLimitsMiddleware",
+    "config.access.StaffAccessMiddleware",
     "config.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -155,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# After signing in without a (safe) `next`: each role's home (Pejabat: reports; staff: admin).
+LOGIN_REDIRECT_URL = "staff_home"
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out sign-ins before any password is checked.
     "axes.backends.AxesStandaloneBackend",

@@ -1,8 +1,10 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from config.access import staff_required
 
 
 @require_safe
@@ -26,6 +28,15 @@ def home(request):
 
     schedule = public_schedule(ScheduleFilters())
     return render(request, "home.html", {"upcoming": schedule["upcoming_page"].object_list[:3]})
+
+
+@require_safe
+@staff_required
+def staff_home(request):
+    """settings.LOGIN_REDIRECT_URL: each role's own home after signing in (umkm.roles)."""
+    from umkm.roles import home_url_name
+
+    return redirect(home_url_name(request.user))
 
 
 def page_not_found(request, exception):

@@ -4,13 +4,13 @@ Only the person who asked sees any of it: for everybody else the job does not ex
 whatever their role. Nothing here may be kept by a cache (no-store).
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.access import staff_required
 from jobs.models import Job, private_storage
 from jobs.permissions import jobs_for
 from jobs.services import current_progress
@@ -29,7 +29,7 @@ def _no_store(response):
 
 @require_safe
 @never_cache
-@login_required
+@staff_required
 def job_detail(request, job_id):
     job = _own_job(request, job_id)
     return _no_store(
@@ -47,7 +47,7 @@ def job_detail(request, job_id):
 
 @require_safe
 @never_cache
-@login_required
+@staff_required
 def job_status(request, job_id):
     job = _own_job(request, job_id)
     return _no_store(
@@ -66,7 +66,7 @@ def job_status(request, job_id):
 
 @require_safe
 @never_cache
-@login_required
+@staff_required
 def job_download(request, job_id):
     job = _own_job(request, job_id)
     if not job.has_file:

@@ -13,6 +13,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     role: [VIEW_PERMISSION, EXPORT_PERMISSION] for role in roles.ROLES
 }
 
+# Where a role lands after signing in (umkm.roles.home_url_name): an official reads reports.
+ROLE_HOMES: dict[str, str] = {roles.PEJABAT: "reports:city"}
+
 
 def own_kecamatan(user) -> str | None:
     """The one kecamatan an operator's reports are limited to ("" when the profile has none),

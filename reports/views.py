@@ -1,7 +1,6 @@
 """Dashboard and exports of the kecamatan report. Thin: access, period, one selector call, a
 renderer (reports.exports), a log row."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.access import staff_required
 from config.routers import report_reads
 from exports.csv_stream import CONTENT_TYPE as CSV_CONTENT_TYPE
 from reports import permissions as policy
@@ -49,7 +49,7 @@ def _context(request, scope: Scope) -> dict:
 
 
 @require_safe
-@login_required
+@staff_required
 @never_cache
 def dashboard(request, code: str | None = None):
     scope = _scope_for(request, code, VIEW_PERMISSION)
@@ -60,7 +60,7 @@ def dashboard(request, code: str | None = None):
 
 
 @require_safe
-@login_required
+@staff_required
 @never_cache
 def export(request, fmt: str, code: str | None = None):
     if fmt not in ExportFormat.values:

@@ -13,6 +13,7 @@ PEJABAT_FIELDS, their `<rows>_for` functions), built on the kecamatan rule here.
 
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from umkm import roles
@@ -39,6 +40,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         "umkm.view_nik",
         "umkm.view_personal_data",
+        # Admin Sudin gives staff their authenticator device (docs/DEPLOY.md).
+        *roles.crud("otp_totp", ["totpdevice"]),
     ],
     roles.OPERATOR_KECAMATAN: [
         *roles.crud("umkm", ["owner", "business", "businessstage", "enrolment", "mentoring"]),
@@ -51,9 +54,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 # What a Pejabat may see of each model ("*": every field, a model without personal data).
 # Names are fields or admin columns; anything not listed is left off their pages.
 PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
-    # The masked NIK shows the province and city only (umkm.validators.mask_nik).
+    # No NIK at all, not even masked: an official has no use for it (UU PDP: data minimisation).
     "umkm.owner": (
-        *("full_name", "nik_masked", "gender", "kelurahan", "kecamatan"),
+        *("full_name", "gender", "kelurahan", "kecamatan"),
         *("created_at", "updated_at"),
     ),
     "umkm.business": (
@@ -77,6 +80,17 @@ PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet", "notes"),
     **{f"umkm.{m}": ("*",) for m in ["training", *_REFERENCE_MODELS]},
+}
+
+
+# Personal data (UU PDP) by model: names (fields or admin columns) that no allow-list of a
+# read-only role may hold, whatever an app declares; checked when the allow-lists are read.
+PERSONAL_DATA: dict[str, frozenset[str]] = {
+    "umkm.owner": frozenset(
+        {"nik", "nik_masked", "nik_full", "nik_index", "nik_ciphertext"}
+        | {"birth_date", "phone", "email", "address"}
+    ),
+    "umkm.business": frozenset({"address"}),
 }
 
 
@@ -126,6 +140,12 @@ def _pejabat_fields() -> dict[str, tuple[str, ...]]:
     allowed: dict[str, tuple[str, ...]] = {}
     for module in roles.policy_modules():
         allowed.update(getattr(module, "PEJABAT_FIELDS", {}))
+    for label, names in allowed.items():
+        personal = PERSONAL_DATA.get(label, frozenset())
+        if ("*" in names and personal) or personal & set(names):
+            raise ImproperlyConfigured(
+                f"PEJABAT_FIELDS of {label} names personal data: {sorted(personal & set(names))}"
+            )
     return allowed
 
 
@@ -209,6 +229,25 @@ def can_access_owner(user, owner: Owner) -> bool:
     if code is None:
         return True
     return owners_for(user, Owner.objects.filter(pk=owner.pk)).exists()
+
+
+def can_resolve_nik_matches(user) -> bool:
+    """Operators' entries of a NIK registered elsewhere (Owner.nik_match_of) are seen and
+    resolved by city-wide staff who change owners (Admin Sudin), never by an operator."""
+    return is_city_wide(user) and not is_read_only(user) and user.has_perm("umkm.change_owner")
+
+
+def totp_devices_for(user, qs: QuerySet):
+    """Authenticator devices in the admin: a superuser's device only for superusers."""
+    return qs if _user(user).is_superuser else qs.filter(user__is_superuser=False)
+
+
+def device_owners_for(user):
+    """Whom a device may be made for: active staff (superusers by superusers only)."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return qs if _user(user).is_superuser else qs.filter(is_superuser=False)
 
 
 def can_search_nik(user) -> bool:

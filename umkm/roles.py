@@ -53,6 +53,25 @@ def role_permissions() -> dict[str, set[str]]:
     return out
 
 
+STAFF_HOME = "admin:index"
+
+
+def home_url_name(user) -> str:
+    """The URL name of the page a staff member lands on after signing in: the home an app
+    declares for their first role in ROLES (a `ROLE_HOMES` dict in its permissions.py, e.g.
+    reports: Pejabat → the city report), else the admin. Superusers land in the admin."""
+    if user.is_superuser:
+        return STAFF_HOME
+    homes: dict[str, str] = {}
+    for module in policy_modules():
+        homes.update(getattr(module, "ROLE_HOMES", {}))
+    held = set(user.groups.values_list("name", flat=True))
+    for role in ROLES:
+        if role in held:
+            return homes.get(role, STAFF_HOME)
+    return STAFF_HOME
+
+
 def sync_roles(*, using: str = "default") -> None:
     """Create the role groups and give each exactly the permissions that exist of its list."""
     from django.contrib.auth.models import Group, Permission

@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
+from django.utils.text import capfirst
 
 from bazaars import services as bazaar_services
 from bazaars.models import BazaarDay, Participation, Venue
@@ -52,6 +53,8 @@ from umkm.models import (
     Stage,
     YearlyTarget,
 )
+from umkm.services import owner_update
+from umkm.validators import mask_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +145,10 @@ def _seed(code: str, bazaar, stage) -> dict:
     )
     record_personal_data_access(
         owner=owner, user=SYSTEM, action=PersonalDataAccess.Action.VIEW, purpose="uji"
+    )
+    # A corrected birth date and phone: the owner's history holds both values, old and new.
+    owner_update(
+        actor=SYSTEM, owner=owner, birth_date=datetime.date(1981, 3, 14), phone=f"+6282{tag}55"
     )
     # A record deleted since: only its history is left.
     gone = EnrolmentFactory(
@@ -426,9 +433,20 @@ def _secrets(world) -> list[str]:
     out = []
     for code in (A, B):
         owner, business = world[code]["owner"], world[code]["business"]
-        out += [owner.nik, owner.nik[4:], owner.phone, "0" + owner.phone[3:], owner.email]
+        owner.refresh_from_db()
+        phones = {owner.phone, *owner.history.values_list("phone", flat=True)} - {""}
+        out += [owner.nik, owner.nik[4:], mask_nik(owner.nik), owner.email]
+        out += [p for phone in phones for p in (phone, "0" + phone[3:])]
         out += [owner.address, business.address]
-    out += ["13-02-1979", "13 Feb. 1979", "13 Februari 1979", "1979-02-13", "Feb. 13, 1979"]
+    for day in (datetime.date(1979, 2, 13), datetime.date(1981, 3, 14)):
+        out += [
+            f"{day:%d-%m-%Y}",
+            f"{day:%d/%m/%Y}",
+            f"{day:%Y-%m-%d}",
+            f"{day.day} {day:%b}. {day.year}",  # Indonesian DATE_FORMAT, "13 Feb. 1979"
+            f"{day.day} {['Februari', 'Maret'][day.month - 2]} {day.year}",
+            f"{day:%b}. {day.day}, {day.year}",  # English
+        ]
     return out
 
 
@@ -457,6 +475,32 @@ def _check_fields(response, url):
         allowed = _allowed(changelist.model)
         shown = set(changelist.list_display) - {"action_checkbox"}
         assert allowed is None or shown <= allowed, (url, shown - allowed)
+        assert not shown & _personal(changelist.model), url
+    history = context.get("page_obj")
+    model = getattr(context.get("opts"), "model", None)
+    if history is not None and model is not None:
+        # The history list's changes name fields by label: only allowed fields' labels.
+        allowed = _allowed(model)
+        if allowed is not None:
+            labels = {
+                str(capfirst(f.verbose_name)) for f in model._meta.fields if f.name in allowed
+            }
+            for record in history.object_list:
+                for change in getattr(record, "history_delta_changes", None) or []:
+                    assert str(change["field"]) in labels, (url, change["field"])
+
+
+def _personal(model) -> set[str]:
+    return set(permissions.PERSONAL_DATA.get(model._meta.label_lower, ()))
+
+
+def test_no_allow_list_holds_personal_data():
+    for model in admin.site._registry:
+        names = set(permissions.pejabat_fields(model))
+        personal = _personal(model)
+        assert not (personal & names), model
+        assert not ("*" in names and personal), model
+    assert permissions.PERSONAL_DATA["umkm.owner"] >= {"nik_masked", "birth_date", "email"}
 
 
 def test_pejabat_gets_200_or_403_everywhere_and_no_personal_data(client, world):

@@ -4,12 +4,14 @@ import pytest
 from django.test import Client, override_settings
 
 from config.logging import RedactingFormatter, redact
+from tests.factories import admin_sudin
 
 
 @pytest.mark.django_db
 @override_settings(DEBUG=False, ROOT_URLCONF="tests.security.urls")
 def test_server_error_shows_no_stack_trace_and_logs_no_personal_data(caplog):
     client = Client(raise_request_exception=False)
+    client.force_login(admin_sudin())  # /boom/ is a staff page, as every page not named public
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = client.get("/boom/")
     assert response.status_code == 500

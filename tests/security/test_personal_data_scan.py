@@ -8,11 +8,14 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.formats import date_format
 
 from bazaars.models import Bazaar
 from certifications.models import CaseStatus, CertificateCase
 from tests.factories import admin_sudin, pejabat
 from umkm.models import Owner
+from umkm.validators import mask_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +39,12 @@ def _secrets() -> dict[str, str]:
             found[owner.email] = f"e-mail of owner {owner.pk}"
         if len(owner.address) >= 10:
             found[owner.address] = f"home address of owner {owner.pk}"
+        found[mask_nik(owner.nik)] = f"masked NIK of owner {owner.pk}"
+        if owner.birth_date:
+            for shape in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+                found[owner.birth_date.strftime(shape)] = f"birth date of owner {owner.pk}"
+            with translation.override("id"):
+                found[date_format(owner.birth_date)] = f"birth date of owner {owner.pk}"
     return found
 
 
@@ -62,7 +71,9 @@ def _assert_clean(label: str, text: str, secrets: dict[str, str]) -> None:
     assert not leaks, f"{label} shows {leaks[:5]}"
 
 
-def _crawl(client, start: list[str], limit: int = 600) -> dict[str, object]:
+def _crawl(
+    client, start: list[str], limit: int = 600, skip: tuple[str, ...] = SKIP
+) -> dict[str, object]:
     seen, queue, pages = set(), list(start), {}
     while queue and len(seen) < limit:
         path = queue.pop(0)
@@ -75,7 +86,7 @@ def _crawl(client, start: list[str], limit: int = 600) -> dict[str, object]:
         if "html" in response.get("Content-Type", ""):
             for link in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
                 link = unescape(link)
-                if not link.startswith(SKIP) and link not in seen:
+                if not link.startswith(skip) and link not in seen:
                     queue.append(link)
     return pages
 
@@ -130,3 +141,19 @@ def test_no_report_or_export_shows_any_owners_personal_data(client, demo):
     )
     assert response.status_code == 200 and response.content[:2] == b"PK"
     _assert_clean("referral list", _text_of(response), secrets)
+
+
+def test_no_admin_page_shows_a_pejabat_any_owners_personal_data(client, demo):
+    """Every admin page a Pejabat reaches by its links (lists, filters, records, history):
+    none shows an owner's NIK (masked or not), phone, e-mail, home address or birth date."""
+    secrets = _secrets()
+    assert any("birth date" in what for what in secrets.values())
+    client.force_login(pejabat())
+    skip = ("/static", "/media", "/i18n", "/sertifikat/dokumen", "/admin/logout")
+    owners = Owner.objects.order_by("pk").values_list("pk", flat=True)[:5]
+    start = ["/admin/", *(f"/admin/umkm/owner/{pk}/history/" for pk in owners)]
+    pages = _crawl(client, start, limit=250, skip=skip)
+    assert sum(p.startswith("/admin/umkm/owner/") for p in pages) > 10  # owners reached
+    assert any("/history/" in p for p in pages)
+    for path, response in pages.items():
+        _assert_clean(path, _text_of(response), secrets)

@@ -110,3 +110,137 @@ def test_deactivating_a_user_ends_their_sessions(client):
     user.save()
     assert Session.objects.count() == 0
     assert client.get("/admin/").status_code == 302
+
+
+# --- One step, in Indonesian, to each role's home ----------------------------------------
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def _sign_in(client, user, *, code="", next_url=None, address="10.0.0.9"):
+    url = "/admin/login/" + (f"?next={next_url}" if next_url else "")
+    return client.post(
+        url,
+        {"username": user.username, "password": PASSWORD, "otp_token": code},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_password_and_code_sign_in_in_one_submit(client):
+    user = admin_sudin()
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    form = client.get("/admin/login/").content.decode()
+    assert 'name="otp_token"' in form and "Kode autentikator" in form  # on the first form
+    response = _sign_in(client, user, code=_code(device), next_url="/admin/")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/laporan/").status_code == 200  # the same verified session
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_sign_in_messages_are_indonesian(client):
+    user = admin_sudin()
+    TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    missing = _sign_in(client, user).content.decode()
+    assert "Masukkan kode 6 angka dari aplikasi autentikator Anda." in missing
+    wrong = _sign_in(client, user, code="000000").content.decode()
+    assert "Kode salah atau sudah kedaluwarsa." in wrong
+    assert "Please select a device" not in wrong
+    bad_password = client.post(
+        "/admin/login/", {"username": user.username, "password": "salah", "otp_token": ""}
+    ).content.decode()
+    assert "Nama pengguna atau kata sandi salah" in bad_password
+    assert "nama pengguna nama pengguna" not in bad_password.lower()
+    assert client.get("/admin/").status_code == 302  # none of these signed in
+    without = _sign_in(client, admin_sudin()).content.decode()
+    assert "belum memiliki perangkat autentikator" in without
+
+
+@pytest.mark.django_db
+def test_a_device_is_asked_for_even_when_otp_is_not_required(client, settings):
+    settings.OTP_REQUIRED = False
+    user = admin_sudin()
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    assert _sign_in(client, user).status_code == 200
+    assert _sign_in(client, user, code=_code(device)).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_wrong_codes_count_towards_the_lockout(client):
+    user = admin_sudin()
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True, tolerance=0)
+    device.throttling_failure_count = 0
+    for _ in range(4):
+        assert _sign_in(client, user, code="000000").status_code == 200
+    assert _sign_in(client, user, code="000000").status_code == 429
+    assert _sign_in(client, user, code=_code(device)).status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("pejabat", "/laporan/"), ("admin_sudin", "/admin/"), ("operator", "/admin/")],
+)
+@pytest.mark.parametrize("next_url", [None, "https://penipu.example/curi", "//penipu.example/"])
+def test_each_role_lands_on_its_home_and_a_refused_next_too(client, role, home, next_url):
+    from tests import factories
+
+    user = getattr(factories, role)()
+    response = _sign_in(client, user, next_url=next_url)
+    assert response.status_code == 302
+    landing = client.get(response["Location"])
+    assert landing.status_code == 302 and landing["Location"] == home
+    assert "/accounts/profile/" not in response["Location"]
+    assert client.get(home).status_code == 200
+
+
+# --- Admin Sudin gives staff their authenticator device --------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_sudin_registers_a_device_for_staff_but_never_sees_a_superusers(client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory, operator
+
+    staff = operator()
+    root = UserFactory(username="akar", is_superuser=True)
+    root_device = TOTPDevice.objects.create(user=root, name="HP akar", confirmed=True)
+    client.force_login(admin_sudin())
+    add = reverse("admin:otp_totp_totpdevice_add")
+    page = client.get(add)
+    assert page.status_code == 200
+    choices = {str(pk) for pk, _label in page.context["adminform"].form.fields["user"].choices}
+    assert str(staff.pk) in choices and str(root.pk) not in choices
+    response = client.post(
+        add,
+        {
+            "user": staff.pk,
+            "name": "HP operator",
+            "key": "3132333435363738393031323334353637383930",
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "confirmed": "on",
+            "throttling_failure_count": 0,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    device = TOTPDevice.objects.get(user=staff)
+    for name in ("config", "qrcode", "change"):
+        url = f"admin:otp_totp_totpdevice_{name}"
+        assert client.get(reverse(url, args=[device.pk])).status_code == 200
+        # Another's: 404 (the admin's change view sends an unknown id back to its index).
+        assert client.get(reverse(url, args=[root_device.pk])).status_code in (302, 404)
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "HP operator" in listing and "HP akar" not in listing
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[999999])).status_code == 404

@@ -330,13 +330,14 @@ def test_trainee_add_creates_new_and_links_known_owner():
 def test_trainee_add_by_operator_with_nik_of_another_kecamatan_reveals_nobody():
     elsewhere = OwnerFactory(full_name="Rahasia", kelurahan=kelurahan(CENGKARENG))
     BusinessFactory(owner=elsewhere, kelurahan=kelurahan(CENGKARENG))
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:  # asked, as for an unknown NIK, for a name
         services.trainee_add(
             actor=operator("31.73.02"),
             training=TrainingFactory(),
             data=services.TraineeData(nik=elsewhere.nik, business_name="Apa saja"),
         )
     assert "Rahasia" not in str(exc.value)
+    assert set(exc.value.message_dict) >= {"full_name", "gender"}
     assert not Enrolment.objects.exists()
 
 

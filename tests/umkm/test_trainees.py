@@ -158,6 +158,12 @@ def _nik_of_another_kecamatan(training):
     return [row], Answer(False, frozenset({(0, "full_name")}))
 
 
+def _nik_of_another_kecamatan_full_row(training):
+    # Saved as an unknown NIK would be: a new owner, marked for Sudin (Owner.nik_match_of).
+    elsewhere = OwnerFactory(full_name="Rahasia", kelurahan=kelurahan(CENGKARENG))
+    return [new_row(nik=elsewhere.nik)], Answer(True)
+
+
 def _duplicate_nik(training):
     nik = random_nik()
     rows = [new_row(nik=nik), new_row(), new_row(nik=nik, business_name="Usaha Kedua")]
@@ -201,6 +207,7 @@ CASES = [
     pytest.param(_unknown_kelurahan, id="unknown-kelurahan"),
     pytest.param(_kelurahan_outside_scope, id="operator-outside-scope"),
     pytest.param(_nik_of_another_kecamatan, id="nik-of-another-kecamatan"),
+    pytest.param(_nik_of_another_kecamatan_full_row, id="nik-of-another-kecamatan-full-row"),
     pytest.param(_duplicate_nik, id="duplicate-nik-in-batch"),
     pytest.param(_capacity_reached_exactly, id="capacity-reached-exactly"),
     pytest.param(_capacity_exceeded_by_one, id="capacity-exceeded-by-one"),
@@ -263,14 +270,13 @@ def test_trainee_registration_of_another_kecamatan_nik_with_a_full_row_reveals_n
         business_name="Warung",
         sector=sector(),
     )
-    with pytest.raises(services.RegistrationError) as refused:
-        services.trainees_register(
-            actor=operator("31.73.02"), training=TrainingFactory(), trainees=[row]
-        )
-    text = " ".join(refused.value.messages)
-    assert "Rahasia" not in text
-    assert "kecamatan" not in text
-    assert not Enrolment.objects.exists()
+    registration = services.trainees_register(
+        actor=operator("31.73.02"), training=TrainingFactory(), trainees=[row]
+    )
+    (outcome,) = registration.outcomes()
+    assert outcome.created and outcome.obj.owner.full_name == "Budi"  # what the operator typed
+    assert outcome.obj.owner.nik_match_of == elsewhere  # for Sudin to resolve
+    assert "Rahasia" not in " ".join(w for r in registration.rows for w in r.warnings)
 
 
 def test_trainee_registration_without_actor_is_refused():

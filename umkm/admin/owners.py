@@ -51,12 +51,42 @@ class OwnerBusinessInline(ScopedTabularInline):
 PERSONAL_FIELDS = ["phone", "email", "address"]
 
 
+class NikMatchFilter(admin.SimpleListFilter):
+    """Operators' entries of a NIK registered elsewhere, waiting for Sudin staff (the filter is
+    offered to them only: an operator must not learn that their entry matched anyone)."""
+
+    title = _("NIK match")
+    parameter_name = "nik_match"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("waiting for Sudin"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(nik_match_of__isnull=False)
+        return queryset
+
+
+@admin.action(description=_("Merge into the registered owner of the same NIK"))
+def merge_nik_matches(modeladmin, request, queryset):
+    merged = 0
+    for owner in queryset.filter(nik_match_of__isnull=False):
+        services.owner_match_merge(actor=request.user, owner=owner)
+        merged += 1
+    modeladmin.message_user(
+        request,
+        gettext("%(count)s owners merged into the registered owner of their NIK.")
+        % {"count": merged},
+        messages.SUCCESS if merged else messages.WARNING,
+    )
+
+
 @admin.register(Owner)
 class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     form = OwnerForm
     scope = staticmethod(permissions.owners_for)
     list_display = ["full_name", "nik_masked", "gender", "kelurahan", "kecamatan"]
-    list_select_related = ["kelurahan__kecamatan"]
+    list_select_related = ["kelurahan__kecamatan", "nik_match_of"]
     list_filter = ["gender"]  # + the kecamatan and kelurahan filters, see get_list_filter
     search_fields = ["full_name"]  # replaced by get_search_results; keeps the search box
     autocomplete_fields = ["kelurahan"]
@@ -77,7 +107,8 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return obj.kelurahan.kecamatan.name
 
     def get_list_filter(self, request):
-        return [KecamatanFilter, KelurahanFilter, *self.list_filter]
+        extra = [NikMatchFilter] if permissions.can_resolve_nik_matches(request.user) else []
+        return [KecamatanFilter, KelurahanFilter, *self.list_filter, *extra]
 
     def get_list_display(self, request):
         shown = list(self.list_display)
@@ -85,7 +116,15 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
             shown[1] = "nik_full"
         if permissions.can_view_personal_data(request.user):
             shown.append("phone")
+        if permissions.can_resolve_nik_matches(request.user):
+            shown.append("nik_match_of")
         return shown
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if permissions.can_resolve_nik_matches(request.user):
+            actions["merge_nik_matches"] = self.get_action(merge_nik_matches)
+        return actions
 
     def get_fields(self, request, obj=None):
         user = request.user
@@ -107,10 +146,12 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
         fields.append("kelurahan")
         if obj is not None:
             fields += ["created_at", "updated_at"]
+            if obj.nik_match_of_id and permissions.can_resolve_nik_matches(user):
+                fields.append("nik_match_of")
         return fields
 
     def get_readonly_fields(self, request, obj=None):
-        return ["nik_masked", "created_at", "updated_at"]
+        return ["nik_masked", "created_at", "updated_at", "nik_match_of"]
 
     def get_exclude(self, request, obj=None):
         # Excluded, not just read-only: the values never reach the page.
@@ -179,6 +220,8 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
             if permissions.can_view_personal_data(request.user)
             else {capfirst(Owner._meta.get_field(n).verbose_name) for n in PERSONAL_FIELDS}
         )
+        if not permissions.can_resolve_nik_matches(request.user):
+            hidden.add(capfirst(Owner._meta.get_field("nik_match_of").verbose_name))
         nik_label = capfirst(Owner._meta.get_field("nik_index").verbose_name)
         for record in historical_records:
             changes = getattr(record, "history_delta_changes", None)

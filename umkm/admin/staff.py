@@ -1,9 +1,12 @@
-"""Staff accounts, yearly targets and the personal data access log."""
+"""Staff accounts, their authenticator devices, yearly targets and the personal data access log."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin
@@ -63,3 +66,39 @@ class PersonalDataAccessAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Authenticator (TOTP) devices: Admin Sudin gives staff theirs -----------------------------
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's device admin (key, QR code), for Admin Sudin too (permissions.py), but a
+    device of a superuser is a superuser's business: others neither see nor make one, so the
+    QR code of an administrator's account never reaches a Sudin screen."""
+
+    raw_id_fields = []
+    autocomplete_fields = []
+
+    def get_queryset(self, request):
+        return permissions.totp_devices_for(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = permissions.device_owners_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _in_scope(self, request, pk):
+        if not self.get_queryset(request).filter(pk=pk).exists():
+            raise Http404
+
+    def config_view(self, request, pk):
+        self._in_scope(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._in_scope(request, pk)
+        return super().qrcode_view(request, pk)

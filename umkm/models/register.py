@@ -33,7 +33,10 @@ class Owner(models.Model):
 
     full_name = models.CharField(_("full name"), max_length=150)
     nik_ciphertext = models.BinaryField(_("NIK (encrypted)"), editable=False)
-    nik_index = models.CharField(_("NIK blind index"), max_length=64, unique=True, editable=False)
+    # One owner per NIK; an operator's entry of a NIK registered outside their kecamatan is
+    # kept as a second row pointing at the registered owner (`nik_match_of`) until Sudin staff
+    # resolve it (umkm.services.register.owner_match_merge), so the operator is told nothing.
+    nik_index = models.CharField(_("NIK blind index"), max_length=64, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=16, blank=True)
@@ -46,6 +49,16 @@ class Owner(models.Model):
         verbose_name=_("home kelurahan"),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    nik_match_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="nik_matches",
+        verbose_name=_("same NIK as"),
+        help_text=_("Entered by an operator with the NIK of this registered owner: for Sudin."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -62,6 +75,12 @@ class Owner(models.Model):
             ("view_personal_data", _("Can see phone and home address")),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["nik_index"],
+                condition=models.Q(nik_match_of__isnull=True),
+                name="owner_nik_unique",
+                violation_error_message=_("An owner with this NIK is already registered."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(phone="") | models.Q(phone__regex=r"^\+62[1-9][0-9]{7,11}$"),
                 name="owner_phone_normalised",

@@ -58,8 +58,7 @@ def owner_create(
         kelurahan=kelurahan,
     )
     owner.set_nik(nik)
-    if Owner.objects.filter(nik_index=owner.nik_index).exists():
-        raise ValidationError({"nik": _("An owner with this NIK is already registered.")})
+    owner.nik_match_of = _nik_match(actor, owner)
     owner.full_clean(exclude=["nik_ciphertext", "nik_index"])
     _set_history_user(owner, actor)
     with transaction.atomic():
@@ -88,8 +87,7 @@ def owner_update(*, actor, owner: Owner, nik: str | None = None, **changes) -> O
     if nik is not None:
         nik = _clean_nik_field(nik)
         owner.set_nik(nik)
-        if Owner.objects.filter(nik_index=owner.nik_index).exclude(pk=owner.pk).exists():
-            raise ValidationError({"nik": _("An owner with this NIK is already registered.")})
+        owner.nik_match_of = _nik_match(actor, owner)
     owner.full_clean(exclude=["nik_ciphertext", "nik_index"])
     _set_history_user(owner, actor)
     with transaction.atomic():
@@ -103,6 +101,50 @@ def owner_update(*, actor, owner: Owner, nik: str | None = None, **changes) -> O
     if warning:
         warnings.append(warning)
     return Outcome(owner, warnings=warnings)
+
+
+def _nik_match(actor, owner: Owner) -> Owner | None:
+    """The registered owner of `owner`'s NIK, when the actor may not see them: the new record
+    is kept beside it for Sudin staff to resolve (owner_match_merge) and the actor is told
+    nothing (no NIK-existence oracle). A NIK the actor can see is refused as a duplicate."""
+    registered = (
+        Owner.objects.filter(nik_index=owner.nik_index, nik_match_of__isnull=True)
+        .exclude(pk=owner.pk)
+        .first()
+    )
+    if registered is None:
+        return None
+    if permissions.can_access_owner(actor, registered):
+        raise ValidationError({"nik": _("An owner with this NIK is already registered.")})
+    return registered
+
+
+def owner_match_merge(*, actor, owner: Owner) -> Outcome:
+    """Sudin staff resolve an operator's entry of a NIK registered elsewhere: the entry's
+    businesses and trainings move to the registered owner (who may now be seen by that
+    kecamatan's operator, as the owner of a business there) and the entry is deleted."""
+    require_actor(actor)
+    if not permissions.can_resolve_nik_matches(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        return _merge(actor, Owner.objects.select_for_update().get(pk=owner.pk))
+
+
+def _merge(actor, owner: Owner) -> Outcome:
+    registered = owner.nik_match_of
+    if registered is None:
+        raise ValidationError(_("This owner has no NIK match to resolve."))
+    from umkm.models import Enrolment, PersonalDataAccess
+
+    user = actor if _is_user(actor) else None
+    for related in (*owner.businesses.all(), *Enrolment.objects.filter(owner=owner)):
+        related.owner = registered
+        related._history_user = user
+        related.save(update_fields=["owner"])
+    PersonalDataAccess.objects.filter(owner=owner).update(owner=registered)  # the PDP trail
+    _set_history_user(owner, actor)
+    owner.delete()
+    return Outcome(registered)
 
 
 def _clean_nik_field(nik) -> str:

@@ -7,8 +7,10 @@ the spreadsheet import (in the request or as a background job) and the single-tr
 all come here; a single trainee is a batch of one. The rules, once:
 
 - the operator's kecamatan: every kelurahan given, the owner matched and the business enrolled
-  must be in the actor's scope (umkm.permissions). An owner of another kecamatan is treated as
-  an unknown NIK, so the answer does not say who or where they are;
+  must be in the actor's scope (umkm.permissions). A NIK registered to an owner the actor may
+  not see gets exactly the answer an unknown NIK gets: the row is saved as a new owner marked
+  `nik_match_of` the registered one, which Sudin staff resolve (owner_match_merge). So the
+  answer says nothing of who or where they are, and the NIK still has one registered owner;
 - the training's capacity: a batch that fills it exactly is allowed, one more is refused;
 - the same NIK (or NIB) twice in one batch, and a business enrolled twice;
 - what a new owner or business needs, and the models' own field validation.
@@ -89,6 +91,7 @@ class TraineeResult:
     owner_matched: bool = False
     business_matched: bool = False
     enrolment: Enrolment | None = None
+    nik_match_of: Owner | None = None  # a NIK registered outside the actor's scope (for Sudin)
 
     @property
     def ok(self) -> bool:
@@ -227,19 +230,23 @@ class _Found:
 
     def __init__(self, actor, training: Training, rows: list[TraineeResult]):
         self.index = {id(r): nik_blind_index(r.data.nik) for r in rows if r.data.nik}
-        self.owners: dict[str, Owner] = {}
+        found: list[Owner] = []
         for chunk in chunked(list(set(self.index.values()))):
-            self.owners.update(
-                (o.nik_index, o)
-                for o in Owner.objects.filter(nik_index__in=chunk).select_related("kelurahan")
-            )
-        owner_ids = [o.pk for o in self.owners.values()]
+            found += Owner.objects.filter(nik_index__in=chunk).select_related("kelurahan")
+        owner_ids = [o.pk for o in found]
         self.allowed = set(owner_ids)
         if permissions.operator_kecamatan_code(actor) is not None:
             self.allowed = set()
             for chunk in chunked(owner_ids):
                 scoped = permissions.owners_for(actor, Owner.objects.filter(pk__in=chunk))
                 self.allowed.update(scoped.values_list("pk", flat=True))
+        # Per NIK: the owner the actor may see (the registered one, or the operator's own entry
+        # still waiting for Sudin), else the registered owner hidden from the actor.
+        self.owners: dict[str, Owner] = {}
+        for owner in sorted(
+            found, key=lambda o: (o.pk not in self.allowed, o.nik_match_of_id is not None)
+        ):
+            self.owners.setdefault(owner.nik_index, owner)
         self.businesses: dict[int, list[Business]] = {}
         for chunk in chunked(sorted(self.allowed)):
             for b in Business.objects.filter(owner_id__in=chunk).select_related("kelurahan"):
@@ -282,6 +289,10 @@ def _check_row(actor, r: TraineeResult, found: _Found) -> None:
     data = r.data
     owner = found.owners.get(found.index[id(r)])
     hidden = owner is not None and owner.pk not in found.allowed
+    if hidden:
+        # Registered outside the actor's kecamatan: entered as a new owner, marked for Sudin
+        # (owner_match_merge), so the operator's answer is the one an unknown NIK gets.
+        r.nik_match_of = owner.nik_match_of or owner
     if owner is None or hidden:
         # An unknown NIK, or one of another kecamatan: the same checks and the same messages.
         if not data.full_name:
@@ -314,9 +325,6 @@ def _check_row(actor, r: TraineeResult, found: _Found) -> None:
         _check_new_business(actor, r, found)
     if warning:
         r.warnings.append(warning)
-    if hidden and r.ok:
-        # Everything else is right, but the NIK is registered: say no more than that.
-        r.error("nik", _("this NIK cannot be registered here; ask Sudin staff."))
 
 
 def _check_new_business(actor, r: TraineeResult, found: _Found) -> None:
@@ -347,6 +355,7 @@ def _build(r: TraineeResult, training: Training) -> None:
             email=(data.email or "").strip(),
             address=(data.address or "").strip(),
             kelurahan=data.owner_kelurahan or data.business_kelurahan,
+            nik_match_of=r.nik_match_of,
         )
         _full_clean(r, owner, _OWNER_FIELDS, exclude=["nik_ciphertext", "nik_index", "kelurahan"])
         r.owner = owner
