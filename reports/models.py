@@ -52,3 +52,25 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.format} {self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DataVersion(models.Model):
+    """One row: a token that changes with every write to a table the report's figures read.
+
+    A statement trigger on each of those tables (migration 0002, `WATCHED_TABLES`) sets a new
+    random token in the same transaction as the write, so that a report read in one snapshot
+    with the token (reports.selectors.build_report) can be kept under it and reused exactly
+    until the next write. Random rather than a counter: a rolled-back write must not give a
+    later, different state of the data a token already used."""
+
+    token = models.UUIDField(_("token"))
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("report data version")
+        verbose_name_plural = _("report data versions")
+        default_permissions = ()
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="dataversion_one")]
+
+    def __str__(self):
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

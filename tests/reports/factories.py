@@ -2,6 +2,7 @@
 here in plain Python from the objects created (never through reports.selectors)."""
 
 import datetime
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,7 +17,15 @@ from tests.factories import (
     kelurahan,
     sector,
 )
-from umkm.models import Business, Kecamatan, Kelurahan, Stage, YearlyTarget
+from umkm.models import (
+    Business,
+    BusinessStage,
+    BusinessState,
+    Kecamatan,
+    Kelurahan,
+    Stage,
+    YearlyTarget,
+)
 
 D = datetime.date
 CITY = "31.73"
@@ -146,6 +155,7 @@ def build_world() -> World:
         )
         if stage:
             Business.objects.filter(pk=business.pk).update(current_stage=stages[stage])
+            BusinessStage.objects.create(business=business, stage=stages[stage], reached_on=since)
         business.refresh_from_db()
         world.owners.append(owner)
         world.businesses.append(business)
@@ -293,6 +303,73 @@ def _in(code: str, kelurahan_code: str) -> bool:
     return kelurahan_code.startswith(code + ".")
 
 
+def state_on(business, day: datetime.date):
+    """The business's BusinessState row whose range holds `day` (read in Python)."""
+    for state in BusinessState.objects.filter(business=business):
+        lower, upper = state.valid.lower, state.valid.upper
+        if (lower is None or lower <= day) and (upper is None or day < upper):
+            return state
+    return None
+
+
+def moved_up(business, start: datetime.date, on: datetime.date) -> bool:
+    """A change of the business's status into naik kelas from `start` to `on` (in Python)."""
+    states = sorted(
+        BusinessState.objects.filter(business=business),
+        key=lambda s: s.valid.lower or datetime.date.min,
+    )
+    return any(
+        b.status == "naik_kelas" and a.status != "naik_kelas" and start <= b.valid.lower <= on
+        for a, b in itertools.pairwise(states)
+    )
+
+
+def stage_on(business, on: datetime.date) -> str:
+    reached = [s.stage for s in BusinessStage.objects.filter(business=business, reached_on__lte=on)]
+    return max(reached, key=lambda st: st.order).code if reached else "none"
+
+
+def stage_name(business, on: datetime.date) -> str:
+    code = stage_on(business, on)
+    return "" if code == "none" else Stage.objects.get(code=code).name
+
+
+def median_or_none(values):
+    import statistics
+
+    return round(statistics.median(values)) if values else None
+
+
+def omzet_median(sessions) -> int | None:
+    """The median over businesses of each one's average reported monthly omzet."""
+    per_business = defaultdict(list)
+    for m in sessions:
+        if m.monthly_omzet is not None:
+            per_business[m.business_id].append(m.monthly_omzet)
+    return median_or_none([sum(v) / len(v) for v in per_business.values()])
+
+
+def prorated(yearly: dict, start: datetime.date, end: datetime.date) -> int:
+    """Pro-rated target, by the plain count of days in each year (half up)."""
+    import math
+
+    total = 0.0
+    for year, target in yearly.items():
+        first, last = max(start, D(year, 1, 1)), min(end, D(year, 12, 31))
+        if first <= last:
+            total += (
+                target * ((last - first).days + 1) / ((D(year, 12, 31) - D(year, 1, 1)).days + 1)
+            )
+    return math.floor(total + 0.5 + 1e-9)
+
+
+def a_year_before(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def expected(world: World, scope: str, start: datetime.date, end: datetime.date) -> dict:
     is_city = len(scope) == 5
     if is_city:
@@ -300,9 +377,17 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
     else:
         areas = list(Kelurahan.objects.filter(kecamatan_id=scope).values_list("code", flat=True))
     years = range(start.year, end.year + 1)
+    on = min(end, datetime.date.today())
 
     def area_of(kel_code):
         return kel_code[:8] if is_city else kel_code
+
+    # Each business in the register on the reference day, with its kelurahan of that day.
+    register = {}
+    for biz in world.businesses:
+        state = state_on(biz, on)
+        if biz.binaan_since <= on and state is not None and _in(scope, state.kelurahan_id):
+            register[biz.pk] = (biz, state)
 
     rows = {a: defaultdict(int) for a in areas}
     sectors, scales, stages = (
@@ -310,42 +395,90 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
         defaultdict(lambda: [0, 0]),
         defaultdict(lambda: [0, 0]),
     )
-    for biz in world.businesses:
-        if not _in(scope, biz.kelurahan_id) or biz.binaan_since > end:
-            continue
-        row = rows[area_of(biz.kelurahan_id)]
-        is_new = start <= biz.binaan_since <= end
-        is_active = biz.status == "aktif"
+    for biz, state in register.values():
+        row = rows[area_of(state.kelurahan_id)]
+        is_new = start <= biz.binaan_since <= on
+        is_active = state.status == "aktif"
         row["active"] += is_active
         row["new"] += is_new
-        row["naik_kelas"] += biz.status == "naik_kelas"
+        row["naik_kelas"] += moved_up(biz, start, on)
         for table, key in (
             (sectors, biz.sector.code),
-            (scales, biz.scale or "unknown"),
-            (stages, biz.current_stage.code if biz.current_stage else "none"),
+            (scales, state.scale or "unknown"),
+            (stages, stage_on(biz, on)),
         ):
             table[key][0] += is_active
             table[key][1] += is_new
+    # Owners (distinct) of active and of new businesses, by gender and by age on the day.
+    owners = {}
+    for biz, state in register.values():
+        flags = owners.setdefault(biz.owner_id, [biz.owner, False, False])
+        flags[1] |= state.status == "aktif"
+        flags[2] |= start <= biz.binaan_since <= on
+    genders, ages = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    for owner, is_active, is_new in owners.values():
+        if owner.birth_date is None:
+            age_group = "unknown"
+        else:
+            born = owner.birth_date
+            age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+            age_group = next(
+                key
+                for key, lowest in (
+                    ("55", 55),
+                    ("45_54", 45),
+                    ("35_44", 35),
+                    ("25_34", 25),
+                    ("u25", 0),
+                )
+                if age >= lowest
+            )
+        for table, key in ((genders, owner.gender or "unknown"), (ages, age_group)):
+            table[key][0] += is_active
+            table[key][1] += is_new
+    people, businesses, passed = defaultdict(set), defaultdict(set), defaultdict(set)
     for e in world.enrolments:
-        if _in(scope, e.business.kelurahan_id) and start <= e.training.start_date <= end:
-            rows[area_of(e.business.kelurahan_id)]["trainees"] += 1
-            rows[area_of(e.business.kelurahan_id)]["passed"] += e.passed
-    mentored = defaultdict(set)
-    months = defaultdict(lambda: [0, set(), 0])
+        if e.business_id in register and start <= e.training.start_date <= end:
+            area = area_of(register[e.business_id][1].kelurahan_id)
+            for key in (area, "total"):
+                rows.setdefault(key, defaultdict(int))["enrolments"] += 1
+                people[key].add(e.owner_id)
+                businesses[key].add(e.business_id)
+                if e.passed:
+                    passed[key].add(e.owner_id)
+    now_sessions, before_sessions = defaultdict(list), defaultdict(list)
+    months = defaultdict(list)
+    before_first, before_last = a_year_before(start), a_year_before(on)
     for m in world.mentorings:
-        if _in(scope, m.business.kelurahan_id) and start <= m.date <= end:
-            row = rows[area_of(m.business.kelurahan_id)]
-            row["sessions"] += 1
-            row["omzet"] += m.monthly_omzet or 0
-            mentored[area_of(m.business.kelurahan_id)].add(m.business_id)
-            month = months[m.date.strftime("%Y-%m")]
-            month[0] += 1
-            month[1].add(m.business_id)
-            month[2] += m.monthly_omzet or 0
-    for a in areas:
-        rows[a]["mentored"] = len(mentored[a])
+        if m.business_id not in register:
+            continue
+        area = area_of(register[m.business_id][1].kelurahan_id)
+        if start <= m.date <= on:
+            now_sessions[area].append(m)
+            now_sessions["total"].append(m)
+            months[m.date.strftime("%Y-%m")].append(m)
+        if before_first <= m.date <= before_last:
+            before_sessions[area].append(m)
+            before_sessions["total"].append(m)
+    for a in [*areas, "total"]:
+        row = rows.setdefault(a, defaultdict(int))
+        row["trainees"] = len(people[a])
+        row["trainee_businesses"] = len(businesses[a])
+        row["passed"] = len(passed[a])
+        row["sessions"] = len(now_sessions[a])
+        row["mentored"] = len({m.business_id for m in now_sessions[a]})
+        row["omzet"] = omzet_median(now_sessions[a])
+        row["omzet_before"] = omzet_median(before_sessions[a])
+        row["omzet_change"] = (
+            round(100 * (row["omzet"] - row["omzet_before"]) / row["omzet_before"], 1)
+            if row["omzet"] is not None and row["omzet_before"]
+            else None
+        )
     kecamatan_codes = areas if is_city else [scope]
-    targets = {k: sum(world.targets.get((k, y), 18) for y in years) for k in kecamatan_codes}
+    targets = {
+        k: prorated({y: world.targets.get((k, y), 18) for y in years}, start, end)
+        for k in kecamatan_codes
+    }
     if is_city:
         for a in areas:
             rows[a]["target"] = targets[a]
@@ -355,9 +488,7 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
     for t in world.trainings:
         if not start <= t.start_date <= end:
             continue
-        ours = [
-            e for e in world.enrolments if e.training == t and _in(scope, e.business.kelurahan_id)
-        ]
+        ours = [e for e in world.enrolments if e.training == t and e.business_id in register]
         held_here = (t.kecamatan_id is None and is_city) or (
             t.kecamatan_id is not None
             and (t.kecamatan_id == scope or t.kecamatan_id.startswith(scope + "."))
@@ -365,19 +496,9 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
         if held_here or ours:
             trainings[str(t.pk)] = {"trainees": len(ours), "passed": sum(e.passed for e in ours)}
 
-    total = {
-        k: sum(rows[a][k] for a in areas)
-        for k in (
-            "active",
-            "new",
-            "naik_kelas",
-            "trainees",
-            "passed",
-            "sessions",
-            "mentored",
-            "omzet",
-        )
-    }
+    total = {"enrolments": 0, **rows.pop("total")}
+    for k in ("active", "new", "naik_kelas"):
+        total[k] = sum(rows[a][k] for a in areas)
     total["target"] = sum(targets.values())
     total["target_pct"] = round(100 * total["new"] / total["target"], 1)
     summary = {**total, "trainings": len(trainings)}
@@ -403,14 +524,23 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
         "sectors": dict(sectors),
         "scales": dict(scales),
         "stages": dict(stages),
+        "genders": dict(genders),
+        "ages": dict(ages),
         "months": {
-            m: (months[m][0], len(months[m][1]), months[m][2]) if m in months else (0, 0, 0)
+            m: (len(months[m]), len({x.business_id for x in months[m]}), omzet_median(months[m]))
             for m in all_months
         },
         "trainings": trainings,
+        "business_rows": [
+            (b, register[b.pk][1], stage_name(b, on))
+            for b in sorted(
+                (b for b, _state in register.values()),
+                key=lambda b: (register[b.pk][1].kelurahan_id, b.name, b.pk),
+            )
+        ],
         "businesses": sorted(
-            (b for b in world.businesses if _in(scope, b.kelurahan_id) and b.binaan_since <= end),
-            key=lambda b: (b.kelurahan_id, b.name, b.pk),
+            (b for b, _state in register.values()),
+            key=lambda b: (register[b.pk][1].kelurahan_id, b.name, b.pk),
         ),
     }
 
@@ -521,15 +651,17 @@ def _expected_certificates(world, scope, start, end, active_businesses) -> dict:
     return result
 
 
-AREA_COLUMNS = [
-    "active",
-    "new",
-    "naik_kelas",
+AREA_COLUMNS = ["active", "new", "naik_kelas"]
+PROGRAM_COLUMNS = [
     "trainees",
+    "trainee_businesses",
+    "enrolments",
     "passed",
     "sessions",
     "mentored",
     "omzet",
+    "omzet_before",
+    "omzet_change",
 ]
 SUMMARY_KEYS = [
     "active",
@@ -539,10 +671,14 @@ SUMMARY_KEYS = [
     "naik_kelas",
     "trainings",
     "trainees",
+    "trainee_businesses",
+    "enrolments",
     "passed",
     "sessions",
     "mentored",
     "omzet",
+    "omzet_before",
+    "omzet_change",
     "bazaars",
     "bazaar_participants",
     "bazaar_attended",
@@ -569,12 +705,25 @@ def expected_cells(exp: dict, *, is_city: bool) -> dict[str, str]:
     for code, row in [*exp["areas"].items(), ("total", exp["total"])]:
         for column in columns:
             cells[f"wilayah.{code}.{column}"] = str(row.get(column, 0))
+        for column in PROGRAM_COLUMNS:
+            value = row.get(column, 0)
+            cells[f"wilayah_program.{code}.{column}"] = "" if value is None else str(value)
     for name, keys in (
         ("sektor", Sector.objects.values_list("code", flat=True)),
         ("skala", [value or "unknown" for value in Scale.values]),
         ("tahap", [*Stage.objects.values_list("code", flat=True), "none"]),
+        ("gender", ["L", "P", "unknown"]),
+        ("usia", ["u25", "25_34", "35_44", "45_54", "55", "unknown"]),
     ):
-        table = exp[{"sektor": "sectors", "skala": "scales", "tahap": "stages"}[name]]
+        table = exp[
+            {
+                "sektor": "sectors",
+                "skala": "scales",
+                "tahap": "stages",
+                "gender": "genders",
+                "usia": "ages",
+            }[name]
+        ]
         for key in keys:
             active, new = table.get(key, [0, 0])
             cells[f"{name}.{key}.active"] = str(active)
@@ -582,7 +731,7 @@ def expected_cells(exp: dict, *, is_city: bool) -> dict[str, str]:
     for month, (sessions, mentored, omzet) in exp["months"].items():
         cells[f"omzet.{month}.sessions"] = str(sessions)
         cells[f"omzet.{month}.mentored"] = str(mentored)
-        cells[f"omzet.{month}.omzet"] = str(omzet)
+        cells[f"omzet.{month}.omzet"] = "" if omzet is None else str(omzet)
     for code, row in [*exp["bazaar_areas"].items(), ("total", exp["bazaar_total"])]:
         for column, value in row.items():
             cells[f"bazar_wilayah.{code}.{column}"] = "" if value is None else str(value)

@@ -1,0 +1,63 @@
+"""A kept report is reused only while the data it was computed from is unchanged: every table
+the report's queries read carries the trigger that changes the data version."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.selectors import Period, build_report, data_version, kecamatan_scope, report_snapshot
+from tests.reports.factories import GROGOL
+
+pytestmark = pytest.mark.django_db
+WATCHED = importlib.import_module("reports.migrations.0002_data_version").WATCHED_TABLES
+
+
+def _tables_read(sql: str) -> set[str]:
+    known = {m._meta.db_table for m in apps.get_models()}
+    return {t for t in known if f" {t} " in sql or f'"{t}"' in sql}
+
+
+def test_every_table_the_report_reads_is_watched(world):
+    from reports import selectors
+
+    selectors.SNAPSHOTS = False
+    try:
+        with CaptureQueriesContext(connection) as captured, report_snapshot():
+            build_report(kecamatan_scope(GROGOL), Period.for_year(2023))
+    finally:
+        selectors.SNAPSHOTS = True
+    read = set().union(*(_tables_read(q["sql"]) for q in captured.captured_queries))
+    read -= {"reports_dataversion"}
+    assert {"umkm_businessstate", "umkm_businessstage", "umkm_owner"} <= read
+    assert read <= set(WATCHED), read - set(WATCHED)
+
+
+@pytest.mark.parametrize("table", WATCHED)
+def test_a_write_to_a_watched_table_changes_the_version(table):
+    before = data_version()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE false")  # noqa: S608  (a known name)
+    assert data_version() not in ("", before)
+
+
+def test_a_kept_report_is_reused_until_a_write(world):
+    scope, period = (
+        kecamatan_scope(GROGOL),
+        Period(datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)),
+    )
+    with report_snapshot():
+        first = build_report(scope, period)
+    with CaptureQueriesContext(connection) as captured, report_snapshot():
+        again = build_report(scope, period)
+    assert again.total == first.total
+    # Only the version is read: no query of the figures.
+    assert not any("umkm_" in q["sql"] for q in captured.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE umkm_mentoring SET monthly_omzet = monthly_omzet")
+    with CaptureQueriesContext(connection) as captured, report_snapshot():
+        build_report(scope, period)
+    assert any("umkm_mentoring" in q["sql"] for q in captured.captured_queries)
