@@ -55,14 +55,17 @@ class ExportLog(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row: a token that changes with every write to a table the report's figures read.
+    """Tokens that change with every write to a table the report's figures read.
 
     A statement trigger on each of those tables (migration 0002, `WATCHED_TABLES`) sets a new
     random token in the same transaction as the write, so that a report read in one snapshot
-    with the token (reports.selectors.build_report) can be kept under it and reused exactly
-    until the next write. Random rather than a counter: a rolled-back write must not give a
-    later, different state of the data a token already used."""
+    with the tokens (reports.selectors.build_report) can be kept under them and reused exactly
+    until the next write: a write not yet committed is in neither the figures nor the tokens.
+    Random rather than a counter: a rolled-back write must not give a later, different state
+    of the data a token already used. 64 slots (one per server process modulo 64) rather
+    than one row, so that writers do not queue on one row lock until they commit."""
 
+    id = models.PositiveSmallIntegerField(_("slot"), primary_key=True)
     token = models.UUIDField(_("token"))
     changed_at = models.DateTimeField(_("changed at"))
 
@@ -70,7 +73,11 @@ class DataVersion(models.Model):
         verbose_name = _("report data version")
         verbose_name_plural = _("report data versions")
         default_permissions = ()
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="dataversion_one")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id__gte=0, id__lt=64), name="dataversion_slot"
+            )
+        ]
 
     def __str__(self):
         return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

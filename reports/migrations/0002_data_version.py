@@ -19,11 +19,17 @@ WATCHED_TABLES = [
     "umkm_kelurahan",
 ]
 
-FUNCTION_SQL = """
-INSERT INTO reports_dataversion (id, token, changed_at) VALUES (1, gen_random_uuid(), now());
+# One row per slot; a writing transaction changes the slot of its server process, so two
+# writers (an import and a staff edit) wait for each other only when their processes share a
+# slot, not always, as one row would make them.
+SLOTS = 64
+FUNCTION_SQL = f"""
+INSERT INTO reports_dataversion (id, token, changed_at)
+    SELECT slot, gen_random_uuid(), now() FROM generate_series(0, {SLOTS - 1}) AS slot;
 CREATE FUNCTION reports_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE reports_dataversion SET token = gen_random_uuid(), changed_at = now() WHERE id = 1;
+    UPDATE reports_dataversion SET token = gen_random_uuid(), changed_at = now()
+     WHERE id = pg_backend_pid() % {SLOTS};
     RETURN NULL;
 END
 $$;
@@ -46,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DataVersion',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='slot')),
                 ('token', models.UUIDField(verbose_name='token')),
                 ('changed_at', models.DateTimeField(verbose_name='changed at')),
             ],
@@ -54,7 +60,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'report data version',
                 'verbose_name_plural': 'report data versions',
                 'default_permissions': (),
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='dataversion_one')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('id__gte', 0), ('id__lt', 64)), name='dataversion_slot')],
             },
         ),
         migrations.RunSQL(FUNCTION_SQL, "DROP FUNCTION IF EXISTS reports_data_changed();"),
