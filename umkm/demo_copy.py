@@ -47,4 +47,3 @@ def history_from_rows(model, *, since_id=None) -> None:
             f'WHERE NOT EXISTS (SELECT 1 FROM "{htable}" h WHERE h.id = t.id)',
             ["Data demo"],
         )
-
