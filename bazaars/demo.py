@@ -1,9 +1,21 @@
-"""Bazaar demo for `make run` (settings.DEMO_SEEDERS, after the register's seeder).
+"""Bazaar demo for `make run` (settings.DEMO_SEEDERS, after the register's and the certificates'
+seeders).
 
-Jakarta Barat's two bazaars of 2023 — April, and 25–26 September — with 30 participants each
-taken from the demo businesses (spread over kuliner, fesyen, kerajinan tangan, parfum and other
-sectors), their check-ins and daily sales; and an upcoming bazaar open for applications, dated
-from today so that it stays upcoming. All writes go through bazaars.services.
+Jakarta Barat holds two bazaars a year — in April and in late September (25-26 September 2023)
+— from 2019 through this year, with 30 participants each taken from the demo businesses that
+qualified on the bazaar's first day: aktif then, registered at least a month before, a passed
+training that ended before it, and for food sellers a PIRT or halal case under way by then.
+The sector mix follows the office's (kuliner, fesyen, kerajinan tangan, parfum and others) and
+most sellers are new each time. Check-ins and daily sales exist only for days that have passed;
+a bazaar still to come is open for applications, and when none of the year's is still to come,
+a year-end bazaar three weeks from today is.
+
+The bazaars themselves, their days and booths are made by bazaars.services (bazaar_create);
+the historic participations, check-ins and sales (hundreds per bazaar) are bulk-written with
+the rules the services hold (accepted before the day, one booth each, check-in and sales only
+on a past day of that bazaar, omzet and transactions together, history rows), so that the
+whole demo stays a few seconds. Each bazaar is written in its own transaction: a seed that
+stopped half-way is completed by the next run, which skips the bazaars already there.
 
 When the register holds too few active businesses (the register demo not built yet), a small
 set of bazaar-ready businesses is created first, so the pages are never empty.
@@ -12,17 +24,31 @@ set of bazaar-ready businesses is created first, so the pages are never empty.
 import datetime
 import random
 
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from bazaars import eligibility, services
-from bazaars.models import Bazaar, Participation, Venue
+from bazaars import services
+from bazaars.cache import bump_public_version
+from bazaars.models import (
+    Attendance,
+    Bazaar,
+    DailySales,
+    Participation,
+    ParticipationStatus,
+    Venue,
+)
 from config.actors import SYSTEM
-from umkm.models import Business, BusinessStatus, Kelurahan, Sector
+from umkm.models import Business, BusinessState, BusinessStatus, Enrolment, Kelurahan, Sector
 
 PARTICIPANTS = 30
+FIRST_YEAR = 2019
+MONTHS = {"april": "April", "september": "September"}
 SECTOR_MIX = ["kuliner"] * 12 + ["fesyen"] * 6 + ["kerajinan-tangan"] * 5 + ["parfum"] * 4
-HISTORIC_REASON = "Peserta bazar 2023, dicatat dari arsip kegiatan"
+HISTORIC_REASON = "Peserta bazar, dicatat dari arsip kegiatan"
 ORGANISER = "Suku Dinas PPAPP Jakarta Barat bersama Sudin PPKUKM"
 
 VENUES = [
@@ -51,53 +77,223 @@ PRODUCTS = {
 }
 
 
-def seed(*, businesses: int, seed: int, stdout) -> None:
+def _schedule(today: datetime.date) -> list[tuple]:
+    """(slug, title, venue index, days, description) of each year's April and September
+    bazaar from FIRST_YEAR to this year: the second Wednesday of April and the day after,
+    the last Monday of September and the day after."""
+    plans = []
+    for year in range(FIRST_YEAR, today.year + 1):
+        april = datetime.date(year, 4, 8)
+        april += datetime.timedelta(days=(2 - april.weekday()) % 7)
+        september = datetime.date(year, 9, 30)
+        september -= datetime.timedelta(days=september.weekday())
+        for month, first, venue, description in (
+            ("april", april, 0, "Bazar UMKM binaan: takjil, kue kering, busana muslim."),
+            ("september", september, 1, "Bazar UMKM binaan: kuliner, fesyen, kerajinan tangan "
+             "dan parfum."),
+        ):  # fmt: skip
+            plans.append(
+                (
+                    f"bazar-umkm-jakarta-barat-{month}-{year}",
+                    f"Bazar UMKM Jakarta Barat {MONTHS[month]} {year}",
+                    venue,
+                    [first, first + datetime.timedelta(days=1)],
+                    description,
+                )
+            )
+    return plans
+
+
+def seed(*, businesses: int, seed: int, stdout, if_empty: bool = False) -> None:
     rnd = random.Random(seed)  # noqa: S311  (demo data, repeatable)
-    if Bazaar.objects.filter(slug="bazar-umkm-jakarta-barat-september-2023").exists():
-        stdout.write("  bazaars: demo already present")
-        return
+    today = timezone.localdate()
     with transaction.atomic():
         venues = [_venue(*v) for v in VENUES]
         pool = _pool(rnd, stdout)
-        today = timezone.localdate()
-        april = _bazaar(
-            title="Bazar UMKM Ramadan Jakarta Barat April 2023",
-            slug="bazar-umkm-jakarta-barat-april-2023",
-            venue=venues[0],
-            days=[datetime.date(2023, 4, 12), datetime.date(2023, 4, 13)],
-            description=(
-                "Bazar UMKM binaan menjelang Idulfitri: takjil, kue lebaran, busana muslim."
-            ),
-        )
-        september = _bazaar(
-            title="Bazar UMKM Jakarta Barat September 2023",
-            slug="bazar-umkm-jakarta-barat-september-2023",
-            venue=venues[1],
-            days=[datetime.date(2023, 9, 25), datetime.date(2023, 9, 26)],
-            description="Bazar UMKM binaan: kuliner, fesyen, kerajinan tangan dan parfum.",
-        )
+    made, kept, previous = [], 0, set()
+    qualified = _Qualified()
+    for slug, title, venue, days, description in _schedule(today):
+        existing = Bazaar.objects.filter(slug=slug).first()
+        if existing:
+            kept += 1
+            previous = set(existing.participations.values_list("business_id", flat=True))
+            continue
+        with transaction.atomic():
+            opens = min(today - datetime.timedelta(days=7), days[0] - datetime.timedelta(days=45))
+            bazaar = _bazaar(
+                title=title, slug=slug, venue=venues[venue], days=days, description=description,
+                applications_open=opens,
+                applications_close=max(opens, days[0] - datetime.timedelta(days=7)),
+            )  # fmt: skip
+            if days[0] < today:
+                previous = _fill_past(rnd, bazaar, qualified, avoid=previous, today=today)
+            else:
+                _applications(rnd, bazaar, pool, today)
+            transaction.on_commit(bump_public_version)
+        made.append(bazaar)
+    upcoming = Bazaar.objects.public().filter(start_date__gt=today)
+    if not upcoming.exists():
         first = today + datetime.timedelta(days=21)
-        upcoming = _bazaar(
-            title=f"Bazar UMKM Akhir Tahun Jakarta Barat {first.year}",
-            slug=f"bazar-umkm-akhir-tahun-jakarta-barat-{first.year}",
-            venue=venues[0],
-            days=[first, first + datetime.timedelta(days=1)],
-            description="Pendaftaran dibuka untuk UMKM binaan yang sudah lulus pelatihan.",
-            applications_open=today - datetime.timedelta(days=7),
-            applications_close=first - datetime.timedelta(days=7),
-        )
-        used: set[int] = set()
-        for bazaar in (april, september):
-            chosen = _choose(rnd, pool, used, PARTICIPANTS)
-            used.update(b.pk for b in chosen[: PARTICIPANTS // 2])  # half return in September
-            _fill_past(rnd, bazaar, chosen)
-        applicants = [b for b in _choose(rnd, pool, set(), 12) if b.status == BusinessStatus.AKTIF]
-        for business in applicants:
-            services.participation_apply(actor=SYSTEM, bazaar=upcoming, business=business)
+        with transaction.atomic():
+            bazaar = _bazaar(
+                title=f"Bazar UMKM Akhir Tahun Jakarta Barat {first.year}",
+                slug=f"bazar-umkm-akhir-tahun-jakarta-barat-{first:%Y-%m}",
+                venue=venues[0],
+                days=[first, first + datetime.timedelta(days=1)],
+                description="Pendaftaran dibuka untuk UMKM binaan yang sudah lulus pelatihan.",
+                applications_open=today - datetime.timedelta(days=7),
+                applications_close=first - datetime.timedelta(days=7),
+            )
+            _applications(rnd, bazaar, pool, today)
+        made.append(bazaar)
+    past = sum(1 for b in made if b.start_date < today)
     stdout.write(
-        f"  bazaars: 2 bazaars of 2023 with {PARTICIPANTS} participants each, "
-        f"1 upcoming on {first:%d-%m-%Y} with {len(applicants)} applications"
+        f"  bazaars: {len(made)} made ({past} held, with {PARTICIPANTS} participants each), "
+        f"{kept} already present; next on "
+        f"{upcoming.order_by('start_date').first().start_date:%d-%m-%Y}"
     )
+
+
+def _applications(rnd, bazaar: Bazaar, pool, today: datetime.date) -> None:
+    """Applications through the service while the bazaar is open for them."""
+    if not (bazaar.applications_open <= today <= bazaar.applications_close):
+        return
+    for business in _choose(rnd, pool, set(), 12):
+        if business.status == BusinessStatus.AKTIF:
+            services.participation_apply(actor=SYSTEM, bazaar=bazaar, business=business)
+
+
+class _Qualified:
+    """Which of the city's businesses could take part on a day, as the register was then:
+    aktif that day, registered a month before, a passed training that ended before it, and
+    for food a PIRT or halal case under way. Read once (four queries), asked per bazaar."""
+
+    def __init__(self):
+        city = Business.objects.filter(kelurahan__kecamatan__city_id=settings.OFFICE_CITY_CODE)
+        self.businesses = list(city.select_related("sector").order_by("id"))
+        ids = city.values("id")
+        self.active = {}
+        for business_id, valid in BusinessState.objects.filter(
+            business__in=ids, status=BusinessStatus.AKTIF
+        ).values_list("business_id", "valid"):
+            self.active.setdefault(business_id, []).append(valid)
+        self.trained = dict(
+            Enrolment.objects.filter(business__in=ids, passed=True)
+            .values("business")
+            .annotate(first=Min("training__end_date"))
+            .values_list("business", "first")
+        )
+        self.food_case = {}
+        if apps.is_installed("certifications"):  # this app works without it (see eligibility)
+            from certifications.models import CaseTransition
+
+            self.food_case = dict(
+                CaseTransition.objects.filter(
+                    case__business__in=ids,
+                    case__type__code__in=["pirt", "halal"],
+                    to_status__in=["referred", "submitted", "issued"],
+                )
+                .values("case__business")
+                .annotate(first=Min("at"))
+                .values_list("case__business", "first")
+            )
+
+    def active_on(self, day: datetime.date) -> list[Business]:
+        """In the programme for a month and aktif on `day`."""
+        month_before = day - datetime.timedelta(days=30)
+        return [
+            b
+            for b in self.businesses
+            if b.binaan_since <= month_before
+            and any(day in valid for valid in self.active.get(b.pk, ()))
+        ]
+
+    def on(self, day: datetime.date) -> list[Business]:
+        return [
+            b
+            for b in self.active_on(day)
+            if self.trained.get(b.pk, day) < day
+            and (
+                not b.sector.is_food
+                or timezone.localdate(self.food_case.get(b.pk, _at(day, 23))) < day
+            )
+        ]
+
+
+def _fill_past(
+    rnd: random.Random, bazaar: Bazaar, qualified: _Qualified, *, avoid: set[int], today
+) -> set[int]:
+    """Participants who qualified on the first day, accepted two weeks before it, checked
+    in and selling on each day that has passed (a few miss a day). Returns their ids."""
+    first = bazaar.start_date
+    candidates = qualified.on(first)
+    override: set[int] = set()
+    if len(candidates) < 2 * PARTICIPANTS:  # a small register: the archive's word for others
+        known = {b.pk for b in candidates}
+        extra = [b for b in qualified.active_on(first) if b.pk not in known]
+        override = {b.pk for b in extra}
+        candidates += extra
+    pool: dict[str, list[Business]] = {}
+    for business in candidates:
+        pool.setdefault(business.sector.code, []).append(business)
+    for businesses in pool.values():
+        rnd.shuffle(businesses)
+    # Most sellers are new; a few return from the last bazaar.
+    chosen = _choose(rnd, pool, avoid, PARTICIPANTS)
+    returning = [b for b in _choose(rnd, pool, set(), PARTICIPANTS) if b.pk in avoid]
+    chosen = chosen[: PARTICIPANTS - min(5, len(returning))] + returning[:5]
+    booths = list(bazaar.booths.order_by("code"))
+    applied = _at(first - datetime.timedelta(days=rnd.randint(21, 35)), 10)
+    decided = _at(first - datetime.timedelta(days=14), 10)
+    participations = [
+        Participation(
+            bazaar=bazaar,
+            business=business,
+            status=ParticipationStatus.ACCEPTED,
+            booth=booth,
+            applied_at=applied,
+            decided_at=decided,
+            eligibility_override=business.pk in override,
+            override_reason=HISTORIC_REASON if business.pk in override else "",
+        )
+        for business, booth in zip(chosen, booths, strict=False)
+    ]
+    participations = bulk_create_with_history(
+        participations, Participation, default_change_reason="accepted"
+    )
+    attendances, sales = [], []
+    for day in bazaar.days.filter(date__lt=today).order_by("date"):
+        for p in participations:
+            if rnd.random() < 0.06:  # a few do not come on a day
+                continue
+            attendances.append(
+                Attendance(
+                    participation=p,
+                    day=day,
+                    checked_in_at=_at(day.date, 8) + datetime.timedelta(minutes=rnd.randint(0, 90)),
+                )
+            )
+            food = p.business.sector.is_food
+            transactions = rnd.randint(15, 90) if food else rnd.randint(4, 30)
+            price = (
+                rnd.choice([15_000, 20_000, 25_000, 35_000])
+                if food
+                else rnd.choice([45_000, 75_000, 120_000, 150_000])
+            )
+            sales.append(
+                DailySales(
+                    participation=p, day=day, omzet=transactions * price, transactions=transactions
+                )
+            )
+    Attendance.objects.bulk_create(attendances)
+    bulk_create_with_history(sales, DailySales, default_change_reason="recorded")
+    for day in bazaar.days.filter(date__lt=today):  # recorded that evening, not today
+        DailySales.objects.filter(day=day).update(recorded_at=_at(day.date, 21))
+    return {p.business_id for p in participations}
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _venue(name, address, kelurahan, lat, lon) -> Venue:
@@ -159,50 +355,6 @@ def _choose(rnd, pool, avoid: set[int], n: int) -> list[Business]:
     return chosen
 
 
-def _fill_past(rnd: random.Random, bazaar: Bazaar, businesses: list[Business]) -> None:
-    """Accept them (historic override where the register lacks their training), then record
-    check-ins and sales for each day."""
-    eligible = set(
-        eligibility.eligible_businesses(
-            Business.objects.filter(pk__in=[b.pk for b in businesses])
-        ).values_list("pk", flat=True)
-    )
-    ok = [b for b in businesses if b.pk in eligible]
-    others = [b for b in businesses if b.pk not in eligible]
-    if ok:
-        services.participants_accept(actor=SYSTEM, bazaar=bazaar, businesses=ok)
-    if others:
-        services.participants_accept(
-            actor=SYSTEM, bazaar=bazaar, businesses=others, override_reason=HISTORIC_REASON
-        )
-    decided = timezone.make_aware(
-        datetime.datetime.combine(
-            bazaar.start_date - datetime.timedelta(days=14), datetime.time(10)
-        )
-    )
-    Participation.objects.filter(bazaar=bazaar).update(decided_at=decided, applied_at=decided)
-    days = list(bazaar.days.all())
-    for p in bazaar.participations.accepted().select_related("business__sector"):
-        food = p.business.sector.is_food
-        for day in days:
-            if rnd.random() < 0.06:  # a few do not come on a day
-                continue
-            services.attendance_set(actor=SYSTEM, participation=p, day=day)
-            transactions = rnd.randint(15, 90) if food else rnd.randint(4, 30)
-            price = (
-                rnd.choice([15_000, 20_000, 25_000, 35_000])
-                if food
-                else rnd.choice([45_000, 75_000, 120_000, 150_000])
-            )
-            services.daily_sales_record(
-                actor=SYSTEM,
-                participation=p,
-                day=day,
-                omzet=transactions * price,
-                transactions=transactions,
-            )
-
-
 def _create_businesses(rnd: random.Random, count: int) -> None:
     from umkm.models import Enrolment, Training
     from umkm.services import business_create, owner_create
@@ -212,8 +364,8 @@ def _create_businesses(rnd: random.Random, count: int) -> None:
         defaults={
             "topic": "Penataan booth, harga dan pencatatan penjualan",
             "organiser": "Sudin PPKUKM Jakarta Barat",
-            "start_date": datetime.date(2023, 2, 6),
-            "end_date": datetime.date(2023, 2, 8),
+            "start_date": datetime.date(2018, 2, 6),
+            "end_date": datetime.date(2018, 2, 8),
             "place": "Kantor Walikota Jakarta Barat",
             "capacity": max(count, 1),
         },
@@ -250,7 +402,7 @@ def _create_businesses(rnd: random.Random, count: int) -> None:
             owner=owner,
             sector=sectors[code],
             kelurahan=area,
-            binaan_since=datetime.date(2022, rnd.randint(1, 12), 1),
+            binaan_since=datetime.date(2017, rnd.randint(1, 12), 1),
             products=product,
             public_consent=rnd.random() < 0.85,
         ).obj

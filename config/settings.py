@@ -356,7 +356,8 @@ OFFICE_HEAD_TITLE = env.str(
 OFFICE_HEAD_NAME = env.str("OFFICE_HEAD_NAME", default="(nama Kepala Suku Dinas)")
 OFFICE_HEAD_NIP = env.str("OFFICE_HEAD_NIP", default="(NIP)")
 
-# --- Demo data (make run): each app adds its seeder; called in this order by seed_demo ----
+# --- Demo data (make run): each app adds its seeder, called in this order by seed_demo ---
+# (keyword-only businesses, seed, stdout, if_empty: with if_empty, fill only what is missing)
 DEMO_SEEDERS = [
     "umkm.demo.seed_register",
     "certifications.demo.seed",
