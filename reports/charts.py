@@ -41,10 +41,14 @@ STYLES = {
 }
 
 
+_FONT_FAMILY = {"font-family": "DejaVu Sans, Noto Sans, sans-serif"}
+
+
 class _Styled:
     @property
     def attributes(self) -> dict:
-        return STYLES.get(self.css, {})
+        style = STYLES.get(self.css, {})
+        return {**style, **_FONT_FAMILY} if "font-size" in style else style
 
 
 @dataclass(frozen=True)

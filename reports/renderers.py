@@ -91,24 +91,75 @@ TABLE_FONT_PT = 8
 _EM_MM = TABLE_FONT_PT * 25.4 / 72
 PAGE_EM = PAGE_WIDTH_MM / _EM_MM * 0.98  # a little room for the estimate's error
 CELL_PADDING_EM = 1.0  # padding and rules, both sides
-SAFETY = 1.06  # the estimate errs on the wide side
+SAFETY = 1.03  # kerning is off (css/reports.css): a little room for rounding
 TEXT_MIN_CHARS = 12  # a text column is never narrower (longer words break)
-BOLD = 1.12
+
+
+# Advance widths (em) of DejaVu Sans, the PDF's font, regular and bold: (characters, regular,
+# bold). Other characters count as a wide letter.
+_GLYPH_GROUPS = [
+    ("'", 0.275, 0.306),
+    ("ijl", 0.278, 0.343),
+    ("IJ", 0.295, 0.372),
+    (" ", 0.318, 0.348),
+    (".,", 0.318, 0.38),
+    ("/", 0.337, 0.365),
+    (":;", 0.337, 0.4),
+    ("f", 0.352, 0.435),
+    ("-", 0.361, 0.415),
+    ("()", 0.39, 0.457),
+    ("t", 0.392, 0.478),
+    ("r", 0.411, 0.493),
+    ("–", 0.5, 0.5),
+    ("s", 0.521, 0.595),
+    ("z", 0.525, 0.582),
+    ("c", 0.55, 0.593),
+    ("L", 0.557, 0.637),
+    ("F", 0.575, 0.683),
+    ("k", 0.579, 0.665),
+    ("x", 0.592, 0.645),
+    ("vy", 0.592, 0.652),
+    ("P", 0.603, 0.733),
+    ("T", 0.611, 0.682),
+    ("Y", 0.611, 0.724),
+    ("o", 0.612, 0.687),
+    ("a", 0.613, 0.675),
+    ("e", 0.615, 0.678),
+    ("E", 0.632, 0.683),
+    ("hnu", 0.634, 0.712),
+    ("bdgpq", 0.635, 0.716),
+    ("S", 0.635, 0.72),
+    ("0123456789", 0.636, 0.696),
+    ("K", 0.656, 0.775),
+    ("AV", 0.684, 0.774),
+    ("Z", 0.685, 0.725),
+    ("X", 0.685, 0.771),
+    ("B", 0.686, 0.762),
+    ("R", 0.695, 0.77),
+    ("C", 0.698, 0.734),
+    ("U", 0.732, 0.812),
+    ("N", 0.748, 0.837),
+    ("H", 0.752, 0.837),
+    ("D", 0.77, 0.83),
+    ("G", 0.775, 0.821),
+    ("&", 0.78, 0.872),
+    ("OQ", 0.787, 0.85),
+    ("w", 0.818, 0.924),
+    ("+", 0.838, 0.838),
+    ("M", 0.863, 0.995),
+    ("%", 0.95, 1.002),
+    ("m", 0.974, 1.042),
+    ("W", 0.989, 1.103),
+    ("—", 1.0, 1.0),
+]
+_WIDTHS = {ch: (regular, bold) for chars, regular, bold in _GLYPH_GROUPS for ch in chars}
+_OTHER = (0.7, 0.78)
 
 
 def text_em(text: str, *, bold: bool = False) -> float:
-    """The width of a text in DejaVu Sans, in em (glyph classes averaged; within a few %)."""
-    width = 0.0
-    for ch in text:
-        if ch.isdigit():
-            width += 0.636
-        elif ch.isupper():
-            width += 0.68
-        elif ch.isalpha():
-            width += 0.57
-        else:
-            width += 0.42
-    return width * (BOLD if bold else 1)
+    """The width of a text in the PDF's font, in em."""
+    i = 1 if bold else 0
+    return sum(_WIDTHS.get(ch, _OTHER)[i] for ch in text)
 
 
 @dataclass(frozen=True)
@@ -163,6 +214,22 @@ def _measure(table) -> list[tuple[float, float]]:
     return sizes
 
 
+def _fit(least: list[float], want: list[float], room: float) -> list[float]:
+    """Widths within `room`: when the wanted widths do not fit, the widest columns give first
+    (every column is capped at one width, found by bisection, never below its least), so that
+    long texts wrap into about as many lines each rather than one into many."""
+    if sum(want) <= room:
+        return want
+    low, high = 0.0, max(want)
+    for _step in range(40):
+        cap = (low + high) / 2
+        if sum(max(m, min(w, cap)) for m, w in zip(least, want, strict=True)) > room:
+            high = cap
+        else:
+            low = cap
+    return [max(m, min(w, low)) for m, w in zip(least, want, strict=True)]
+
+
 def _identity_columns(table) -> list[int]:
     """The columns that name a row (a code and a name, or a name): repeated in every part."""
     for c, column in enumerate(table.columns[:2]):
@@ -197,11 +264,7 @@ def pdf_parts(table, *, page_em: float = PAGE_EM) -> list[PdfPart]:
     for n, group in enumerate(groups, start=1):
         least = [sizes[c][0] for c in group]
         want = [sizes[c][1] for c in group]
-        if sum(want) > page_em:
-            # Squeeze the columns that wrap, each in proportion to what it can give.
-            give = sum(w - m for w, m in zip(want, least, strict=True))
-            share = min(1.0, (sum(want) - page_em) / give) if give else 0
-            want = [w - share * (w - m) for w, m in zip(want, least, strict=True)]
+        want = _fit(least, want, page_em)
         total = sum(want)
         # A table of a few narrow columns keeps its size; a wide one takes the whole page.
         width = 100.0 if total > page_em * 0.6 else round(100 * total / page_em, 2)
@@ -223,6 +286,25 @@ def pdf_parts(table, *, page_em: float = PAGE_EM) -> list[PdfPart]:
             )
         )
     return parts
+
+
+SCREEN_EM = 74  # a laptop's report column (1,056 px) in the tables' 14 px em
+
+
+@dataclass(frozen=True)
+class ScreenLayout:
+    """The dashboard's preferred column widths (percent), by the same measure as the PDF's."""
+
+    widths: list[float]
+
+
+def screen_layout(table, *, room_em: float = SCREEN_EM) -> ScreenLayout:
+    sizes = _measure(table)
+    least = [m for m, _w in sizes]
+    want = [w for _m, w in sizes]
+    want = _fit(least, want, room_em)
+    total = sum(want)
+    return ScreenLayout([round(100 * w / total, 3) for w in want])
 
 
 def _css_string(text: str) -> str:

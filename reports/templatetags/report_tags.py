@@ -84,3 +84,11 @@ def table_body(table, columns=None):
 def svg_attributes(attributes: dict):
     """A chart primitive's look (reports.charts.STYLES) as SVG attributes."""
     return format_html_join("", ' {}="{}"', attributes.items())
+
+
+@register.simple_tag
+def screen_layout(table):
+    """The table's column widths on screen (reports.renderers.screen_layout)."""
+    from reports.renderers import screen_layout
+
+    return screen_layout(table)
