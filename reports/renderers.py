@@ -184,6 +184,29 @@ class PdfPart:
     def indices(self) -> list[int]:
         return [c.index for c in self.columns]
 
+    @property
+    def css_width(self) -> str:
+        """The whole width, or a narrow table's own size (in mm: the same beside another)."""
+        if self.width >= 100:
+            return "100%"
+        return f"{self.width * PAGE_WIDTH_MM / 100:.1f}mm"
+
+
+COMPACT_ROWS = 16  # a section printed beside another must fit on one page
+
+
+def compact_sections(tables, parts: dict, charts: dict) -> set[str]:
+    """The sections that may sit side by side: one narrow part (under half the page), no
+    chart, few rows (a section beside another does not break across pages)."""
+    return {
+        table.key
+        for table in tables
+        if table.key not in charts
+        and len(parts[table.key]) == 1
+        and parts[table.key][0].width < 48
+        and len(table.rows) <= COMPACT_ROWS
+    }
+
 
 def _measure(table) -> list[tuple[float, float]]:
     """(least, wanted) width in em of each column: numbers, dates and codes never wrap; text
@@ -383,13 +406,15 @@ def render_pdf(context: dict, request) -> bytes:
     from weasyprint import HTML
 
     tables = context["table_list"]
+    parts = {table.key: pdf_parts(table) for table in tables}
     html = render_to_string(
         "reports/report_pdf.html",
         {
             **context,
             "pdf_css": _pdf_css() + page_css(title=context["title"], period=context["period_text"]),
             "pdf": True,
-            "pdf_parts": {table.key: pdf_parts(table) for table in tables},
+            "pdf_parts": parts,
+            "compact": compact_sections(tables, parts, context.get("charts") or {}),
             "office": letterhead(),
         },
         request=request,
