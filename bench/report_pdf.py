@@ -38,7 +38,6 @@ django.setup()
 
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
-from django.template.loader import render_to_string
 
 from reports import renderers
 from reports.exports import export_file, report_context
@@ -94,16 +93,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=chromium)
 
     def chromium_pdf(context) -> bytes:
-        html = render_to_string(
-            "reports/report_pdf.html",
-            {
-                **context,
-                "pdf_css": renderers._pdf_css(),
-                "pdf": True,
-                "pdf_parts": {t.key: renderers.pdf_parts(t) for t in context["table_list"]},
-                "office": renderers.letterhead(),
-            },
-        )
+        html = renderers.pdf_html(context)
         page = browser.new_page()
         page.set_content(html)
         data = page.pdf(prefer_css_page_size=True, print_background=True)

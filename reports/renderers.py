@@ -402,12 +402,12 @@ def _fetcher():
     return URLFetcher(allowed_protocols={"data"})
 
 
-def render_pdf(context: dict, request) -> bytes:
-    from weasyprint import HTML
-
+def pdf_html(context: dict, request=None) -> str:
+    """The PDF's HTML: the report's template with the letterhead, the page CSS and each
+    table's parts."""
     tables = context["table_list"]
     parts = {table.key: pdf_parts(table) for table in tables}
-    html = render_to_string(
+    return render_to_string(
         "reports/report_pdf.html",
         {
             **context,
@@ -419,4 +419,9 @@ def render_pdf(context: dict, request) -> bytes:
         },
         request=request,
     )
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf()
+
+
+def render_pdf(context: dict, request) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=pdf_html(context, request), url_fetcher=_fetcher()).write_pdf()
