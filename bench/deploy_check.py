@@ -91,6 +91,9 @@ def environment_file(database_url: str) -> dict[str, str]:
         "CACHE_URL": REDIS_URL,
         "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}",
         "GUNICORN_WORKERS": "2",
+        # Who signs the PDF reports: blank in the example, which `check` warns about.
+        "OFFICE_HEAD_NAME": "Nama Kepala Suku Dinas",
+        "OFFICE_HEAD_NIP": "197001011995031001",
     }
     lines, env = [], {}
     for line in (BASE_DIR / "deploy" / "umkm.env.example").read_text().splitlines():

@@ -348,13 +348,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal-umkm@localhos
 # --- The office ----------------------------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Suku Dinas PPAPP Kota Administrasi Jakarta Barat")
 OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
-# The head of the office signs printed reports (PDF signature block).
+# The letterhead of printed (PDF) reports: the office's postal address (one line) and,
+# optionally, its logo (a PNG, JPEG or SVG file on this server).
+OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="")
+OFFICE_LOGO = env.str("OFFICE_LOGO", default="")
+# The head of the office signs printed reports (PDF signature block). A blank name or NIP
+# prints as "belum diisi" and `manage.py check` warns (reports.checks).
 OFFICE_HEAD_TITLE = env.str(
     "OFFICE_HEAD_TITLE",
     default="Kepala Suku Dinas PPAPP Kota Administrasi Jakarta Barat",
 )
-OFFICE_HEAD_NAME = env.str("OFFICE_HEAD_NAME", default="(nama Kepala Suku Dinas)")
-OFFICE_HEAD_NIP = env.str("OFFICE_HEAD_NIP", default="(NIP)")
+OFFICE_HEAD_NAME = env.str("OFFICE_HEAD_NAME", default="")
+OFFICE_HEAD_NIP = env.str("OFFICE_HEAD_NIP", default="")
 
 # --- Demo data (make run): each app adds its seeder, called in this order by seed_demo ---
 # (keyword-only businesses, seed, stdout, if_empty: with if_empty, fill only what is missing)

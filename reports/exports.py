@@ -4,7 +4,6 @@ background job (the whole city's XLSX and PDF), so that neither imports the othe
 The cells go through the export layer (exports.xlsx, exports.csv_stream, exports.sql).
 """
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -51,23 +50,10 @@ def report_context(*, user, query, scope: Scope) -> dict:
             (t.title, f"{csv_url}?{query}&tabel={t.key}")
             for t in [*tables, *long_tables(scope, period)]
         ],
-        "target_bars": charts.progress(
-            [(a.name, a.new, a.target) for a in report.areas]
-            if scope.is_city
-            else [(scope.name, report.total.new, report.total.target)]
-        ),
-        "sector_bars": charts.bars([(r.label, r.active) for r in report.sectors]),
-        "omzet_columns": charts.columns(
-            [(renderers.month_label(m.month), m.omzet) for m in report.months]
-        ),
-        "omzet_width": 10 * len(report.months),
+        "charts": charts.report_charts(by_key, scope_name=scope.name, is_city=scope.is_city),
         "can_export": policy.may_export(user),
         "city_url": reverse("reports:city") if policy.can_view_city(user) else "",
-        "extra_tables": report.extra.get("tables", []),
         "printed_at": timezone.localtime(),
-        "OFFICE_HEAD_TITLE": settings.OFFICE_HEAD_TITLE,
-        "OFFICE_HEAD_NAME": settings.OFFICE_HEAD_NAME,
-        "OFFICE_HEAD_NIP": settings.OFFICE_HEAD_NIP,
     }
 
 
@@ -86,8 +72,7 @@ def export_file(*, user, query, scope: Scope, fmt: str) -> tuple[bytes, str, str
             query_tables = long_tables(scope, period)
             data = renderers.render_xlsx(context["report"], context["table_list"], query_tables)
             return data, renderers.XLSX_CONTENT_TYPE, f"{stem}.xlsx"
-        # No request in a job: what the context processors would add, given here.
-        data = renderers.render_pdf({**context, "OFFICE_NAME": settings.OFFICE_NAME}, None)
+        data = renderers.render_pdf(context, None)
         return data, "application/pdf", f"{stem}.pdf"
 
 

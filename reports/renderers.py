@@ -1,8 +1,10 @@
 """Render the report's tables as XLSX, CSV and PDF. The figures come from reports.tables only."""
 
+import base64
 import datetime
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from exports import xlsx
+from exports.columns import TEXT
 from exports.csv_stream import stream_csv
 from exports.sql import stream_copy_csv
 
@@ -75,7 +78,311 @@ def stream_query_csv(table) -> Iterator[bytes]:
     return stream_copy_csv(table.queryset(), table.columns)
 
 
-# --- PDF -----------------------------------------------------------------------------------
+# --- PDF (WeasyPrint) ------------------------------------------------------------------------
+#
+# A4 landscape. Every table is printed whole: its columns get widths computed here from what
+# they hold (numbers never wrap, text wraps), and a table too wide for the page is split into
+# parts of whole columns, each repeating the row's name; WeasyPrint repeats the header row on
+# every page a part runs over. Nothing here knows a table by name: a table added to the report
+# later is laid out by the same rule.
+
+PAGE_WIDTH_MM = 297 - 2 * 14  # A4 landscape less the @page margins in css/reports.css
+TABLE_FONT_PT = 8
+_EM_MM = TABLE_FONT_PT * 25.4 / 72
+PAGE_EM = PAGE_WIDTH_MM / _EM_MM * 0.98  # a little room for the estimate's error
+CELL_PADDING_EM = 1.0  # padding and rules, both sides
+SAFETY = 1.03  # kerning is off (css/reports.css): a little room for rounding
+TEXT_MIN_CHARS = 12  # a text column is never narrower (longer words break)
+
+
+# Advance widths (em) of DejaVu Sans, the PDF's font, regular and bold: (characters, regular,
+# bold). Other characters count as a wide letter.
+_GLYPH_GROUPS = [
+    ("'", 0.275, 0.306),
+    ("ijl", 0.278, 0.343),
+    ("IJ", 0.295, 0.372),
+    (" ", 0.318, 0.348),
+    (".,", 0.318, 0.38),
+    ("/", 0.337, 0.365),
+    (":;", 0.337, 0.4),
+    ("f", 0.352, 0.435),
+    ("-", 0.361, 0.415),
+    ("()", 0.39, 0.457),
+    ("t", 0.392, 0.478),
+    ("r", 0.411, 0.493),
+    ("–", 0.5, 0.5),
+    ("s", 0.521, 0.595),
+    ("z", 0.525, 0.582),
+    ("c", 0.55, 0.593),
+    ("L", 0.557, 0.637),
+    ("F", 0.575, 0.683),
+    ("k", 0.579, 0.665),
+    ("x", 0.592, 0.645),
+    ("vy", 0.592, 0.652),
+    ("P", 0.603, 0.733),
+    ("T", 0.611, 0.682),
+    ("Y", 0.611, 0.724),
+    ("o", 0.612, 0.687),
+    ("a", 0.613, 0.675),
+    ("e", 0.615, 0.678),
+    ("E", 0.632, 0.683),
+    ("hnu", 0.634, 0.712),
+    ("bdgpq", 0.635, 0.716),
+    ("S", 0.635, 0.72),
+    ("0123456789", 0.636, 0.696),
+    ("K", 0.656, 0.775),
+    ("AV", 0.684, 0.774),
+    ("Z", 0.685, 0.725),
+    ("X", 0.685, 0.771),
+    ("B", 0.686, 0.762),
+    ("R", 0.695, 0.77),
+    ("C", 0.698, 0.734),
+    ("U", 0.732, 0.812),
+    ("N", 0.748, 0.837),
+    ("H", 0.752, 0.837),
+    ("D", 0.77, 0.83),
+    ("G", 0.775, 0.821),
+    ("&", 0.78, 0.872),
+    ("OQ", 0.787, 0.85),
+    ("w", 0.818, 0.924),
+    ("+", 0.838, 0.838),
+    ("M", 0.863, 0.995),
+    ("%", 0.95, 1.002),
+    ("m", 0.974, 1.042),
+    ("W", 0.989, 1.103),
+    ("—", 1.0, 1.0),
+]
+_WIDTHS = {ch: (regular, bold) for chars, regular, bold in _GLYPH_GROUPS for ch in chars}
+_OTHER = (0.7, 0.78)
+
+
+def text_em(text: str, *, bold: bool = False) -> float:
+    """The width of a text in the PDF's font, in em."""
+    i = 1 if bold else 0
+    return sum(_WIDTHS.get(ch, _OTHER)[i] for ch in text)
+
+
+@dataclass(frozen=True)
+class PdfColumn:
+    index: int  # in the table's columns
+    header: str
+    width: float  # percent of the part's table width
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class PdfPart:
+    """Some whole columns of a table, as wide as the page allows."""
+
+    table: object
+    columns: list[PdfColumn]
+    width: float  # percent of the page's width
+    number: int
+    of: int
+
+    @property
+    def indices(self) -> list[int]:
+        return [c.index for c in self.columns]
+
+    @property
+    def css_width(self) -> str:
+        """The whole width, or a narrow table's own size (in mm: the same beside another)."""
+        if self.width >= 100:
+            return "100%"
+        return f"{self.width * PAGE_WIDTH_MM / 100:.1f}mm"
+
+
+COMPACT_ROWS = 16  # a section printed beside another must fit on one page
+
+
+def compact_sections(tables, parts: dict, charts: dict) -> set[str]:
+    """The sections that may sit side by side: one narrow part (under half the page), no
+    chart, few rows (a section beside another does not break across pages)."""
+    return {
+        table.key
+        for table in tables
+        if table.key not in charts
+        and len(parts[table.key]) == 1
+        and parts[table.key][0].width < 48
+        and len(table.rows) <= COMPACT_ROWS
+    }
+
+
+def _measure(table) -> list[tuple[float, float]]:
+    """(least, wanted) width in em of each column: numbers, dates and codes never wrap; text
+    and headers wrap between words."""
+    from reports.templatetags.report_tags import NUMERIC, figure
+
+    shown = [[str(figure(v, table.kind(r, c))) for c, v in enumerate(values)]
+             for r, (_key, values) in enumerate(table.rows)]  # fmt: skip
+    sizes = []
+    for c, column in enumerate(table.columns):
+        bold = c == 0  # the row's name is a row header
+        header = str(column.header)
+        least = max(text_em(word, bold=True) for word in header.split() or [""])
+        cells = [row[c] for row in shown]
+        if column.kind == TEXT:
+            longest_word = max((text_em(w, bold=bold) for t in cells for w in t.split()), default=0)
+            least = max(least, min(longest_word, text_em("m" * TEXT_MIN_CHARS)))
+            want = max([text_em(t, bold=bold) for t in cells] + [least])
+            want = min(want, max(least, text_em("n" * column.width, bold=bold)))
+        else:
+            least = max([least] + [text_em(t, bold=bold) for t in cells])
+            want = least
+        if column.kind in NUMERIC:
+            want = max(want, text_em(header, bold=True) / 2)  # a header wraps into two lines
+        sizes.append(
+            (least * SAFETY + CELL_PADDING_EM, max(least, want) * SAFETY + CELL_PADDING_EM)
+        )
+    return sizes
+
+
+def _fit(least: list[float], want: list[float], room: float) -> list[float]:
+    """Widths within `room`: when the wanted widths do not fit, the widest columns give first
+    (every column is capped at one width, found by bisection, never below its least), so that
+    long texts wrap into about as many lines each rather than one into many."""
+    if sum(want) <= room:
+        return want
+    low, high = 0.0, max(want)
+    for _step in range(40):
+        cap = (low + high) / 2
+        if sum(max(m, min(w, cap)) for m, w in zip(least, want, strict=True)) > room:
+            high = cap
+        else:
+            low = cap
+    return [max(m, min(w, low)) for m, w in zip(least, want, strict=True)]
+
+
+def _identity_columns(table) -> list[int]:
+    """The columns that name a row (a code and a name, or a name): repeated in every part."""
+    for c, column in enumerate(table.columns[:2]):
+        if column.kind == TEXT:
+            return list(range(c + 1))
+    return [0]
+
+
+def pdf_parts(table, *, page_em: float = PAGE_EM) -> list[PdfPart]:
+    """The table as one or more parts that each fit the page's width."""
+    from reports.templatetags.report_tags import NUMERIC
+
+    sizes = _measure(table)
+    groups: list[list[int]] = []
+    if sum(least for least, _want in sizes) <= page_em:
+        groups.append(list(range(len(sizes))))
+    else:
+        fixed = _identity_columns(table)
+        room = page_em - sum(sizes[c][0] for c in fixed)
+        current: list[int] = []
+        used = 0.0
+        for c in range(len(sizes)):
+            if c in fixed:
+                continue
+            if current and used + sizes[c][0] > room:
+                groups.append(fixed + current)
+                current, used = [], 0.0
+            current.append(c)
+            used += sizes[c][0]
+        groups.append(fixed + current)
+    parts = []
+    for n, group in enumerate(groups, start=1):
+        least = [sizes[c][0] for c in group]
+        want = [sizes[c][1] for c in group]
+        want = _fit(least, want, page_em)
+        total = sum(want)
+        # A table of a few narrow columns keeps its size; a wide one takes the whole page.
+        width = 100.0 if total > page_em * 0.6 else round(100 * total / page_em, 2)
+        parts.append(
+            PdfPart(
+                table,
+                [
+                    PdfColumn(
+                        c,
+                        str(table.columns[c].header),
+                        round(100 * w / total, 3),
+                        table.columns[c].kind in NUMERIC,
+                    )
+                    for c, w in zip(group, want, strict=True)
+                ],
+                width,
+                n,
+                len(groups),
+            )
+        )
+    return parts
+
+
+SCREEN_EM = 74  # a laptop's report column (1,056 px) in the tables' 14 px em
+
+
+@dataclass(frozen=True)
+class ScreenLayout:
+    """The dashboard's preferred column widths (percent), by the same measure as the PDF's."""
+
+    widths: list[float]
+
+
+def screen_layout(table, *, room_em: float = SCREEN_EM) -> ScreenLayout:
+    sizes = _measure(table)
+    least = [m for m, _w in sizes]
+    want = [w for _m, w in sizes]
+    want = _fit(least, want, room_em)
+    total = sum(want)
+    return ScreenLayout([round(100 * w / total, 3) for w in want])
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_css(*, title: str, period: str) -> str:
+    """The running footer: the report and its period on the left, "Halaman X dari Y" on the
+    right (CSS counters inside the translated sentence)."""
+    sentence = _("Page %(page)s of %(pages)s")
+    pieces = []
+    for i, text in enumerate(sentence.replace("%(pages)s", "\0").split("%(page)s")):
+        if i:
+            pieces.append("counter(page)")
+        for j, rest in enumerate(text.split("\0")):
+            if j:
+                pieces.append("counter(pages)")
+            if rest:
+                pieces.append(_css_string(rest))
+    left = _css_string(f"{title} · {period}")
+    return (
+        f"@page {{ @bottom-right {{ content: {' '.join(pieces)}; }}"
+        f" @bottom-left {{ content: {left}; }} }}"
+    )
+
+
+def _logo_data_uri() -> str:
+    """The office's logo (OFFICE_LOGO, a PNG, JPEG or SVG file), embedded: WeasyPrint fetches
+    nothing. Empty when unset or unreadable (reports.checks warns about the latter)."""
+    path = settings.OFFICE_LOGO
+    kind = LOGO_TYPES.get(Path(path).suffix.lower()) if path else None
+    if not kind:
+        return ""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+              ".svg": "image/svg+xml"}  # fmt: skip
+
+
+def letterhead() -> dict:
+    """The office (letterhead) and who signs, from the OFFICE_* settings; a blank name or NIP
+    prints as "belum diisi" (and `manage.py check` warns, reports.checks)."""
+    return {
+        "name": settings.OFFICE_NAME,
+        "address": settings.OFFICE_ADDRESS,
+        "logo": _logo_data_uri(),
+        "head_title": settings.OFFICE_HEAD_TITLE.strip(),
+        "head_name": settings.OFFICE_HEAD_NAME.strip(),
+        "head_nip": settings.OFFICE_HEAD_NIP.strip(),
+    }
 
 
 @functools.cache
@@ -87,15 +394,34 @@ def _pdf_css() -> str:
     )
 
 
-def _no_fetching(url, *args, **kwargs):
-    """The PDF is built from the template alone: WeasyPrint fetches nothing."""
-    raise ValueError(f"not fetched: {url}")
+def _fetcher():
+    """The PDF is built from the template alone: WeasyPrint fetches nothing but the data: URL
+    that embeds the logo."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
+
+
+def pdf_html(context: dict, request=None) -> str:
+    """The PDF's HTML: the report's template with the letterhead, the page CSS and each
+    table's parts."""
+    tables = context["table_list"]
+    parts = {table.key: pdf_parts(table) for table in tables}
+    return render_to_string(
+        "reports/report_pdf.html",
+        {
+            **context,
+            "pdf_css": _pdf_css() + page_css(title=context["title"], period=context["period_text"]),
+            "pdf": True,
+            "pdf_parts": parts,
+            "compact": compact_sections(tables, parts, context.get("charts") or {}),
+            "office": letterhead(),
+        },
+        request=request,
+    )
 
 
 def render_pdf(context: dict, request) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
-        "reports/report_pdf.html", {**context, "pdf_css": _pdf_css(), "pdf": True}, request=request
-    )
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    return HTML(string=pdf_html(context, request), url_fetcher=_fetcher()).write_pdf()

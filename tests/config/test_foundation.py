@@ -77,6 +77,10 @@ def test_check_deploy_with_production_settings_gives_no_warning():
         ALLOWED_HOSTS="umkm.example.go.id",
         NIK_ENCRYPTION_KEYS="ZGV2LW9ubHktbmlrLWtleS1jaGFuZ2UtbWUtMDAwMCE=",
         NIK_HMAC_KEY="a-long-production-hmac-key-for-the-test",
+        OFFICE_ADDRESS="Jl. Contoh No. 1, Jakarta Barat",
+        OFFICE_HEAD_NAME="Nama Kepala",
+        OFFICE_HEAD_NIP="197001011995031001",
+        OFFICE_LOGO="",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -160,4 +160,6 @@ def test_years_and_chart_coordinates_are_not_localised(world, pejabat_client):
             assert re.fullmatch(r"[0-9. ]+", value) and "," not in value, (name, value)
             for number in value.split():
                 float(number)
-    assert 'viewBox="0 0 1200 100"' in html  # 120 months
+    omzet_chart = html[html.index('id="grafik-omzet"') :]
+    omzet_chart = omzet_chart[: omzet_chart.index("</svg>")]
+    assert omzet_chart.count('fill="#b4232a"') == 1 + 120  # the legend's swatch, 120 months
