@@ -24,6 +24,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=_DEV_ONLY if DEBUG else None)
 if SECRET_KEY is None:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
+# The portal's own address (https://umkm.example.go.id): every absolute URL on a public page
+# is built from it, never from a request's Host header (config/site.py says why).
+SITE_URL = env.str("SITE_URL", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
