@@ -400,6 +400,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults give "django" (development console, mail to ADMINS) and
+        # "django.server" (runserver's request lines: "GET /admin/umkm/owner/?q=<NIK>") handlers
+        # of their own that no filter of ours would see: both pass on to the root's redacting
+        # console only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # axes logs usernames and addresses of failed sign-ins: kept, but never a password.
         "axes": {"level": "WARNING"},
