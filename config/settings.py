@@ -131,6 +131,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Several app servers share one cache: CACHE_URL=redis://127.0.0.1:6379/1 (django-redis;
 # django-environ maps redis:// and rediss:// to it). Local memory is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm")}
+# The cache is an optimisation, never a dependency: with Redis away every cache call is a miss
+# (django-redis ignores the connection error) and pages are built from Postgres; sessions live
+# in Postgres. Short socket timeouts: a hung Redis cannot hold a worker (docs/RELIABILITY.md).
+REDIS_CACHE_BACKEND = "django_redis.cache.RedisCache"
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+    "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", default=0.5),
+}
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
+    CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_CACHE_OPTIONS)
+# One log line per ignored error would be one per request while Redis is away: /healthz
+# reports the cache as "down" instead.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # --- Background jobs (django.tasks) ---------------------------------------------------------
 # "database": tasks wait in Postgres (django-tasks-db) and `manage.py db_worker` runs them, on

@@ -50,7 +50,7 @@ def test_500_page_is_indonesian_without_database(rf):
 def test_healthz_answers_200_when_database_is_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "cache": "up"}
     assert "no-cache" in response["Cache-Control"]
 
 
