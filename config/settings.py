@@ -118,11 +118,20 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         CONN_HEALTH_CHECKS=True,
         TEST={"MIRROR": "default"},
     )
+    # Short: while the replica is away, report reads wait this long once per check interval
+    # before they go to the primary (libpq's minimum is 2 s; a refused connection is at once).
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", DATABASES["default"]["OPTIONS"]["connect_timeout"]
+        "connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2)
     )
 # Off: every read goes to the primary even with a replica configured (e.g. while it is rebuilt).
 REPLICA_READS = env.bool("REPLICA_READS", default=True)
+# A replica further behind than this, not streaming, or not answering, is skipped: report reads
+# go to the primary. Asked at most once per REPLICA_CHECK_SECONDS per process thread.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1)
+# After a write, that browser's reads stay on the primary this long (read your own writes):
+# longer than the lag a replica may have before it is skipped, plus one check interval.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
