@@ -12,10 +12,11 @@ async tasks each have their own. A user's next requests must not read older data
 just wrote either: a request that wrote sets a cookie that pins that browser's requests to the
 primary for REPLICA_PIN_SECONDS (longer than the lag the replica is allowed).
 
-The replica may be down or behind: before a unit of work's first report read the router asks
-it (at most once per REPLICA_CHECK_SECONDS per process and thread) whether it answers, is
-streaming and is less than REPLICA_MAX_LAG_SECONDS behind; if not, report reads go to the
-primary until it is healthy again. A unit of work keeps the database it started on.
+The replica may be down or behind: at a unit of work's first report read the router asks it
+(one short query) whether it answers, is streaming and is less than REPLICA_MAX_LAG_SECONDS
+behind; if not, report reads go to the primary, and the replica is asked again only after
+REPLICA_CHECK_SECONDS (per thread), so a down replica costs one failed connect per interval.
+A unit of work keeps the database it started on.
 """
 
 import contextlib
@@ -98,19 +99,23 @@ def read_alias() -> str:
         return "default"
     decided = _unit_alias.get()
     if decided is None:
-        decided = REPLICA if replica_healthy() else "default"
+        # A request or job asks a replica it last saw healthy again (one short query on an
+        # open connection): one that went down a moment ago is then not used at all.
+        decided = REPLICA if replica_healthy(recheck_healthy=_in_unit.get()) else "default"
         if _in_unit.get():
             _unit_alias.set(decided)
     return decided
 
 
-def replica_healthy() -> bool:
-    """Whether the replica answers, streams and is within REPLICA_MAX_LAG_SECONDS; asked at
-    most once per REPLICA_CHECK_SECONDS (per thread), so a down replica costs one failed
-    connect per interval, not one per request."""
+def replica_healthy(*, recheck_healthy: bool = False) -> bool:
+    """Whether the replica answers, streams and is within REPLICA_MAX_LAG_SECONDS. A replica
+    found unhealthy is asked again only after REPLICA_CHECK_SECONDS (per thread), so a down one
+    costs one failed connect per interval, not one per request; a healthy one is asked again
+    at once when `recheck_healthy` (each unit of work's first report read)."""
     now = time.monotonic()
     checked_at = getattr(_health, "checked_at", None)
-    if checked_at is not None and now - checked_at < settings.REPLICA_CHECK_SECONDS:
+    fresh = checked_at is not None and now - checked_at < settings.REPLICA_CHECK_SECONDS
+    if fresh and not (recheck_healthy and _health.ok):
         return _health.ok
     healthy, reason = _ask_replica()
     if not healthy and getattr(_health, "ok", True):

@@ -35,7 +35,7 @@ pytestmark = [
 def replica(settings):
     """Switches for the replica: "down" (a closed port) and "up" (the test database again)."""
     settings.REPLICA_READS = True
-    settings.REPLICA_CHECK_SECONDS = 0  # ask at every unit of work: the test moves the clock
+    settings.REPLICA_CHECK_SECONDS = 0  # a down replica is asked again at once (brought back)
     conn = connections["replica"]
     original = conn.settings_dict
     with socket.socket() as s:
