@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -249,6 +250,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # (one server, or a shared mount).
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as _botocore_config
+
     _s3 = {
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
         "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
@@ -258,6 +261,13 @@ if STORAGE_BACKEND == "s3":
         "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
         "file_overwrite": False,
         "default_acl": None,  # the bucket's policy decides, not per-object ACLs
+        # An unreachable store must not hold a worker: botocore's defaults wait 60 s per
+        # connect and retry 4 times. Then the upload is refused with a message (middleware).
+        "client_config": _botocore_config(
+            connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3),
+            read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=10),
+            retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=2), "mode": "standard"},
+        ),
     }
     _public_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     _media_storage = {
