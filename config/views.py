@@ -47,7 +47,19 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # No context processors that touch the database: the database may be why we are here.
-    from django.http import HttpResponseServerError
-    from django.template import loader
+    import sys
 
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse, HttpResponseServerError
+    from django.template import loader
+    from django.utils.cache import add_never_cache_headers
+
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database went away under a middleware (the session, the signed-in user), where
+        # DatabaseUnavailableMiddleware does not see it: the same temporary 503 as from a view.
+        connection.close_if_unusable_or_obsolete()
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        add_never_cache_headers(response)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
