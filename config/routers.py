@@ -93,6 +93,30 @@ def report_reads():
         _report_reads.reset(token)
 
 
+def report_read(build):
+    """`build()` with its reads under report_reads(); when the replica fails under it (stopped
+    or cut off mid-request, after it answered the health query), once more on the primary,
+    and the replica counts as down until its next check. Any other error is the caller's."""
+    from django.db import InterfaceError, OperationalError
+
+    with report_reads():
+        alias = read_alias()  # decides (and asks the replica) before the first query
+        try:
+            return build()
+        except (OperationalError, InterfaceError) as exc:
+            if alias != REPLICA:
+                raise
+            reason = type(exc).__name__
+    logger.warning("replica failed under a report read (%s): read again from the primary", reason)
+    with contextlib.suppress(Exception):
+        connections[REPLICA].close()
+    _health.checked_at, _health.ok = time.monotonic(), False
+    if _in_unit.get():
+        _unit_alias.set("default")
+    with report_reads():
+        return build()
+
+
 def read_alias() -> str:
     """The alias a report read uses now: "replica" when configured, healthy and not pinned."""
     if not (_report_reads.get() and replica_configured()) or _pinned.get():

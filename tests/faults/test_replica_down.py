@@ -144,3 +144,25 @@ def test_a_browser_reads_its_own_writes_after_the_request_that_wrote(replica, se
     # A GET that writes pins as well; one that only reads sets no cookie.
     assert PIN_COOKIE in middleware(factory.get("/laporan/?tulis=1")).cookies
     assert PIN_COOKIE not in middleware(RequestFactory().get("/laporan/")).cookies
+
+
+def test_a_replica_that_fails_mid_request_is_read_again_from_the_primary(replica):
+    """The replica answered the health query, then stopped before the report's own queries
+    (pg_ctl stop under load): the report is built once more on the primary, not a 503."""
+    from config.routers import new_unit_of_work, report_read
+
+    BusinessFactory.create_batch(2)
+    used = []
+
+    def build():
+        alias = read_alias()
+        used.append(alias)
+        if alias == "replica":
+            replica("down")  # it goes away between the check and the first query
+        return Business.objects.count()
+
+    with new_unit_of_work():
+        assert report_read(build) == 2
+        assert used == ["replica", "default"]
+        with report_reads():
+            assert read_alias() == "default"  # the rest of the request stays on the primary
