@@ -49,6 +49,8 @@ def _all_handlers() -> list[logging.Handler]:
         for handler in logger.handlers:
             if type(handler).__module__.startswith("_pytest"):
                 continue  # pytest's own capture, not a configured handler
+            if type(handler) is logging.NullHandler:
+                continue  # a library's "no output unless configured": writes nothing
             found[id(handler)] = handler
     return list(found.values())
 
