@@ -1,28 +1,46 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+CACHED_MODELS = (
+    "bazaars.Venue",
+    "bazaars.Bazaar",
+    "bazaars.BazaarDay",
+    "bazaars.Booth",
+    "bazaars.Participation",
+    "umkm.Business",
+)
+
+
+def invalidate_public_pages(sender, **kwargs):
+    """Any save or delete of what a public page shows invalidates every cached public page.
+
+    A module-level function connected with weak=False: a receiver defined inside ready() is
+    held only weakly by the signal, and once garbage-collected the cache is never invalidated
+    (a withdrawn consent stayed public for the cache's hour)."""
+    from bazaars.cache import bump_public_version
+
+    bump_public_version()
+
 
 class BazaarsConfig(AppConfig):
     name = "bazaars"
     verbose_name = _("Bazaars")
 
     def ready(self):
+        from django.apps import apps
+        from django.core import checks
         from django.db.models.signals import post_delete, post_save
 
-        from bazaars import models
-        from bazaars.cache import bump_public_version
-        from umkm.models import Business
+        from config.site import check_site_url
 
-        def invalidate(sender, **kwargs):
-            bump_public_version()
+        checks.register(check_site_url, checks.Tags.security, deploy=True)
 
-        for model in (
-            models.Venue,
-            models.Bazaar,
-            models.BazaarDay,
-            models.Booth,
-            models.Participation,
-            Business,
-        ):
-            post_save.connect(invalidate, sender=model, dispatch_uid=f"bazaars-cache-{model}")
-            post_delete.connect(invalidate, sender=model, dispatch_uid=f"bazaars-cache-d-{model}")
+        for label in CACHED_MODELS:
+            model = apps.get_model(label)
+            for signal, kind in ((post_save, "save"), (post_delete, "delete")):
+                signal.connect(
+                    invalidate_public_pages,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"bazaars-cache-{kind}-{label}",
+                )

@@ -6,7 +6,16 @@ services after bulk writes), so the next public request renders afresh. Old entr
 out. With several app processes the cache must be shared (CACHE_URL=redis://...): a
 per-process cache (the development default, local memory) cannot see another process's bump,
 so there pages are kept only a few seconds.
+
+The cache may be away (Redis stopped, the network cut): every call is then a miss (django-redis
+ignores the error, settings.py) and pages are built from the database. A bump made while it is
+away is lost, and the entries cached before the outage would come back with Redis, a withdrawn
+consent among them. So a process that has seen the cache fail bumps the version once it
+answers again.
 """
+
+import threading
+import time
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -16,30 +25,47 @@ VERSION_KEY = "bazaars:public:version"
 PAGE_TIMEOUT = 60 * 60  # an hour with a shared cache; the version shows staff changes at once
 PER_PROCESS_TIMEOUT = 5  # seconds, with a per-process cache: bounded staleness across workers
 
+# Set when this process saw the cache fail; cleared by the bump made once it is back.
+_cache_failed = threading.Event()
+
 
 def page_timeout() -> int:
     return PER_PROCESS_TIMEOUT if isinstance(caches["default"], LocMemCache) else PAGE_TIMEOUT
 
 
 def public_version() -> int:
+    """The current version; 0 while the cache is away (nothing is found or kept under it)."""
     version = cache.get(VERSION_KEY)
+    if version is not None and _cache_failed.is_set():
+        if _bump():
+            _cache_failed.clear()
+        version = cache.get(VERSION_KEY)
     if version is None:
         # add() so that two processes starting together agree on the first version.
-        cache.add(VERSION_KEY, 1, timeout=None)
+        if cache.add(VERSION_KEY, 1, timeout=None) is None:  # the cache did not answer
+            _cache_failed.set()
+            return 0
         version = cache.get(VERSION_KEY) or 1
     return version
 
 
-def _bump() -> None:
+def _bump() -> bool:
+    """True when the cache took the new version."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not there yet (or evicted): any new number will do
-        cache.set(VERSION_KEY, 2, timeout=None)
+        return cache.incr(VERSION_KEY) is not None  # None: django-redis ignored an error
+    except ValueError:  # not there yet (or evicted): a number no earlier entry can have
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        return cache.get(VERSION_KEY) is not None
+
+
+def _bump_or_remember() -> None:
+    if not _bump():
+        _cache_failed.set()
 
 
 def bump_public_version() -> None:
     """Invalidate every cached public page: now, and again once the transaction commits (so a
     request served between the two cannot keep a page rendered from uncommitted-old data)."""
-    _bump()
+    _bump_or_remember()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_bump)
+        transaction.on_commit(_bump_or_remember)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from bazaars import selectors
 from bazaars.cache import page_timeout, public_version
 from bazaars.models import BazaarStatus
+from config.site import absolute_url, origin_key, site_host
 
 CSRF_PLACEHOLDER = "__bazaars_csrf_placeholder__"
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -39,6 +40,7 @@ def _serve_cached(request, name: str, build):
                 str(public_version()),
                 timezone.localdate().isoformat(),  # upcoming/past moves at midnight
                 translation.get_language() or "",
+                origin_key(request),  # empty with SITE_URL: then no header changes a page
                 name,
             ]
         )
@@ -99,10 +101,8 @@ def detail(request, slug):
         except Http404:
             return _not_found(request)
         bazaar = context["bazaar"]
-        context["poster_url"] = (
-            request.build_absolute_uri(bazaar.poster.url) if bazaar.poster else ""
-        )
-        context["page_url"] = request.build_absolute_uri(bazaar.get_absolute_url())
+        context["poster_url"] = absolute_url(request, bazaar.poster.url) if bazaar.poster else ""
+        context["page_url"] = absolute_url(request, bazaar.get_absolute_url())
         context["finished"] = bazaar.is_finished()
         return _page(request, "bazaars/detail.html", context)
 
@@ -134,9 +134,7 @@ def business(request, slug):
         except Http404:
             return _not_found(request)
         business = context["business"]
-        context["photo_url"] = (
-            request.build_absolute_uri(business.photo.url) if business.photo else ""
-        )
+        context["photo_url"] = absolute_url(request, business.photo.url) if business.photo else ""
         return _page(request, "bazaars/business.html", context)
 
     return _serve_cached(request, f"business:{slug}", build)
@@ -154,9 +152,9 @@ def _calendar(request, bazaars, name: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Asia/Jakarta")
-    host = request.get_host().split(":")[0] or "portal-umkm"
+    host = site_host(request)
     for bazaar in bazaars:
-        url = request.build_absolute_uri(bazaar.get_absolute_url())
+        url = absolute_url(request, bazaar.get_absolute_url())
         for day in bazaar.days.all():
             event = Event()
             # Stable: the bazaar's id and the day's date never change for the same event.

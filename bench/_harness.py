@@ -159,3 +159,84 @@ def p95(values: list[float]) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def streaming_replica(primary_port: int, port: int, folder: str) -> str:
+    """A real streaming replica of the embedded primary on `primary_port`: a second cluster
+    made with `pg_basebackup -R` into var/<folder> (made afresh), started on `port`. Returns
+    its admin URL once the primary reports it streaming."""
+    import shutil
+
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+    from config import dbserver as embedded
+
+    target = BASE_DIR / "var" / folder
+    if (target / "postmaster.pid").exists():
+        dbserver("stop", port, folder)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    user = None
+    if os.geteuid() == 0:  # Postgres refuses root: the embedded server's own system user
+        shutil.chown(target, embedded.SYSTEM_USER, embedded.SYSTEM_USER)
+        user = embedded.SYSTEM_USER
+    subprocess.run(
+        [
+            embedded._bin("pg_basebackup"),
+            *("-h", "127.0.0.1", "-p", str(primary_port), "-U", "postgres"),
+            *("-D", str(target), "-R", "-X", "stream", "-c", "fast"),
+        ],
+        check=True,
+        user=user,
+    )
+    target.chmod(0o700)
+    dbserver("start", port, folder)
+    import psycopg
+
+    deadline = time.time() + 60
+    with psycopg.connect(
+        f"postgres://postgres@127.0.0.1:{primary_port}/postgres", autocommit=True
+    ) as conn:
+        while time.time() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+            ).fetchone()
+            if row[0]:
+                return f"postgres://postgres@127.0.0.1:{port}"
+            time.sleep(0.3)
+    raise RuntimeError("the replica did not start streaming")
+
+
+class RedisServer:
+    """A private redis-server on loopback (no persistence), for drills that stop it."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc = None
+        self.start()
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                "redis-server",
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 10
+        import socket
+
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)

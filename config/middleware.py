@@ -87,3 +87,62 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "10"
         add_never_cache_headers(response)
         return response
+
+
+def storage_outage(exception: BaseException) -> bool:
+    """Whether an exception (or what caused it) says the object store cannot be reached: no
+    connection, a timeout, or the store's own 5xx. Not a missing object (that is a 404)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # boto3 is installed with django-storages[s3]; without it, no S3
+        return False
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
+        if isinstance(exception, BotoCoreError):
+            return True
+        if isinstance(exception, ClientError):
+            status = exception.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            return status >= 500
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+class StorageUnavailableMiddleware:
+    """While the object store (S3-compatible) is unreachable, an upload or a download answers
+    503 with an Indonesian page saying what happened, not a 500. Uploads happen inside the
+    admin's transaction, so the refused change leaves no row behind; the file itself was never
+    stored. Pages that only show files build their URLs without asking the store."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.utils.translation import gettext as _
+
+        if not storage_outage(exception):
+            return None
+        logging.getLogger("config.storage").warning(
+            "File store unavailable for %s: %s", request.path, type(exception).__name__
+        )
+        if request.method in ("GET", "HEAD"):
+            message = _(
+                "The file store cannot be reached just now, so this file cannot be shown. "
+                "Please try again in a few minutes."
+            )
+        else:
+            message = _(
+                "The file store cannot be reached just now, so the file was not saved and "
+                "nothing was changed. Please try again in a few minutes."
+            )
+        response = HttpResponse(
+            loader.get_template("503.html").render({"message": message}, request),
+            status=503,
+            content_type="text/html",
+        )
+        response["Retry-After"] = "60"
+        add_never_cache_headers(response)
+        return response

@@ -24,6 +24,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=_DEV_ONLY if DEBUG else None)
 if SECRET_KEY is None:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
+# The portal's own address (https://umkm.example.go.id): every absolute URL on a public page
+# is built from it, never from a request's Host header (config/site.py says why).
+SITE_URL = env.str("SITE_URL", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,11 +120,20 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         CONN_HEALTH_CHECKS=True,
         TEST={"MIRROR": "default"},
     )
+    # Short: while the replica is away, report reads wait this long once per check interval
+    # before they go to the primary (libpq's minimum is 2 s; a refused connection is at once).
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", DATABASES["default"]["OPTIONS"]["connect_timeout"]
+        "connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2)
     )
 # Off: every read goes to the primary even with a replica configured (e.g. while it is rebuilt).
 REPLICA_READS = env.bool("REPLICA_READS", default=True)
+# A replica further behind than this, not streaming, or not answering, is skipped: report reads
+# go to the primary. Asked at most once per REPLICA_CHECK_SECONDS per process thread.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1)
+# After a write, that browser's reads stay on the primary this long (read your own writes):
+# longer than the lag a replica may have before it is skipped, plus one check interval.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -129,6 +142,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Several app servers share one cache: CACHE_URL=redis://127.0.0.1:6379/1 (django-redis;
 # django-environ maps redis:// and rediss:// to it). Local memory is per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm")}
+# The cache is an optimisation, never a dependency: with Redis away every cache call is a miss
+# (django-redis ignores the connection error) and pages are built from Postgres; sessions live
+# in Postgres. Short socket timeouts: a hung Redis cannot hold a worker (docs/RELIABILITY.md).
+REDIS_CACHE_BACKEND = "django_redis.cache.RedisCache"
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+    "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", default=0.5),
+}
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
+    CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_CACHE_OPTIONS)
+# One log line per ignored error would be one per request while Redis is away: /healthz
+# reports the cache as "down" instead.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # --- Background jobs (django.tasks) ---------------------------------------------------------
 # "database": tasks wait in Postgres (django-tasks-db) and `manage.py db_worker` runs them, on
@@ -226,6 +253,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # (one server, or a shared mount).
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as _botocore_config
+
     _s3 = {
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
         "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
@@ -235,6 +264,13 @@ if STORAGE_BACKEND == "s3":
         "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
         "file_overwrite": False,
         "default_acl": None,  # the bucket's policy decides, not per-object ACLs
+        # An unreachable store must not hold a worker: botocore's defaults wait 60 s per
+        # connect and retry 4 times. Then the upload is refused with a message (middleware).
+        "client_config": _botocore_config(
+            connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3),
+            read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=10),
+            retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=2), "mode": "standard"},
+        ),
     }
     _public_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     _media_storage = {
@@ -406,6 +442,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults give "django" (development console, mail to ADMINS) and
+        # "django.server" (runserver's request lines: "GET /admin/umkm/owner/?q=<NIK>") handlers
+        # of their own that no filter of ours would see: both pass on to the root's redacting
+        # console only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # axes logs usernames and addresses of failed sign-ins: kept, but never a password.
         "axes": {"level": "WARNING"},

@@ -10,7 +10,11 @@ from config.access import staff_required
 @require_safe
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers and monitors)."""
+    """200 when the database answers, 503 when it does not (for load balancers and monitors).
+
+    The cache is reported but never fails the check: pages answer without it, and every server
+    shares the one Redis, so failing on it would take them all out of the load balancer."""
+    cache_state = "up" if _cache_answers() else "down"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -18,8 +22,17 @@ def healthz(request):
     except Exception:
         # Drop the broken connection so the next request reconnects once the server is back.
         connection.close()
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "down", "cache": cache_state}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "up", "cache": cache_state})
+
+
+def _cache_answers() -> bool:
+    from django.core.cache import cache
+
+    cache.set("healthz:probe", 1, timeout=10)  # errors are ignored: then the get misses
+    return cache.get("healthz:probe") == 1
 
 
 @require_safe
@@ -45,7 +58,19 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # No context processors that touch the database: the database may be why we are here.
-    from django.http import HttpResponseServerError
-    from django.template import loader
+    import sys
 
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse, HttpResponseServerError
+    from django.template import loader
+    from django.utils.cache import add_never_cache_headers
+
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database went away under a middleware (the session, the signed-in user), where
+        # DatabaseUnavailableMiddleware does not see it: the same temporary 503 as from a view.
+        connection.close_if_unusable_or_obsolete()
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        add_never_cache_headers(response)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

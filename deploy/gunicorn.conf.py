@@ -28,7 +28,10 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 proxy_allow_ips = forwarded_allow_ips
 
 # Access log WITHOUT personal data: the path only (%(U)s), never the query string, where an
-# admin search for a NIK or a name would otherwise end up; no user agent, no referer.
+# admin search for a NIK or a name would otherwise end up; no user agent, no referer. The
+# logger class also drops the query from every other atom and masks NIK- and phone-like
+# segments of the path (a business or owner page addressed by NIK), error log included.
+logger_class = "config.gunicorn_logger.RedactingLogger"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")

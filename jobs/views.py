@@ -7,6 +7,10 @@ whatever their role. Nothing here may be kept by a cache (no-store).
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -16,10 +20,34 @@ from jobs.permissions import jobs_for
 from jobs.services import current_progress
 
 REFRESH_SECONDS = 3
+# A job nobody has taken for this long: the worker is probably stopped, and the page says so.
+WORKER_LATE_SECONDS = 60
 
 
 def _own_job(request, job_id) -> Job:
     return get_object_or_404(jobs_for(request.user), pk=job_id)
+
+
+def waiting_note(job: Job) -> str:
+    """For a job still waiting: since when, and, once it has waited long, that the worker may
+    be stopped (jobs wait in the database and start by themselves when it runs again)."""
+    if job.status != Job.Status.QUEUED:
+        return ""
+    since = date_format(timezone.localtime(job.created_at), "j F Y H:i")
+    note = _("Waiting for the background worker since %(since)s.") % {"since": since}
+    waited = (timezone.now() - job.created_at).total_seconds()
+    if waited > WORKER_LATE_SECONDS:
+        minutes = int(waited // 60)
+        note += " " + ngettext(
+            "No worker has taken it for %(minutes)s minute: the background worker may be "
+            "stopped. The job starts by itself as soon as the worker runs again; tell the "
+            "administrator if this lasts.",
+            "No worker has taken it for %(minutes)s minutes: the background worker may be "
+            "stopped. The job starts by itself as soon as the worker runs again; tell the "
+            "administrator if this lasts.",
+            minutes,
+        ) % {"minutes": minutes}
+    return note
 
 
 def _no_store(response):
@@ -39,6 +67,7 @@ def job_detail(request, job_id):
             {
                 "job": job,
                 "progress": current_progress(job),
+                "waiting": waiting_note(job),
                 "refresh_seconds": REFRESH_SECONDS,
             },
         )
@@ -58,6 +87,7 @@ def job_status(request, job_id):
                 "progress": current_progress(job),
                 "finished": job.finished,
                 "message": job.message if job.finished else "",
+                "waiting": waiting_note(job),
                 "download_url": job.get_download_url() if job.has_file else None,
             }
         )

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from config.routers import report_reads
+from config.routers import report_read, report_reads
 from exports.registry import ExportFile, content_bytes, register
 from reports import charts, renderers, sections
 from reports import permissions as policy
@@ -63,17 +63,21 @@ def export_stem(scope: Scope, period) -> str:
 
 def export_file(*, user, query, scope: Scope, fmt: str) -> tuple[bytes, str, str]:
     """The XLSX or PDF file of a report: (content, content type, file name). Called by the
-    export view (one kecamatan) and by the background job (the whole city)."""
-    with report_reads():
-        context = report_context(user=user, query=query, scope=scope)
-        period = context["period"]
-        stem = export_stem(scope, period)
-        if fmt == ExportFormat.XLSX:
-            query_tables = long_tables(scope, period)
-            data = renderers.render_xlsx(context["report"], context["table_list"], query_tables)
-            return data, renderers.XLSX_CONTENT_TYPE, f"{stem}.xlsx"
-        data = renderers.render_pdf(context, None)
-        return data, "application/pdf", f"{stem}.pdf"
+    export view (one kecamatan) and by the background job (the whole city). Read from the
+    replica when healthy, again from the primary if it fails meanwhile (config/routers.py)."""
+    return report_read(lambda: _export_file(user=user, query=query, scope=scope, fmt=fmt))
+
+
+def _export_file(*, user, query, scope: Scope, fmt: str) -> tuple[bytes, str, str]:
+    context = report_context(user=user, query=query, scope=scope)
+    period = context["period"]
+    stem = export_stem(scope, period)
+    if fmt == ExportFormat.XLSX:
+        query_tables = long_tables(scope, period)
+        data = renderers.render_xlsx(context["report"], context["table_list"], query_tables)
+        return data, renderers.XLSX_CONTENT_TYPE, f"{stem}.xlsx"
+    data = renderers.render_pdf(context, None)
+    return data, "application/pdf", f"{stem}.pdf"
 
 
 def csv_file(*, user, query, scope: Scope, table_key: str) -> tuple[object, str]:

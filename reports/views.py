@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.access import staff_required
-from config.routers import report_reads
+from config.routers import report_read
 from exports.csv_stream import CONTENT_TYPE as CSV_CONTENT_TYPE
 from reports import permissions as policy
 from reports.exports import csv_file, export_file, log_export, report_context
@@ -55,8 +55,8 @@ def dashboard(request, code: str | None = None):
     scope = _scope_for(request, code, VIEW_PERMISSION)
     if scope is None:
         return redirect(_own_kecamatan_url(request, "reports:kecamatan"))
-    with report_reads():  # the replica's, when there is one (config/routers.py)
-        return render(request, "reports/dashboard.html", _context(request, scope))
+    # The replica's, when there is one and it is healthy; the primary's if it fails meanwhile.
+    return report_read(lambda: render(request, "reports/dashboard.html", _context(request, scope)))
 
 
 @require_safe

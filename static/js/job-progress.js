@@ -12,6 +12,7 @@
   var status = document.getElementById("job-status");
   var message = document.getElementById("job-message");
   var download = document.getElementById("job-download");
+  var waiting = document.getElementById("job-waiting");
   var delay = 1500;
 
   function show(data) {
@@ -19,6 +20,10 @@
     bar.textContent = data.progress + "%";
     percent.textContent = data.progress + "%";
     status.textContent = data.status_label;
+    if (waiting) {
+      waiting.textContent = data.waiting || "";
+      waiting.hidden = !data.waiting;
+    }
     if (!data.finished) {
       return false;
     }

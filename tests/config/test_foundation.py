@@ -50,7 +50,7 @@ def test_500_page_is_indonesian_without_database(rf):
 def test_healthz_answers_200_when_database_is_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "cache": "up"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -75,6 +75,7 @@ def test_check_deploy_with_production_settings_gives_no_warning():
         DEBUG="0",
         SECRET_KEY="x7#kP2!vQ9zL@m4Rt8&wN1^bY6sE3uJ0hG5dF-cA_oI+eT*lZ=nM%" * 2,
         ALLOWED_HOSTS="umkm.example.go.id",
+        SITE_URL="https://umkm.example.go.id",
         NIK_ENCRYPTION_KEYS="ZGV2LW9ubHktbmlrLWtleS1jaGFuZ2UtbWUtMDAwMCE=",
         NIK_HMAC_KEY="a-long-production-hmac-key-for-the-test",
         OFFICE_ADDRESS="Jl. Contoh No. 1, Jakarta Barat",

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from config.routers import (
     PrimaryPinningMiddleware,
+    forget_replica_health,
     new_unit_of_work,
     pinned_to_primary,
     read_alias,
@@ -28,6 +29,9 @@ needs_replica = pytest.mark.skipif(
 @pytest.fixture
 def replica_on(settings):
     settings.REPLICA_READS = True
+    forget_replica_health()  # each test asks the replica afresh
+    yield
+    forget_replica_health()
 
 
 @needs_replica
@@ -69,6 +73,7 @@ def test_replica_reads_off_sends_every_read_to_the_primary(settings):
 
 
 @needs_replica
+@pytest.mark.django_db(databases=["default", "replica"])  # the router asks the replica first
 def test_middleware_pins_posts_and_starts_each_request_unpinned(replica_on):
     seen = []
 

@@ -16,6 +16,7 @@ from django.core.files.storage import storages
 from django.tasks import task_backends
 tasks = type(task_backends["default"])
 out = {"cache": settings.CACHES["default"]["BACKEND"], "session": settings.SESSION_ENGINE,
+       "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
        "tasks": tasks.__module__ + "." + tasks.__name__,
        "replica": settings.DATABASES.get("replica", {}).get("NAME"),
        "replica_mirror": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR")}
@@ -88,6 +89,9 @@ def test_several_servers_share_s3_redis_the_task_table_and_a_replica():
         "endpoint": "http://127.0.0.1:9000",
     }
     assert found["cache"] == "django_redis.cache.RedisCache"
+    # Redis away = cache misses, never a 500; a hung Redis holds a request for under a second.
+    assert found["cache_options"]["IGNORE_EXCEPTIONS"] is True
+    assert found["cache_options"]["SOCKET_TIMEOUT"] <= 1
     assert found["session"] == "django.contrib.sessions.backends.cached_db"
     assert found["tasks"] == "django_tasks_db.backend.DatabaseBackend"
     assert found["replica"] == "umkm"

@@ -126,8 +126,10 @@ def test_queued_job_page_has_progress_bar_script_and_refresh_fallback(client):
         "progress": 0,
         "finished": False,
         "message": "",
+        "waiting": status["waiting"],  # since when: tests/faults/test_worker_stopped.py
         "download_url": None,
     }
+    assert status["waiting"].startswith("Menunggu pekerja latar belakang sejak ")
 
 
 @pytest.mark.django_db(transaction=True)
