@@ -28,4 +28,4 @@ SELECT b.id AS business_id, s.kelurahan_id, s.status, s.scale, s.public_consent,
        b.sector_id, b.binaan_since
 FROM {Business._meta.db_table} b
 JOIN {BusinessState._meta.db_table} s ON s.business_id = b.id AND s.valid @> %(on)s::date
-WHERE b.binaan_since <= %(on)s AND {in_scope}"""
+WHERE b.binaan_since <= %(on)s AND {in_scope}"""  # noqa: S608 (names from models; values are parameters)

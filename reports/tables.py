@@ -23,6 +23,8 @@ class Table:
     rows: list[tuple[str, tuple]] = field(default_factory=list)
     # For the summary only: the kind of each row's value (rupiah, percent, ...).
     row_kinds: list[str] | None = None
+    # How the figures are counted, shown under the table.
+    note: str = ""
 
     def kind(self, row_index: int, column_index: int) -> str:
         if self.row_kinds is not None and column_index == 1:
