@@ -389,10 +389,8 @@ class CertificateCounts:
         return percent(self.held_applicable, self.applicable)
 
 
-def certificate_counts(
-    report: Report, on: datetime.date
-) -> dict[tuple[str, int], CertificateCounts]:
-    """(area code, certificate type id) -> the counts of the module docstring, in one query."""
+def certificate_sql(report: Report, on: datetime.date) -> tuple[str, dict]:
+    """The certificate section's one query and its parameters."""
     from certifications.models import CertificateCase, CertificateType
     from certifications.selectors import CASE_ON_DAY_SQL, applies_sql, case_on_day_params
 
@@ -405,9 +403,16 @@ def certificate_counts(
         sector=Sector._meta.db_table,
         applies=applies_sql("ct", "sec"),
     )
+    return sql, params
+
+
+def certificate_counts(
+    report: Report, on: datetime.date
+) -> dict[tuple[str, int], CertificateCounts]:
+    """(area code, certificate type id) -> the counts of the module docstring, in one query."""
     return {
         (area, type_id): CertificateCounts(*(int(v) for v in values))
-        for area, type_id, *values in _fetch(sql, params)
+        for area, type_id, *values in _fetch(*certificate_sql(report, on))
     }
 
 
