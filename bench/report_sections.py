@@ -35,7 +35,7 @@ ONE_KECAMATAN = "31.73.01"
 TRANSITIONS_SQL = """
 CREATE TEMP TABLE bench_case AS
   SELECT c.id, c.status, c.number, c.issued_on, c.expires_on,
-         TIMESTAMPTZ '2019-01-01 09:00+07' + ((c.id %% 2000) || ' days')::interval AS opened
+         TIMESTAMPTZ '2019-01-01 09:00+07' + ((c.id % 2000) || ' days')::interval AS opened
   FROM certifications_certificatecase c
   WHERE NOT EXISTS (SELECT 1 FROM certifications_casetransition t WHERE t.case_id = c.id);
 

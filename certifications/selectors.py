@@ -29,8 +29,8 @@ once as SQL for the report's one scan (`CASE_ON_DAY_SQL`); a test holds the two 
 - *status on D*: the status the case's last transition recorded on or before D (Asia/Jakarta)
   gave it; a case opened after D has none. *In process on D*: that status is referred or
   submitted.
-- *issued in a period*: the certificates (transitions to "issued", one per case and issue date)
-  with an issue date in the period, up to D.
+- *issued in a period*: the certificates (transitions to "issued") with an issue date in the
+  period, up to D.
 - *rejected in a period*: cases whose rejection was recorded in the period, up to D.
 """
 
@@ -132,25 +132,27 @@ def cases_expiring_on(day: datetime.date, cases: QuerySet | None = None, *, days
     return cases.filter(Exists(soon.filter(case=OuterRef("pk"))))
 
 
-# A case's state on %(on)s from its transitions, for `CROSS JOIN LATERAL (...)` beside the case
-# aliased `c`; parameters from `case_on_day_params`. held_until: the latest expiry among the
-# certificates valid on the day ('infinity' for one that does not expire), NULL when none is.
+# A case's state on %(on)s from its transitions: the aggregates of a SELECT that joins the
+# case's transitions as `t` and groups by the case; parameters from `case_on_day_params`. One
+# pass of hash aggregation, no sort per case. held_until: the latest expiry among the
+# certificates valid on the day ('infinity' for one that does not expire), NULL when none is;
+# the status on the day is the last transition's, found as the greatest [moment, id, in
+# process?] array of those recorded by the end of the day.
 CASE_ON_DAY_SQL = """
-SELECT max(coalesce(t.expires_on, 'infinity'::date)) FILTER (
-           WHERE t.to_status = %(cert_issued)s AND t.issued_on <= %(on)s
-             AND (t.expires_on IS NULL OR t.expires_on >= %(on)s)) AS held_until,
-       (array_agg(t.to_status ORDER BY t.at DESC, t.id DESC)
-           FILTER (WHERE t.at < %(until)s))[1] AS status_on,
-       count(DISTINCT t.issued_on) FILTER (
-           WHERE t.to_status = %(cert_issued)s
-             AND t.issued_on BETWEEN %(start)s AND %(on)s) AS issued_in_period,
-       coalesce(bool_or(t.to_status = %(cert_rejected)s AND t.at < %(until)s), false)
-           AS rejected_by_day,
-       coalesce(bool_or(t.to_status = %(cert_rejected)s
-                        AND t.at >= %(since)s AND t.at < %(until)s), false) AS rejected_in_period
-FROM {transition} t
-WHERE t.case_id = c.id
-""".replace("{transition}", CaseTransition._meta.db_table)
+max(coalesce(t.expires_on, 'infinity'::date)) FILTER (
+    WHERE t.to_status = %(cert_issued)s AND t.issued_on <= %(on)s
+      AND (t.expires_on IS NULL OR t.expires_on >= %(on)s)) AS held_until,
+coalesce((max(ARRAY[extract(epoch FROM t.at), t.id,
+                    (t.to_status = ANY(%(cert_in_process)s))::int])
+          FILTER (WHERE t.at < %(until)s))[3] = 1, false) AS in_process,
+count(*) FILTER (
+    WHERE t.to_status = %(cert_issued)s
+      AND t.issued_on BETWEEN %(start)s AND %(on)s) AS issued_in_period,
+coalesce(bool_or(t.to_status = %(cert_rejected)s AND t.at < %(until)s), false)
+    AS rejected_by_day,
+coalesce(bool_or(t.to_status = %(cert_rejected)s
+                 AND t.at >= %(since)s AND t.at < %(until)s), false) AS rejected_in_period
+"""
 
 
 def case_on_day_params(*, start: datetime.date, on: datetime.date) -> dict:

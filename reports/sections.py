@@ -316,24 +316,23 @@ def add_bazaars(report: Report) -> None:
 
 # --- Certificates --------------------------------------------------------------------------
 
-# Per area (of the business on %(on)s) and certificate type. `per_business`: one row per
-# business and type with a case (its cases' states on the day, certifications.selectors);
-# `population`: the businesses active on the day, per area and sector, to count those the
-# type applies to.
+# Per area (of the business on %(on)s) and certificate type. `per_case`: each case's state
+# on the day (certifications.selectors.CASE_ON_DAY_SQL); `per_business`: one row per business
+# and type with a case; `population`: the businesses active on the day, per area and sector,
+# to count those the type applies to. Areas compare as bytes (COLLATE "C"): codes are ASCII.
 _CERTIFICATES_SQL = """
-WITH reg AS MATERIALIZED ({register}),
+WITH {prelude} per_case AS ({per_case}),
 per_business AS (
-  SELECT c.type_id, c.business_id, left(reg.kelurahan_id, %(n)s) AS area,
-         reg.status = %(active)s AS active, reg.sector_id,
-         bool_or(tr.held_until IS NOT NULL AND NOT tr.rejected_by_day) AS held,
-         bool_or(tr.status_on = ANY(%(cert_in_process)s)) AS in_process,
-         bool_or(tr.held_until <= %(soon)s AND NOT tr.rejected_by_day) AS expiring,
-         sum(tr.issued_in_period) AS issued,
-         count(*) FILTER (WHERE tr.rejected_in_period) AS rejected
-  FROM reg
-  JOIN {case} c ON c.business_id = reg.business_id
-  CROSS JOIN LATERAL ({case_on_day}) tr
-  GROUP BY c.type_id, c.business_id, reg.kelurahan_id, reg.status, reg.sector_id
+  SELECT pc.type_id, pc.business_id, left(r.kelurahan_id, %(n)s) COLLATE "C" AS area,
+         r.status = %(active)s AS active, r.sector_id,
+         bool_or(held_until IS NOT NULL AND NOT rejected_by_day) AS held,
+         bool_or(in_process) AS in_process,
+         bool_or(held_until <= %(soon)s AND NOT rejected_by_day) AS expiring,
+         sum(issued_in_period) AS issued,
+         count(*) FILTER (WHERE rejected_in_period) AS rejected
+  FROM per_case pc
+  JOIN ({register}) r ON r.business_id = pc.business_id
+  GROUP BY pc.type_id, pc.business_id, r.kelurahan_id, r.status, r.sector_id
 ),
 counts AS (
   SELECT pb.area, pb.type_id,
@@ -352,8 +351,8 @@ counts AS (
 ),
 population AS (
   SELECT p.area, ct.id AS type_id, sum(p.businesses) FILTER (WHERE {applies}) AS applicable
-  FROM (SELECT left(kelurahan_id, %(n)s) AS area, sector_id, count(*) AS businesses
-        FROM reg WHERE status = %(active)s GROUP BY 1, 2) p
+  FROM (SELECT left(kelurahan_id, %(n)s) COLLATE "C" AS area, sector_id, count(*) AS businesses
+        FROM ({register}) reg WHERE status = %(active)s GROUP BY 1, 2) p
   JOIN {sector} sec ON sec.id = p.sector_id
   CROSS JOIN {type} ct
   GROUP BY p.area, ct.id
@@ -389,16 +388,44 @@ class CertificateCounts:
         return percent(self.held_applicable, self.applicable)
 
 
+# The city's cases are most of them: aggregate every case's transitions in one pass and join.
+# A kecamatan's few: reach them from its businesses on the day, by index (never a scan of
+# every case; the case's own kecamatan column is today's, not the day's).
+_PER_CASE_CITY = """
+  SELECT c.type_id, c.business_id, tr.*
+  FROM {case} c
+  JOIN (SELECT t.case_id, {case_on_day} FROM {transition} t GROUP BY t.case_id) tr
+    ON tr.case_id = c.id"""
+_PER_CASE_KECAMATAN = """
+  SELECT c.type_id, c.business_id, {case_on_day}
+  FROM ({register}) r
+  CROSS JOIN LATERAL (SELECT c.id, c.type_id, c.business_id FROM {case} c
+                      WHERE c.business_id = r.business_id OFFSET 0) c
+  JOIN {transition} t ON t.case_id = c.id
+  GROUP BY c.id, c.type_id, c.business_id"""
+
+
 def certificate_sql(report: Report, on: datetime.date) -> tuple[str, dict]:
     """The certificate section's one query and its parameters."""
-    from certifications.models import CertificateCase, CertificateType
+    from certifications.models import CaseTransition, CertificateCase, CertificateType
     from certifications.selectors import CASE_ON_DAY_SQL, applies_sql, case_on_day_params
 
     params = {**_params(report, on), **case_on_day_params(start=report.period.start, on=on)}
+    city = report.scope.is_city
+    # A kecamatan's register is read once (by the states' kelurahan index) and used thrice;
+    # the city's is a scan the planner joins best where it is used.
+    prelude = "" if city else f"reg AS MATERIALIZED ({_register(report.scope)}),"
+    tables = {
+        "register": _register(report.scope) if city else "SELECT * FROM reg",
+        "case": CertificateCase._meta.db_table,
+        "case_on_day": CASE_ON_DAY_SQL,
+        "transition": CaseTransition._meta.db_table,
+    }
+    per_case = (_PER_CASE_CITY if city else _PER_CASE_KECAMATAN).format(**tables)
     sql = _CERTIFICATES_SQL.format(
-        register=_register(report.scope),
-        case=CertificateCase._meta.db_table,
-        case_on_day=CASE_ON_DAY_SQL,
+        prelude=prelude,
+        per_case=per_case,
+        register=tables["register"],
         type=CertificateType._meta.db_table,
         sector=Sector._meta.db_table,
         applies=applies_sql("ct", "sec"),

@@ -534,9 +534,7 @@ def case_on(case, *, start, on) -> dict:
         "expiring": held
         and max(t.expires_on or dt.date.max for t in valid) <= on + dt.timedelta(days=30),
         "in_process": bool(before) and before[-1].to_status in ("referred", "submitted"),
-        "issued": len(
-            {t.issued_on for t in steps if t.to_status == "issued" and start <= t.issued_on <= on}
-        ),
+        "issued": sum(t.to_status == "issued" and start <= t.issued_on <= on for t in steps),
         "rejected": any(t.to_status == "rejected" and since <= t.at < until for t in steps),
     }
 
