@@ -353,7 +353,15 @@ class CertificateCaseAdmin(ScopedAdmin):
 class CertificateTypeAdmin(admin.ModelAdmin):
     """Types are data; their code, number format and validity kind are rules and stay."""
 
-    list_display = ["name", "agency", "number_example", "validity", "validity_years", "per_product"]
+    list_display = [
+        "name",
+        "agency",
+        "number_example",
+        "validity",
+        "validity_years",
+        "per_product",
+        "applies_to",
+    ]
     readonly_fields = [
         "code",
         "number_rule",
@@ -361,6 +369,8 @@ class CertificateTypeAdmin(admin.ModelAdmin):
         "validity_years",
         "per_product",
         "is_food",
+        "applies_to",
+        "applies_to_sector",
     ]
 
     def has_add_permission(self, request):

@@ -44,6 +44,19 @@ class CertificateType(models.Model):
         default=False,
         help_text=_("Counts as the food certificate bazaars and reminders ask of Kuliner."),
     )
+    # Which businesses need it: the reports' "still needed" counts only those. Food: a
+    # business of a food sector (Sector.is_food, i.e. Kuliner); a sector: that sector only.
+    applies_to = models.CharField(
+        _("needed by"), max_length=10, choices=rules.APPLIES_TO_CHOICES, default=rules.APPLIES_ALL
+    )
+    applies_to_sector = models.ForeignKey(
+        "umkm.Sector",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sector that needs it"),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -60,6 +73,14 @@ class CertificateType(models.Model):
                     )
                 ),
                 name="certificatetype_years_iff_fixed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(applies_to=rules.APPLIES_SECTOR, applies_to_sector__isnull=False)
+                | (
+                    ~models.Q(applies_to=rules.APPLIES_SECTOR)
+                    & models.Q(applies_to_sector__isnull=True)
+                ),
+                name="certificatetype_sector_iff_sector",
             ),
         ]
 

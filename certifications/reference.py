@@ -106,8 +106,31 @@ def load_types(CertificateType) -> None:
         )
 
 
+# Who needs each type (the reports count "still needed" among them): PIRT, halal and BPOM MD
+# the food businesses, the cosmetics notification the parfum businesses, NIB and trademark all.
+APPLIES_TO = {
+    "halal": ("food", None),
+    "pirt": ("food", None),
+    "bpom-md": ("food", None),
+    "bpom-kosmetik": ("sector", "parfum"),
+    "nib": ("all", None),
+    "merek": ("all", None),
+}
+
+
+def load_applicability(CertificateType, Sector) -> None:
+    """After the types and the sectors (umkm.reference) are loaded."""
+    for code, (applies_to, sector_code) in APPLIES_TO.items():
+        CertificateType.objects.filter(code=code).update(
+            applies_to=applies_to,
+            applies_to_sector=Sector.objects.get(code=sector_code) if sector_code else None,
+        )
+
+
 def ensure_types() -> None:
     from certifications.models import CertificateType
+    from umkm.models import Sector
 
     if CertificateType.objects.count() < len(TYPES):
         load_types(CertificateType)
+        load_applicability(CertificateType, Sector)

@@ -61,6 +61,19 @@ def transition_allowed(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, ())
 
 
+# --- Who needs a type -----------------------------------------------------------------------
+
+APPLIES_ALL = "all"
+APPLIES_FOOD = "food"
+APPLIES_SECTOR = "sector"
+
+APPLIES_TO_CHOICES = [
+    (APPLIES_ALL, _("Every business")),
+    (APPLIES_FOOD, _("Businesses of a food sector")),
+    (APPLIES_SECTOR, _("Businesses of one sector")),
+]
+
+
 # --- Validity -----------------------------------------------------------------------------------
 
 VALIDITY_YEARS = "years"

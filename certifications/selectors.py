@@ -17,15 +17,30 @@ Contract (bazaars relies on the first two):
 - coverage_by_kecamatan(businesses_qs, *, on) -> list[dict]
     Per kecamatan (code, name): businesses, food_businesses (Sector.is_food),
     food_certified (food businesses holding a food certificate as above), food_missing.
+
+As of a day (reports, coverage_by_type): a case's state on day D is read from its transitions,
+never from its status today (a figure for a past day must not change because of what was done
+since). The rule, written once here for the ORM (`cases_held_on`, `cases_in_process_on`) and
+once as SQL for the report's one scan (`CASE_ON_DAY_SQL`); a test holds the two together:
+- *held valid on D*: a transition to "issued" whose certificate was issued on or before D and
+  has not expired on D (expires_on empty or on/after D), of a case not rejected on or before
+  D. The issue date counts, not the day it was recorded: a certificate issued on 20 December
+  and entered on 10 January was held on 31 December.
+- *status on D*: the status the case's last transition recorded on or before D (Asia/Jakarta)
+  gave it; a case opened after D has none. *In process on D*: that status is referred or
+  submitted.
+- *issued in a period*: the certificates (transitions to "issued") with an issue date in the
+  period, up to D.
+- *rejected in a period*: cases whose rejection was recorded in the period, up to D.
 """
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from certifications import rules
-from certifications.models import CertificateCase, CertificateType
+from certifications.models import CaseTransition, CertificateCase, CertificateType
 from umkm.models import Business
 
 EXPIRING_DAYS = 30
@@ -67,18 +82,135 @@ def holds_food_certificate(business: Business, *, on: datetime.date | None = Non
     return _food_holding_cases(on).filter(business=business).exists()
 
 
+# --- As of a day (see the module docstring) ---------------------------------------------------
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day` in the office's time zone: a transition recorded before it
+    was recorded on `day` or earlier."""
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_default_timezone()
+    )
+
+
+def holding_transitions(day: datetime.date) -> QuerySet[CaseTransition]:
+    """Transitions to "issued" whose certificate is valid on `day`, of cases not rejected by
+    the end of that day."""
+    rejected = CaseTransition.objects.filter(
+        case=OuterRef("case"), to_status=rules.REJECTED, at__lt=day_end(day)
+    )
+    return CaseTransition.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+        to_status=rules.ISSUED,
+        issued_on__lte=day,
+    ).exclude(Exists(rejected))
+
+
+def status_on(day: datetime.date) -> Subquery:
+    """For a CertificateCase queryset: the status its last transition on or before `day` gave."""
+    return Subquery(
+        CaseTransition.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))
+        .order_by("-at", "-id")
+        .values("to_status")[:1]
+    )
+
+
+def cases_held_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
+    cases = CertificateCase.objects.all() if cases is None else cases
+    return cases.filter(Exists(holding_transitions(day).filter(case=OuterRef("pk"))))
+
+
+def cases_in_process_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
+    cases = CertificateCase.objects.all() if cases is None else cases
+    return cases.annotate(status_on_day=status_on(day)).filter(status_on_day__in=rules.IN_PROCESS)
+
+
+def cases_expiring_on(day: datetime.date, cases: QuerySet | None = None, *, days=EXPIRING_DAYS):
+    """Cases holding on `day` a certificate that expires within `days` days after it."""
+    cases = CertificateCase.objects.all() if cases is None else cases
+    soon = holding_transitions(day).filter(expires_on__lte=day + datetime.timedelta(days=days))
+    return cases.filter(Exists(soon.filter(case=OuterRef("pk"))))
+
+
+# A case's state on %(on)s from its transitions: the aggregates of a SELECT that joins the
+# case's transitions as `t` and groups by the case; parameters from `case_on_day_params`. One
+# pass of hash aggregation, no sort per case. held_until: the latest expiry among the
+# certificates valid on the day ('infinity' for one that does not expire), NULL when none is;
+# the status on the day is the last transition's, found as the greatest [moment, id, in
+# process?] array of those recorded by the end of the day.
+CASE_ON_DAY_SQL = """
+max(coalesce(t.expires_on, 'infinity'::date)) FILTER (
+    WHERE t.to_status = %(cert_issued)s AND t.issued_on <= %(on)s
+      AND (t.expires_on IS NULL OR t.expires_on >= %(on)s)) AS held_until,
+coalesce((max(ARRAY[extract(epoch FROM t.at), t.id,
+                    (t.to_status = ANY(%(cert_in_process)s))::int])
+          FILTER (WHERE t.at < %(until)s))[3] = 1, false) AS in_process,
+count(*) FILTER (
+    WHERE t.to_status = %(cert_issued)s
+      AND t.issued_on BETWEEN %(start)s AND %(on)s) AS issued_in_period,
+coalesce(bool_or(t.to_status = %(cert_rejected)s AND t.at < %(until)s), false)
+    AS rejected_by_day,
+coalesce(bool_or(t.to_status = %(cert_rejected)s
+                 AND t.at >= %(since)s AND t.at < %(until)s), false) AS rejected_in_period
+"""
+
+
+def case_on_day_params(*, start: datetime.date, on: datetime.date) -> dict:
+    return {
+        "cert_issued": rules.ISSUED,
+        "cert_rejected": rules.REJECTED,
+        "cert_in_process": list(rules.IN_PROCESS),
+        "on": on,
+        "soon": on + datetime.timedelta(days=EXPIRING_DAYS),
+        "until": day_end(on),
+        "since": day_end(start - datetime.timedelta(days=1)),
+        "start": start,
+    }
+
+
+def applies_sql(cert_type: str, sector: str) -> str:
+    """SQL: the certificate type aliased `cert_type` applies to a business of the sector
+    aliased `sector` (CertificateType.applies_to)."""
+    return (
+        f"(CASE {cert_type}.applies_to WHEN '{rules.APPLIES_ALL}' THEN true"
+        f" WHEN '{rules.APPLIES_FOOD}' THEN {sector}.is_food"
+        f" ELSE {sector}.id = {cert_type}.applies_to_sector_id END)"
+    )
+
+
+def applies_q(cert_type: CertificateType, business: str = "") -> Q:
+    """For a queryset reaching a business by the path `business` ("" for businesses): the
+    businesses that need a certificate of `cert_type` (applies_sql in the ORM)."""
+    prefix = f"{business}__" if business else ""
+    if cert_type.applies_to == rules.APPLIES_FOOD:
+        return Q(**{f"{prefix}sector__is_food": True})
+    if cert_type.applies_to == rules.APPLIES_SECTOR:
+        return Q(**{f"{prefix}sector_id": cert_type.applies_to_sector_id})
+    return Q(**{f"{prefix}pk__isnull": False})
+
+
 def coverage_by_type(
     businesses_qs: QuerySet[Business], *, on: datetime.date
 ) -> dict[str, dict[str, int]]:
-    """See the module docstring. One query per certificate type."""
+    """See the module docstring: every count as of `on`, from the cases' transitions. One
+    query per certificate type."""
     result = {}
     for cert_type in CertificateType.objects.all():
         cases = CertificateCase.objects.filter(type=cert_type, business=OuterRef("pk"))
-        valid = Exists(cases.valid_on(on))
-        in_process = Exists(cases.in_process())
-        expiring = Exists(cases.expiring_within(EXPIRING_DAYS, on=on))
-        expired = Exists(cases.expired_on(on))
-        needed = Exists(cases.filter(status=rules.NEEDED))
+        valid = Exists(cases_held_on(on, cases))
+        in_process = Exists(cases_in_process_on(on, cases))
+        expiring = Exists(cases_expiring_on(on, cases))
+        ever_issued = CaseTransition.objects.filter(
+            case__type=cert_type,
+            case__business=OuterRef("pk"),
+            to_status=rules.ISSUED,
+            expires_on__lt=on,
+        )
+        expired = Exists(ever_issued)
+        needed = Exists(
+            cases.annotate(status_on_day=status_on(on)).filter(status_on_day=rules.NEEDED)
+        )
+        applies = applies_q(cert_type)
         counts = businesses_qs.order_by().aggregate(
             total=Count("pk"),
             issued=Count("pk", filter=valid),
@@ -86,8 +218,11 @@ def coverage_by_type(
             expiring_30=Count("pk", filter=expiring),
             expired=Count("pk", filter=expired & ~valid & ~in_process),
             needed=Count("pk", filter=needed & ~valid & ~in_process),
+            applicable=Count("pk", filter=applies),
+            applicable_covered=Count("pk", filter=applies & (valid | in_process)),
         )
         counts["missing"] = counts["total"] - counts["issued"] - counts["in_process"]
+        counts["still_needed"] = counts.pop("applicable") - counts.pop("applicable_covered")
         result[cert_type.code] = counts
     return result
 

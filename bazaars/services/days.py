@@ -1,7 +1,9 @@
 """On the day: check-ins and daily sales (omzet in rupiah and the number of transactions).
 
 Only accepted participants of the day's own bazaar are checked in or sell. Omzet and
-transactions are recorded together or not at all: one without the other says nothing.
+transactions are recorded together or not at all: one without the other says nothing. Nothing
+is recorded for a day that has not come yet (today in Asia/Jakarta is the last day accepted):
+a check-in or a sale on a future day would make the reports count a bazaar as held.
 """
 
 from collections.abc import Iterable
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bazaars.models import (
@@ -20,7 +23,22 @@ from bazaars.models import (
 from bazaars.services.base import S, _check_access, _save, _user, require_actor
 
 
+def _check_not_future(day: BazaarDay) -> None:
+    if day.date > timezone.localdate():
+        raise ValidationError(
+            {
+                "day": _(
+                    "The bazaar day %(date)s has not come yet: check-ins and sales can be "
+                    "recorded from that day on."
+                )
+                % {"date": day.date.strftime("%d-%m-%Y")}
+            },
+            code="future_day",
+        )
+
+
 def _check_day(participation: Participation, day: BazaarDay) -> None:
+    _check_not_future(day)
     if day.bazaar_id != participation.bazaar_id:
         raise ValidationError({"day": _("This day belongs to another bazaar.")})
     if participation.status != S.ACCEPTED:
@@ -121,6 +139,7 @@ def day_record(*, actor, day: BazaarDay, entries: Iterable[DayEntry]) -> int:
     none. Errors name the row (booth and business) and the field. Rows without sales keep the
     sales already recorded. Returns the number of rows saved."""
     require_actor(actor)
+    _check_not_future(day)  # once for the page, not once per row
     entries = list(entries)
     messages = []
     for entry in entries:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from certifications import selectors, services
 from config.actors import SYSTEM
@@ -81,7 +82,8 @@ def test_holds_food_certificate_query_count(register, count_queries):
 
 
 def test_coverage_by_type(register):
-    coverage = selectors.coverage_by_type(Business.objects.all(), on=TODAY)
+    today = timezone.localdate()
+    coverage = selectors.coverage_by_type(Business.objects.all(), on=today)
     assert set(coverage) == {"halal", "pirt", "bpom-md", "bpom-kosmetik", "nib", "merek"}
     assert coverage["pirt"] == {
         "total": 9,
@@ -91,11 +93,26 @@ def test_coverage_by_type(register):
         "expired": 1,
         "needed": 1,
         "missing": 7,
+        "still_needed": 7,  # every business here is Kuliner: PIRT applies to all nine
     }
     assert coverage["halal"]["issued"] == 1 and coverage["halal"]["in_process"] == 1
     assert coverage["bpom-md"]["issued"] == 1
+    assert coverage["bpom-kosmetik"]["still_needed"] == 0  # parfum only
     soon = selectors.coverage_by_type(Business.objects.all(), on=datetime.date(2028, 2, 15))
     assert soon["pirt"]["expiring_30"] == 1
+
+
+def test_coverage_by_type_reads_the_cases_history(register):
+    """On a past day the cases opened since do not count (they were opened today), but the
+    certificates recorded today with an earlier issue date do."""
+    before = selectors.coverage_by_type(Business.objects.all(), on=TODAY)
+    assert timezone.localdate() > TODAY
+    assert before["pirt"]["issued"] == 1  # issued 01-03-2023, recorded today
+    assert (before["pirt"]["in_process"], before["pirt"]["needed"]) == (0, 0)
+    assert before["halal"]["in_process"] == 0
+    assert before["bpom-md"]["issued"] == 1  # issued 01-01-2024
+    early = selectors.coverage_by_type(Business.objects.all(), on=datetime.date(2023, 12, 31))
+    assert early["bpom-md"]["issued"] == 0  # not issued yet on that day
 
 
 def test_coverage_by_kecamatan():

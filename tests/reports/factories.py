@@ -509,7 +509,7 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     bazaar_summary, bazaar_detail = _expected_bazaars(world, scope, start, end, areas, area_of)
     summary.update(bazaar_summary)
-    certificates = _expected_certificates(world, scope, start, end, summary["active"])
+    certificates = _expected_certificates(world, scope, start, end)
     summary.update(
         cert_issued=sum(r["issued_in_period"] for r in certificates.values()),
         cert_in_process=sum(r["in_process"] for r in certificates.values()),
@@ -545,108 +545,173 @@ def expected(world: World, scope: str, start: datetime.date, end: datetime.date)
     }
 
 
+def _state_on(biz, day):
+    """The business's row of the register on `day` (its dated state), or None before it was
+    mentored."""
+    from umkm.models import BusinessState
+
+    if biz.binaan_since > day:
+        return None
+    return BusinessState.objects.get(business=biz, valid__contains=day)
+
+
+def _reference_day(end):
+    import django.utils.timezone
+
+    return min(end, django.utils.timezone.localdate())
+
+
 def _expected_bazaars(world, scope, start, end, areas, area_of) -> tuple[dict, dict]:
-    bazaar_rows = {a: {"participants": 0, "attended": 0, "omzet": 0, "never": 0} for a in areas}
+    """Held: published bazaars with a day in [start, reference day]; each participation counts
+    for its business's area on the reference day."""
+    on = _reference_day(end)
+    names = ("applications", "participants", "attended", "omzet", "transactions")
+    bazaar_rows = {a: dict.fromkeys((*names, "never"), 0) for a in areas}
     per_bazaar = {}
+
+    def held_days(z):
+        return [d for d in z.days.all() if start <= d.date <= on]
+
+    held_bazaars = [z for z in world.bazaars if z.status == "published" and held_days(z)]
     for p in world.participations:
         p.refresh_from_db()
         z = p.bazaar
-        if p.status != "accepted" or z.status != "published" or not start <= z.start_date <= end:
+        state = _state_on(p.business, on)
+        if z not in held_bazaars or state is None or not _in(scope, state.kelurahan_id):
             continue
-        if not _in(scope, p.business.kelurahan_id):
-            continue
-        attended = p.attendances.exists()
-        omzet = sum(s.omzet for s in p.daily_sales.all())
+        accepted = p.status == "accepted"
+        days = {d.pk for d in held_days(z)}
+        sales = [s for s in p.daily_sales.all() if s.day_id in days]
         for row in (
-            bazaar_rows[area_of(p.business.kelurahan_id)],
-            per_bazaar.setdefault(z.pk, {"participants": 0, "attended": 0, "omzet": 0}),
+            bazaar_rows[area_of(state.kelurahan_id)],
+            per_bazaar.setdefault(z.pk, dict.fromkeys(names, 0)),
         ):
-            row["participants"] += 1
-            row["attended"] += attended
-            row["omzet"] += omzet
+            row["applications"] += 1
+            row["participants"] += accepted
+            row["attended"] += accepted and any(a.day_id in days for a in p.attendances.all())
+            row["omzet"] += sum(s.omzet for s in sales) if accepted else 0
+            row["transactions"] += sum(s.transactions for s in sales) if accepted else 0
     for biz in world.businesses:
-        if not _in(scope, biz.kelurahan_id) or biz.binaan_since > end or biz.status != "aktif":
+        state = _state_on(biz, on)
+        if state is None or not _in(scope, state.kelurahan_id) or state.status != "aktif":
             continue
         been = any(
             p.business_id == biz.pk
             and p.status == "accepted"
             and p.bazaar.status == "published"
-            and p.bazaar.start_date <= end
+            and any(d.date <= on for d in p.bazaar.days.all())
             for p in world.participations
         )
-        bazaar_rows[area_of(biz.kelurahan_id)]["never"] += not been
+        bazaar_rows[area_of(state.kelurahan_id)]["never"] += not been
     held = [
         z
-        for z in world.bazaars
-        if start <= z.start_date <= end
-        and z.status == "published"
-        and (z.pk in per_bazaar or z.venue.kelurahan_id.startswith(scope + "."))
+        for z in held_bazaars
+        if z.pk in per_bazaar or z.venue.kelurahan_id.startswith(scope + ".")
     ]
-    total = {
-        k: sum(r[k] for r in bazaar_rows.values())
-        for k in ("participants", "attended", "omzet", "never")
-    }
-    for row in [*bazaar_rows.values(), total, *per_bazaar.values()]:
+    total = {k: sum(r[k] for r in bazaar_rows.values()) for k in (*names, "never")}
+    for row in [*bazaar_rows.values(), total]:
         row["per_participant"] = (
             row["omzet"] // row["participants"] if row["participants"] else None
         )
-    detail = {
-        "bazaar_areas": bazaar_rows,
-        "bazaar_total": total,
-        "bazaar_list": {
-            str(z.pk): per_bazaar.get(
-                z.pk, {"participants": 0, "attended": 0, "omzet": 0, "per_participant": None}
-            )
-            for z in held
-        },
-    }
+    listed = {}
+    booths = filled = 0
+    for z in held:
+        z_filled = z.participations.filter(status="accepted", booth__isnull=False).count()
+        booths, filled = booths + z.booth_count, filled + z_filled
+        listed[str(z.pk)] = {
+            "days_held": len(held_days(z)),
+            "booths": z.booth_count,
+            "booths_filled": z_filled,
+            "booth_fill": round(100 * z_filled / z.booth_count, 1),
+            **per_bazaar.get(z.pk, dict.fromkeys(names, 0)),
+        }
+    detail = {"bazaar_areas": bazaar_rows, "bazaar_total": total, "bazaar_list": listed}
     return {
         "bazaars": len(held),
+        "bazaar_days": sum(r["days_held"] for r in listed.values()),
+        "bazaar_applications": total["applications"],
         "bazaar_participants": total["participants"],
         "bazaar_attended": total["attended"],
         "bazaar_omzet": total["omzet"],
+        "bazaar_transactions": total["transactions"],
         "bazaar_omzet_each": total["per_participant"],
+        "bazaar_booth_fill": round(100 * filled / booths, 1) if booths else None,
         "never_bazaar": total["never"],
     }, detail
 
 
-def _expected_certificates(world, scope, start, end, active_businesses) -> dict:
+def case_on(case, *, start, on) -> dict:
+    """A case's state on `on`, read from its transitions in plain Python."""
     import datetime as dt
+    import zoneinfo
 
+    jakarta = zoneinfo.ZoneInfo("Asia/Jakarta")
+    until = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=jakarta)
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=jakarta)
+    steps = list(case.transitions.order_by("at", "id"))
+    rejected = any(t.to_status == "rejected" and t.at < until for t in steps)
+    valid = [
+        t
+        for t in steps
+        if t.to_status == "issued"
+        and t.issued_on <= on
+        and (t.expires_on is None or t.expires_on >= on)
+    ]
+    before = [t for t in steps if t.at < until]
+    held = bool(valid) and not rejected
+    return {
+        "held": held,
+        "expiring": held
+        and max(t.expires_on or dt.date.max for t in valid) <= on + dt.timedelta(days=30),
+        "in_process": bool(before) and before[-1].to_status in ("referred", "submitted"),
+        "issued": sum(t.to_status == "issued" and start <= t.issued_on <= on for t in steps),
+        "rejected": any(t.to_status == "rejected" and since <= t.at < until for t in steps),
+    }
+
+
+def applies(cert_type, business) -> bool:
+    if cert_type.applies_to == "food":
+        return business.sector.is_food
+    if cert_type.applies_to == "sector":
+        return business.sector_id == cert_type.applies_to_sector_id
+    return True
+
+
+def _expected_certificates(world, scope, start, end) -> dict:
     from certifications.models import CertificateType
 
-    on = min(end, dt.date.today())
+    on = _reference_day(end)
+    states = {b.pk: _state_on(b, on) for b in world.businesses}
+    ours = {pk for pk, s in states.items() if s is not None and _in(scope, s.kelurahan_id)}
+    active = {pk for pk in ours if states[pk].status == "aktif"}
     result = {}
     for cert_type in CertificateType.objects.all():
-        holders, in_process, expiring, issued = set(), set(), set(), 0
+        holders, in_process, expiring, issued, rejected = set(), set(), set(), 0, 0
         for case in world.cases:
-            case.refresh_from_db()
-            biz = case.business
-            if case.type_id != cert_type.pk or not _in(scope, biz.kelurahan_id):
+            if case.type_id != cert_type.pk or case.business_id not in ours:
                 continue
-            if biz.status != "aktif" or biz.binaan_since > end:
-                continue
-            if case.status == "issued" and (case.expires_on is None or case.expires_on >= on):
-                holders.add(biz.pk)
-            if case.status in ("referred", "submitted"):
-                in_process.add(biz.pk)
-            if (
-                case.status == "issued"
-                and case.expires_on
-                and on <= case.expires_on <= on + dt.timedelta(days=30)
-            ):
-                expiring.add(biz.pk)
-            if case.status == "issued" and start <= case.issued_on <= end:
-                issued += 1
+            state = case_on(case, start=start, on=on)
+            issued += state["issued"]
+            rejected += state["rejected"]
+            if case.business_id in active:
+                if state["held"]:
+                    holders.add(case.business_id)
+                if state["in_process"]:
+                    in_process.add(case.business_id)
+                if state["expiring"]:
+                    expiring.add(case.business_id)
+        in_process -= holders
+        applicable = {b.pk for b in world.businesses if b.pk in active and applies(cert_type, b)}
         result[cert_type.code] = {
-            "issued_in_period": issued,
             "valid": len(holders),
-            "valid_pct": round(100 * len(holders) / active_businesses, 1)
-            if active_businesses
+            "valid_pct": round(100 * len(holders & applicable) / len(applicable), 1)
+            if applicable
             else None,
-            "in_process": len(in_process - holders),
+            "in_process": len(in_process),
             "expiring": len(expiring),
-            "missing": active_businesses - len(holders) - len(in_process - holders),
+            "needed": len(applicable - holders - in_process),
+            "issued_in_period": issued,
+            "rejected": rejected,
         }
     return result
 
@@ -680,10 +745,14 @@ SUMMARY_KEYS = [
     "omzet_before",
     "omzet_change",
     "bazaars",
+    "bazaar_days",
+    "bazaar_applications",
     "bazaar_participants",
     "bazaar_attended",
     "bazaar_omzet",
+    "bazaar_transactions",
     "bazaar_omzet_each",
+    "bazaar_booth_fill",
     "never_bazaar",
     "cert_issued",
     "cert_in_process",

@@ -94,7 +94,7 @@ def _file_cells(tables: dict[str, list[list]], exp: dict, scope: str) -> dict[st
     bazaar_ids = sorted(exp["bazaar_list"], key=_bazaar_order)
     assert len(tables["bazar"]) == len(bazaar_ids)
     for pk, row in zip(bazaar_ids, tables["bazar"], strict=True):
-        for column, value in zip(BAZAAR_AREA_COLUMNS[:4], row[4:], strict=True):
+        for column, value in zip(BAZAAR_COLUMNS, row[4:], strict=True):
             cells[f"bazar.{pk}.{column}"] = _s(value)
     types = CertificateType.objects.order_by("order", "name").values_list("code", flat=True)
     for code, row in zip(types, tables["sertifikat"], strict=True):
@@ -103,14 +103,34 @@ def _file_cells(tables: dict[str, list[list]], exp: dict, scope: str) -> dict[st
     return cells
 
 
-BAZAAR_AREA_COLUMNS = ["participants", "attended", "omzet", "per_participant", "never"]
+BAZAAR_AREA_COLUMNS = [
+    "applications",
+    "participants",
+    "attended",
+    "omzet",
+    "transactions",
+    "per_participant",
+    "never",
+]
+BAZAAR_COLUMNS = [
+    "days_held",
+    "booths",
+    "booths_filled",
+    "booth_fill",
+    "applications",
+    "participants",
+    "attended",
+    "omzet",
+    "transactions",
+]
 CERTIFICATE_COLUMNS = [
-    "issued_in_period",
     "valid",
     "valid_pct",
     "in_process",
     "expiring",
-    "missing",
+    "needed",
+    "issued_in_period",
+    "rejected",
 ]
 
 
@@ -374,6 +394,7 @@ def test_pdf_figures_match_the_records(world, pejabat_client, scope, settings):
     formats = {"target_pct": _pct, "omzet": rupiah, "bazaar_omzet": rupiah}
     formats.update(omzet_before=rupiah, omzet_change=_pct)
     formats["bazaar_omzet_each"] = rupiah
+    formats["bazaar_booth_fill"] = lambda v: "–" if v is None else _pct(v)
     for key in SUMMARY_KEYS:
         value = formats.get(key, _id)(summary[key])
         assert any(line.endswith(" " + value) for line in lines), (key, value)
