@@ -1,8 +1,40 @@
+from functools import update_wrapper
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from config import params
+
+DATE_PARTS = {"__year": params.year, "__month": params.month, "__day": params.day}
+
+
+def _has_bad_date_part(request) -> bool:
+    for key in request.GET:
+        for suffix, parse in DATE_PARTS.items():
+            if key.endswith(suffix):
+                try:
+                    parse(request.GET[key], name=key)
+                except params.BadParameter:
+                    return True
+    return False
+
+
+def _unfiltered(request):
+    messages.warning(
+        request,
+        gettext(
+            "The list cannot be filtered by a value in the address; it is shown without "
+            "that filter."
+        ),
+    )
+    return HttpResponseRedirect(request.path)
 
 
 class PortalAdminSite(OTPAdminSite):
@@ -26,6 +58,25 @@ class PortalAdminSite(OTPAdminSite):
     @property
     def login_template(self):
         return OTPAdminSite.login_template if settings.OTP_REQUIRED else None
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin view, with its list filters' values read through config.params first:
+        a bad year, month or day of the date hierarchy (which would overflow `datetime`) and
+        any filter Django itself cannot use (its "?e=1" redirect to a "Database error" page)
+        become a message above the unfiltered list."""
+        inner = super().admin_view(view, cacheable)
+
+        def checked(request, *args, **kwargs):
+            if _has_bad_date_part(request):
+                return _unfiltered(request)
+            response = inner(request, *args, **kwargs)
+            if response.status_code == 302 and response.get("Location") == (
+                f"{request.path}?{ERROR_FLAG}=1"
+            ):
+                return _unfiltered(request)
+            return response
+
+        return update_wrapper(checked, inner)
 
     def has_permission(self, request):
         if settings.OTP_REQUIRED:
