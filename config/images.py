@@ -37,7 +37,7 @@ from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # as every upload of the portal (nginx allows 6 MB)
 MAX_PIXELS = 40_000_000  # a 40 Mpx phone photo decodes to ~120 MB: the most we accept
 MAX_SIDE = 2000
 CARD_SIZE = (640, 640)
