@@ -98,8 +98,9 @@ def run(args, Client, got_request_exception) -> int:
         for route in routes:
             urls = fuzzing.requests_for(route, samples, rnd, values=fuzzing.HOSTILE)
             # The first per_route - 1 carry hostile values in every query parameter, the last
-            # one a hostile path parameter or a control character (a 400 at the door).
-            picked = rnd.sample(urls[: len(urls) - len(route.params()) - 1], k=per_route - 1)
+            # one a hostile path parameter, a control character or _to_field (often a 400 at once).
+            solo = len(route.params()) + len(fuzzing.SOLO_NAMES) + 1  # see requests_for
+            picked = rnd.sample(urls[: len(urls) - solo], k=per_route - 1)
             picked.append(rnd.choice(urls[len(picked) :]))
             for url in picked[: len(urls)]:
                 status = client.get(url).status_code

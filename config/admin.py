@@ -1,9 +1,11 @@
+import re
 from functools import update_wrapper
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
@@ -12,6 +14,7 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from config import params
 
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,60}")
 DATE_PARTS = {"__year": params.year, "__month": params.month, "__day": params.day}
 
 
@@ -24,6 +27,18 @@ def _has_bad_date_part(request) -> bool:
                 except params.BadParameter:
                     return True
     return False
+
+
+def _check_to_field(request) -> None:
+    """An empty ?_to_field= passes Django's own check (it tests truthiness) and then looks up
+    a field named "": a 500. Anything but a field's name is a 400 here."""
+    for query in (request.GET, request.POST if request.method == "POST" else {}):
+        value = query.get(TO_FIELD_VAR)
+        if value is not None and not FIELD_NAME.fullmatch(value):
+            raise params.BadParameter(
+                TO_FIELD_VAR,
+                gettext("The value of “%(name)s” is not a field name.") % {"name": TO_FIELD_VAR},
+            )
 
 
 def _unfiltered(request):
@@ -67,6 +82,7 @@ class PortalAdminSite(OTPAdminSite):
         inner = super().admin_view(view, cacheable)
 
         def checked(request, *args, **kwargs):
+            _check_to_field(request)
             if _has_bad_date_part(request):
                 return _unfiltered(request)
             response = inner(request, *args, **kwargs)

@@ -74,6 +74,9 @@ PROBED = [
     "/admin/umkm/business/?kecamatan=31.73.0²",
     "/admin/certifications/certificatecase/?kecamatan=31.73.0²",
     "/laporan/kecamatan/31.73.0²/",
+    # Found by bench/fuzz.py: Django's change and delete views looked up a field named "".
+    "/admin/umkm/sector/1/change/?_to_field=",
+    "/admin/auth/user/1/delete/?_to_field=",
 ]
 
 
