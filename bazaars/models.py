@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.images import PublicImageField
 from umkm.models import Business, Kelurahan
 
 
@@ -102,7 +103,7 @@ class Bazaar(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=BazaarStatus.choices, default=BazaarStatus.DRAFT
     )
-    poster = models.ImageField(_("poster"), upload_to="bazar/%Y/", blank=True)
+    poster = PublicImageField(_("poster"), upload_to="bazar/%Y/", blank=True)
     # Kept from the days by services (bazaars._refresh_dates): listings filter and sort on them.
     start_date = models.DateField(_("first day"), null=True, editable=False)
     end_date = models.DateField(_("last day"), null=True, editable=False)

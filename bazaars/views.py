@@ -69,6 +69,18 @@ def _not_found(request):
     return _page(request, "404.html", {}, status=404)
 
 
+def _image_urls(request, image, prefix: str) -> dict:
+    """The card-size image for the page, the full size for wide screens, the share size for
+    og:image (config/images.py); nothing for a file stored before that rule."""
+    if not image or not image.is_clean:
+        return {}
+    return {
+        f"{prefix}_url": absolute_url(request, image.public_url),
+        f"{prefix}_card_url": absolute_url(request, image.card_url),
+        f"{prefix}_share_url": absolute_url(request, image.share_url),
+    }
+
+
 @require_safe
 def schedule(request):
     filters = selectors.ScheduleFilters.from_query(request.GET)
@@ -101,7 +113,7 @@ def detail(request, slug):
         except Http404:
             return _not_found(request)
         bazaar = context["bazaar"]
-        context["poster_url"] = absolute_url(request, bazaar.poster.url) if bazaar.poster else ""
+        context.update(_image_urls(request, bazaar.poster, "poster"))
         context["page_url"] = absolute_url(request, bazaar.get_absolute_url())
         context["finished"] = bazaar.is_finished()
         return _page(request, "bazaars/detail.html", context)
@@ -134,7 +146,7 @@ def business(request, slug):
         except Http404:
             return _not_found(request)
         business = context["business"]
-        context["photo_url"] = absolute_url(request, business.photo.url) if business.photo else ""
+        context.update(_image_urls(request, business.photo, "photo"))
         return _page(request, "bazaars/business.html", context)
 
     return _serve_cached(request, f"business:{slug}", build)

@@ -16,8 +16,9 @@ from certifications import exports, rules, services
 from certifications import permissions as policy
 from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm, CertificateCaseForm
 from certifications.models import CaseDocument, CaseTransition, CertificateCase, CertificateType
+from config import params
 from umkm import permissions
-from umkm.admin.base import ScopedAdmin, ScopedTabularInline
+from umkm.admin.base import ScopedAdmin, ScopedTabularInline, filter_value
 
 
 class ExpiresWithinFilter(admin.SimpleListFilter):
@@ -49,8 +50,9 @@ class KecamatanFilter(admin.SimpleListFilter):
         return [(k.code, k.name) for k in policy.office_kecamatan(request.user)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(kecamatan_id=self.value())
+        code = filter_value(self, request, params.area_code)
+        if code:
+            return queryset.filter(kecamatan_id=code)
         return queryset
 
 

@@ -1,9 +1,11 @@
 """Checking an uploaded document by its content, never by its name or the browser's claim.
 
 Accepted: PDF, JPEG and PNG up to 5 MB. The type is read from the file's first bytes (the
-`filetype` package's magic numbers); an image must then open and verify with Pillow, a PDF must
-start with "%PDF-" and end with "%%EOF" (within its last 2 KB, as trailing whitespace or a
-linearised tail allows). A PNG uploaded as "x.pdf" is accepted as the PNG it is and stored with
+`filetype` package's magic numbers); then the file is parsed, not just sniffed: an image must
+be within the pixel cap of config/images.py and decode whole with Pillow; a PDF must start
+with "%PDF-", end with "%%EOF" (within its last 2 KB, as trailing whitespace or a linearised
+tail allows), and open with pypdf: its page tree read, 1 to 200 pages, no password.
+A PNG uploaded as "x.pdf" is accepted as the PNG it is and stored with
 ".png"; text or an executable is refused whatever it is called.
 """
 
@@ -63,7 +65,14 @@ def check_document(upload) -> CheckedUpload:
     return CheckedUpload(content_type=content_type, extension=ALLOWED[content_type], size=size)
 
 
+MAX_PDF_PAGES = 200  # a certificate or an application is a few pages
+
+
 def _check_pdf(upload, size: int) -> None:
+    """Magic bytes and end marker first (cheap), then parsed by pypdf: its cross-reference
+    table and page tree must read, it must have 1 to MAX_PDF_PAGES pages and no password."""
+    from pypdf import PdfReader
+
     upload.seek(0)
     if not upload.read(5) == b"%PDF-":
         raise ValidationError({"file": _("The PDF file is damaged.")}, code="bad_pdf")
@@ -73,22 +82,48 @@ def _check_pdf(upload, size: int) -> None:
             {"file": _("The PDF file is incomplete or damaged (no end marker).")},
             code="bad_pdf",
         )
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+        if pages:
+            reader.pages[0].mediabox  # noqa: B018 - the first page's object must parse
+    except Exception as exc:  # pypdf raises many kinds for a broken file
+        raise ValidationError({"file": _("The PDF file is damaged.")}, code="bad_pdf") from exc
+    if encrypted:
+        raise ValidationError(
+            {"file": _("The PDF file is protected by a password; upload it without one.")},
+            code="encrypted_pdf",
+        )
+    if not 1 <= pages <= MAX_PDF_PAGES:
+        raise ValidationError(
+            {
+                "file": _("A document may have 1 to %(limit)s pages; this PDF has %(pages)s.")
+                % {"limit": MAX_PDF_PAGES, "pages": pages}
+            },
+            code="pdf_pages",
+        )
 
 
 def _check_image(upload, content_type: str) -> None:
+    """Within the public images' pixel cap (config/images.py, read from the header before
+    decoding), of the type its bytes said, and decoded whole by Pillow."""
     from PIL import Image
 
+    from config.images import open_checked
+
     expected = {"image/jpeg": "JPEG", "image/png": "PNG"}[content_type]
-    upload.seek(0)
+    damaged = ValidationError(
+        {"file": _("The image file is damaged or not a real image.")}, code="bad_image"
+    )
+    image = open_checked(upload, max_bytes=MAX_DOCUMENT_BYTES, field="file")
+    if image.format not in {expected, "MPO" if expected == "JPEG" else expected}:
+        raise damaged
     try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
+        image.verify()
+        upload.seek(0)
+        with Image.open(upload) as decoded:
+            decoded.load()
     except Exception as exc:  # Pillow raises many kinds for a broken image
-        raise ValidationError(
-            {"file": _("The image file is damaged or not a real image.")}, code="bad_image"
-        ) from exc
-    if image_format != expected:
-        raise ValidationError(
-            {"file": _("The image file is damaged or not a real image.")}, code="bad_image"
-        )
+        raise damaged from exc

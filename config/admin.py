@@ -1,12 +1,57 @@
+import re
+from functools import update_wrapper
+
+from django.contrib import messages
 from django.contrib.admin import AdminSite
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config import params
 from config.access import may_use_staff_pages
 from config.signin import StaffSignInForm
+
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,60}")
+DATE_PARTS = {"__year": params.year, "__month": params.month, "__day": params.day}
+
+
+def _has_bad_date_part(request) -> bool:
+    for key in request.GET:
+        for suffix, parse in DATE_PARTS.items():
+            if key.endswith(suffix):
+                try:
+                    parse(request.GET[key], name=key)
+                except params.BadParameter:
+                    return True
+    return False
+
+
+def _check_to_field(request) -> None:
+    """An empty ?_to_field= passes Django's own check (it tests truthiness) and then looks up
+    a field named "": a 500. Anything but a field's name is a 400 here."""
+    for query in (request.GET, request.POST if request.method == "POST" else {}):
+        value = query.get(TO_FIELD_VAR)
+        if value is not None and not FIELD_NAME.fullmatch(value):
+            raise params.BadParameter(
+                TO_FIELD_VAR,
+                gettext("The value of “%(name)s” is not a field name.") % {"name": TO_FIELD_VAR},
+            )
+
+
+def _unfiltered(request):
+    messages.warning(
+        request,
+        gettext(
+            "The list cannot be filtered by a value in the address; it is shown without "
+            "that filter."
+        ),
+    )
+    return HttpResponseRedirect(request.path)
 
 
 class PortalAdminSite(AdminSite):
@@ -22,6 +67,26 @@ class PortalAdminSite(AdminSite):
     index_title = _("Administration")
     login_form = StaffSignInForm
     login_template = "registration/staff_login.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin view, with its list filters' values read through config.params first:
+        a bad year, month or day of the date hierarchy (which would overflow `datetime`) and
+        any filter Django itself cannot use (its "?e=1" redirect to a "Database error" page)
+        become a message above the unfiltered list."""
+        inner = super().admin_view(view, cacheable)
+
+        def checked(request, *args, **kwargs):
+            _check_to_field(request)
+            if _has_bad_date_part(request):
+                return _unfiltered(request)
+            response = inner(request, *args, **kwargs)
+            if response.status_code == 302 and response.get("Location") == (
+                f"{request.path}?{ERROR_FLAG}=1"
+            ):
+                return _unfiltered(request)
+            return response
+
+        return update_wrapper(checked, inner)
 
     def has_permission(self, request):
         return may_use_staff_pages(request.user)

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
 
 SESSION_STARTED_KEY = "_portal_signed_in_at"
 
@@ -146,3 +147,20 @@ class StorageUnavailableMiddleware:
         response["Retry-After"] = "60"
         add_never_cache_headers(response)
         return response
+
+
+class RefuseControlCharactersMiddleware:
+    """A NUL or another control character in the path or the query string is never a value
+    of ours, and Postgres answers a NUL with an error: such a request gets a 400 with its
+    message (config.params) before any view reads it. Form posts are checked by their forms
+    (Django's CharField refuses NUL)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from config import params
+
+        params.text(request.path_info, name=gettext("address"), max_length=10_000)
+        params.check_query(request.GET)
+        return self.get_response(request)

@@ -52,6 +52,15 @@ def staff_home(request):
     return redirect(home_url_name(request.user))
 
 
+def bad_request(request, exception):
+    """400: the Indonesian message of a parameter that cannot be used (config.params), which
+    names the parameter but never repeats its value."""
+    from config.params import BadParameter
+
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

@@ -22,10 +22,13 @@ BACKGROUND_FORMATS = {ExportFormat.XLSX, ExportFormat.PDF}
 
 def start_city_export(*, user, fmt: str, query: QueryDict):
     from jobs.services import job_start
-    from reports.forms import PeriodForm
+    from reports.forms import PeriodForm, period_query
     from reports.renderers import period_text
 
     period = PeriodForm(query or None).period()
+    # The job keeps the period it will export, not the address as typed (which may be long
+    # or hostile: the back link's column holds 300 characters).
+    chosen = period_query(period)
     back = reverse("reports:city")
     return job_start(
         requested_by=user,
@@ -35,10 +38,10 @@ def start_city_export(*, user, fmt: str, query: QueryDict):
         runner=RUNNER,
         params={
             "fmt": fmt,
-            "query": query.urlencode(),
+            "query": chosen,
             "language": translation.get_language() or settings.LANGUAGE_CODE,
         },
-        back_url=f"{back}?{query.urlencode()}" if query else back,
+        back_url=f"{back}?{chosen}",
     )
 
 

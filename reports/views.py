@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config import params
 from config.access import staff_required
 from config.routers import report_read
 from exports.csv_stream import CONTENT_TYPE as CSV_CONTENT_TYPE
@@ -32,6 +33,10 @@ def _scope_for(request, code: str | None, permission: str) -> Scope | None:
         if not own:
             raise PermissionDenied
         return None
+    try:
+        code = params.area_code(code, name="kecamatan")
+    except params.BadParameter as exc:
+        raise Http404 from exc
     allowed = policy.can_export if permission == EXPORT_PERMISSION else policy.can_view_report
     if not allowed(request.user, code):
         raise Http404

@@ -26,6 +26,7 @@ from bazaars.models import (
     Venue,
 )
 from bazaars.services.bazaars import BAZAAR_FIELDS
+from config import params
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline
 
@@ -262,7 +263,7 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if not policy.can_plan(request.user, bazaar):
             raise PermissionDenied
         if request.method == "POST":
-            ids = [int(i) for i in request.POST.getlist("business") if i.isdigit()]
+            ids = params.get_list(request.POST, "business", params.object_id)
             chosen = list(permissions.businesses_for(request.user).filter(pk__in=ids))
             try:
                 accepted = services.participants_accept(

@@ -25,10 +25,11 @@ from bazaars.models import (
     Participation,
     ParticipationStatus,
 )
+from config import params
 from umkm.models import Business, Kecamatan
 
 FIRST_YEAR = 2019
-KECAMATAN_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
+KECAMATAN_CODE = params.AREA_CODE["kecamatan"]  # ASCII digits only (\d takes "²" too)
 PER_PAGE = 12  # per list: a phone screen or two, and a page that stays light
 
 
@@ -71,14 +72,12 @@ class ScheduleFilters:
         """Only well-formed values are kept (anything else is ignored, never an error)."""
 
         def number(name, low, high):
-            value = query.get(name, "")
-            return int(value) if value.isdigit() and low <= int(value) <= high else None
+            return params.get(query, name, params.integer, lenient=True, minimum=low, maximum=high)
 
-        kecamatan = query.get("kecamatan", "")
         return cls(
             year=number("tahun", 2000, 2100),
             month=number("bulan", 1, 12),
-            kecamatan=kecamatan if KECAMATAN_CODE.fullmatch(kecamatan) else None,
+            kecamatan=params.get(query, "kecamatan", params.area_code, lenient=True),
             page=number("halaman", 1, 10_000) or 1,
             upcoming_page=number("mendatang", 1, 10_000) or 1,
         )
@@ -311,13 +310,11 @@ class DirectoryFilters:
         q = " ".join(str(query.get("q", ""))[:60].split())
         q = "".join(ch for ch in q if ch.isprintable())
         sector = query.get("sektor", "")
-        kecamatan = query.get("kecamatan", "")
-        page = query.get("halaman", "")
         return cls(
             q=q,
             sector=sector if re.fullmatch(r"[a-z0-9-]{1,30}", sector) else "",
-            kecamatan=kecamatan if KECAMATAN_CODE.fullmatch(kecamatan) else "",
-            page=int(page) if page.isdigit() and 1 <= int(page) <= 10_000 else 1,
+            kecamatan=params.get(query, "kecamatan", params.area_code, default="", lenient=True),
+            page=params.get(query, "halaman", params.page, default=1, lenient=True),
         )
 
     def cache_key(self) -> str:

@@ -45,10 +45,17 @@ def test_directory_escapes_html_in_names(client):
 
 @pytest.mark.parametrize(
     "query",
-    [{"halaman": "999999999"}, {"kecamatan": "'; DROP"}, {"q": "\x00" * 10}, {"sektor": "x" * 500}],
+    [{"halaman": "999999999"}, {"kecamatan": "'; DROP"}, {"halaman": "²"}, {"sektor": "x" * 500}],
 )
 def test_directory_ignores_odd_filters(client, query):
     assert client.get("/umkm/", query).status_code == 200
+
+
+def test_directory_answers_a_nul_with_a_400_and_its_message(client):
+    """A NUL never reaches a view (config.middleware.RefuseControlCharactersMiddleware)."""
+    response = client.get("/umkm/", {"q": "\x00" * 10})
+    assert response.status_code == 400
+    assert "karakter yang tidak diizinkan" in response.content.decode()
 
 
 def test_directory_uses_a_fixed_number_of_queries(client, count_queries, settings):

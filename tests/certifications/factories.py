@@ -1,6 +1,7 @@
 """Helpers for certificate tests: types by code, cases through the services, real files."""
 
 import datetime
+import functools
 import io
 import struct
 import zlib
@@ -56,12 +57,16 @@ def issued_case(business, code: str = "pirt", *, number=None, issued_on=None, **
     )
 
 
+@functools.cache
 def pdf_bytes() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    """A real one-page PDF (documents are parsed with pypdf), the same bytes on every call."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def png_bytes() -> bytes:

@@ -5,7 +5,7 @@ view), estimated counts at DKI scale, and how a service's ValidationError is sho
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config import params
 from umkm import permissions
 from umkm.admin.service_errors import ServiceErrorsAdmin
 from umkm.models import (
@@ -188,6 +189,10 @@ class ScopedAdmin(ServiceErrorsAdmin, ScopedMixin, admin.ModelAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied  # a revert would bypass the services
+        try:
+            params.object_id(version_id, name="version")
+        except params.BadParameter as exc:
+            raise Http404 from exc
         self._check_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -299,6 +304,17 @@ def _nik_index(term: str) -> str:
     return nik_blind_index(term.replace(" ", ""))
 
 
+def filter_value(list_filter, request, parse, **options):
+    """A list filter's value read with config.params; a bad one is shown as a message and
+    the list is not filtered by it."""
+    name = list_filter.parameter_name
+    try:
+        return params.get({name: list_filter.value()}, name, parse, **options)
+    except params.BadParameter as exc:
+        messages.warning(request, str(exc))
+        return None
+
+
 class KecamatanFilter(admin.SimpleListFilter):
     title = _("kecamatan")
     parameter_name = "kecamatan"
@@ -308,8 +324,9 @@ class KecamatanFilter(admin.SimpleListFilter):
         return [(k.code, k.name) for k in qs.order_by("city_id", "name")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(kelurahan__kecamatan_id=self.value())
+        code = filter_value(self, request, params.area_code)
+        if code:
+            return queryset.filter(kelurahan__kecamatan_id=code)
         return queryset
 
 
@@ -321,7 +338,9 @@ class KelurahanFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         qs = permissions.kelurahan_for(request.user)
-        kecamatan = request.GET.get(KecamatanFilter.parameter_name)
+        kecamatan = params.get(
+            request.GET, KecamatanFilter.parameter_name, params.area_code, lenient=True
+        )
         if kecamatan:
             qs = qs.filter(kecamatan_id=kecamatan)
         choices = [(k.code, k.name) for k in qs.order_by("name")]
@@ -329,8 +348,9 @@ class KelurahanFilter(admin.SimpleListFilter):
         return choices if kecamatan or len(choices) <= KELURAHAN_CHOICES_MAX else []
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(kelurahan_id=self.value())
+        code = filter_value(self, request, params.area_code, level="kelurahan")
+        if code:
+            return queryset.filter(kelurahan_id=code)
         return queryset
 
 
@@ -348,9 +368,8 @@ class CohortYearFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            year = int(value)
+        year = filter_value(self, request, params.year)
+        if year:
             return queryset.filter(
                 binaan_since__gte=f"{year}-01-01", binaan_since__lt=f"{year + 1}-01-01"
             )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config import params
 from umkm import permissions, services
 from umkm.admin.base import (
     ScopedAdmin,
@@ -152,8 +153,12 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
             and request.user.has_perm("umkm.add_enrolment")
         ):
             raise PermissionDenied
-        rows = request.GET.get("baris", "")
-        rows = min(100, max(1, int(rows))) if rows.isdigit() else 10
+        try:
+            rows = params.get(request.GET, "baris", params.integer, default=10, maximum=10**9)
+        except params.BadParameter as exc:
+            messages.warning(request, str(exc))
+            rows = 10
+        rows = min(100, max(1, rows))
         formset_class = trainee_formset(extra=rows)
         if request.method == "POST":
             formset = formset_class(request.POST, user=request.user, prefix="peserta")

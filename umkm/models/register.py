@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.images import PublicImageField
 from umkm.models.areas import (
     Kelurahan,
     Sector,
@@ -189,7 +190,7 @@ class Business(models.Model):
     )
     public_consent = models.BooleanField(_("consents to public listing"), default=False)
     public_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="umkm/%Y/", blank=True)
+    photo = PublicImageField(_("photo"), upload_to="umkm/%Y/", blank=True)
     # The owner's name, kept by database triggers (migration 0006) for the admin search: one
     # trigram index on this table instead of a join to 370,000 owners. Never written by code.
     owner_name = models.CharField(_("owner name"), max_length=150, blank=True, editable=False)
