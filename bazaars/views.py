@@ -5,6 +5,7 @@ rendered with a placeholder there and the visitor's own token is put in when ser
 """
 
 import datetime
+import hashlib
 import zoneinfo
 
 from django.conf import settings
@@ -40,8 +41,9 @@ def _serve_cached(request, name: str, build):
                 str(public_version()),
                 timezone.localdate().isoformat(),  # upcoming/past moves at midnight
                 translation.get_language() or "",
-                origin_key(request),  # empty with SITE_URL: then no header changes a page
-                name,
+                # What the visitor controls (the address's host, its filters, a slug) is
+                # hashed: a key of bounded length and safe characters, whatever they send.
+                hashlib.sha256(f"{origin_key(request)}|{name}".encode()).hexdigest(),
             ]
         )
         hit = cache.get(key)

@@ -3,6 +3,7 @@
 import itertools
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -120,8 +121,8 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
             shown.append("nik_match_of")
         return shown
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if permissions.can_resolve_nik_matches(request.user):
             actions["merge_nik_matches"] = self.get_action(merge_nik_matches)
         return actions
