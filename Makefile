@@ -25,6 +25,8 @@ export DATABASE_URL := postgres://postgres@127.0.0.1:$(EMBEDDED_PGPORT)/umkm
 EMBEDDED := 1
 endif
 export EMBEDDED_PGPORT
+# Development mode for the server, the worker and the set-up; the tests run under production
+# settings whatever this says (tests/settings.py forces DEBUG=0 with test keys).
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -91,7 +93,7 @@ check: setup
 # (TEST MIRROR), so the replica router is exercised on every run.
 # A test run leaves the checkout as it found it: .ci/tree-check fails the run, listing the
 # files, when a test changed a tracked file or left a new file outside the git-ignored folders.
-TESTS_ENV = DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}"
+TESTS_ENV = DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}" DEBUG=0
 pytest: db compilemessages e2e-deps
 	@.ci/tree-check snapshot var/tree-before-pytest
 	$(TESTS_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
