@@ -75,6 +75,8 @@ def test_seed_demo_if_empty_does_nothing_the_second_time():
     assert names == list(Business.objects.order_by("id").values_list("name", flat=True))
 
 
+# Demo accounts exist on development installs only (make run, DEBUG=1): no second factor there.
+@pytest.mark.development_settings("OTP_REQUIRED")
 def test_demo_accounts_one_per_role(client):
     accounts = dict(ensure_demo_accounts())
     assert set(accounts) == {"admin", "sudin", "operator", "pejabat"}
