@@ -40,11 +40,11 @@ help:
 	@echo "make screenshots - refresh the README's pictures in docs/screenshots/"
 	@echo "make lint | format | messages | lock | backup | restore BACKUP=dir | stop-db | clean-db"
 
-$(BIN)/.installed: pyproject.toml requirements.lock
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (tried pyenv, python3.13, python3.12, python3)"; exit 1; }
 	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 venv: $(BIN)/.installed
@@ -149,11 +149,22 @@ messages: venv
 	$(MANAGE) makemessages -l id --no-location --no-obsolete \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 
-# Regenerate the pinned versions from pyproject.toml's ranges.
+# Regenerate the pinned versions from pyproject.toml's ranges: requirements.lock for servers
+# (the dependencies alone), requirements-dev.lock for development and tests (those pins plus
+# the [dev] extras, installed under the production pins as constraints, so both agree).
+FREEZE = .lockenv/bin/pip freeze --exclude-editable --exclude umkm-bazaar-portal | LC_ALL=C sort
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-	.lockenv/bin/pip freeze --exclude-editable --exclude umkm-bazaar-portal | sort > requirements.lock
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e .
+	$(FREEZE) > .lockenv/production.txt
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]' -c .lockenv/production.txt
+	{ echo "# Production: the portal's own dependencies (pyproject.toml [project] dependencies), pinned."; \
+	  echo "# Servers install this (docs/DEPLOY.md); make test and make run install requirements-dev.lock."; \
+	  echo "# Regenerate both with \`make lock\`."; cat .lockenv/production.txt; } > requirements.lock
+	{ echo "# Development and tests: production's pins plus the [dev] extras of pyproject.toml (pytest,"; \
+	  echo "# Playwright, ruff, moto, ...), pinned. make run / make test install this; servers never do."; \
+	  echo "# Regenerate both with \`make lock\`."; echo "-r requirements.lock"; \
+	  $(FREEZE) | grep -vxFf .lockenv/production.txt; } > requirements-dev.lock
 	rm -rf .lockenv
 
 # Backups: pg_dump (custom format) + uploaded files, in var/backups/ (or BACKUP_DIR).
