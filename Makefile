@@ -167,14 +167,19 @@ lock:
 	  $(FREEZE) | grep -vxFf .lockenv/production.txt; } > requirements-dev.lock
 	rm -rf .lockenv
 
-# Backups: pg_dump (custom format) + uploaded files, in var/backups/ (or BACKUP_DIR).
+# Backups: pg_dump (custom format) + uploaded files (local folders or the S3 buckets, through
+# the portal's storages), in var/backups/ (or BACKUP_DIR).
+# On a server built by docs/DEPLOY.md the venv was made by hand (no .installed stamp) and
+# DATABASE_URL names the real database: then these use that venv as it is, and need no
+# Python >= 3.12 on PATH (Debian 12's python3 is 3.11).
 BACKUP_DIR ?= var/backups
-backup: db
+SERVER_VENV := $(if $(EMBEDDED),,$(wildcard $(PY)))
+backup: $(if $(SERVER_VENV),,db)
 	$(PY) -m config.backup create --dir $(BACKUP_DIR)
 
 # make restore BACKUP=var/backups/umkm-20261129-120000 [RESTORE_DATABASE_URL=postgres://...]
 # Restores into an EMPTY database (default: DATABASE_URL) and checks the row counts.
-restore: db
+restore: $(if $(SERVER_VENV),,db)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/umkm-..."; exit 2; }
 	$(PY) -m config.backup restore $(BACKUP) $(if $(RESTORE_DATABASE_URL),--database-url $(RESTORE_DATABASE_URL))
 
