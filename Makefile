@@ -25,6 +25,8 @@ export DATABASE_URL := postgres://postgres@127.0.0.1:$(EMBEDDED_PGPORT)/umkm
 EMBEDDED := 1
 endif
 export EMBEDDED_PGPORT
+# Development mode for the server, the worker and the set-up; the tests run under production
+# settings whatever this says (tests/settings.py forces DEBUG=0 with test keys).
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -38,11 +40,11 @@ help:
 	@echo "make screenshots - refresh the README's pictures in docs/screenshots/"
 	@echo "make lint | format | messages | lock | backup | restore BACKUP=dir | stop-db | clean-db"
 
-$(BIN)/.installed: pyproject.toml requirements.lock
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (tried pyenv, python3.13, python3.12, python3)"; exit 1; }
 	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 venv: $(BIN)/.installed
@@ -91,7 +93,7 @@ check: setup
 # (TEST MIRROR), so the replica router is exercised on every run.
 # A test run leaves the checkout as it found it: .ci/tree-check fails the run, listing the
 # files, when a test changed a tracked file or left a new file outside the git-ignored folders.
-TESTS_ENV = DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}"
+TESTS_ENV = DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}" DEBUG=0
 pytest: db compilemessages e2e-deps
 	@.ci/tree-check snapshot var/tree-before-pytest
 	$(TESTS_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
@@ -147,21 +149,37 @@ messages: venv
 	$(MANAGE) makemessages -l id --no-location --no-obsolete \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 
-# Regenerate the pinned versions from pyproject.toml's ranges.
+# Regenerate the pinned versions from pyproject.toml's ranges: requirements.lock for servers
+# (the dependencies alone), requirements-dev.lock for development and tests (those pins plus
+# the [dev] extras, installed under the production pins as constraints, so both agree).
+FREEZE = .lockenv/bin/pip freeze --exclude-editable --exclude umkm-bazaar-portal | LC_ALL=C sort
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-	.lockenv/bin/pip freeze --exclude-editable --exclude umkm-bazaar-portal | sort > requirements.lock
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e .
+	$(FREEZE) > .lockenv/production.txt
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]' -c .lockenv/production.txt
+	{ echo "# Production: the portal's own dependencies (pyproject.toml [project] dependencies), pinned."; \
+	  echo "# Servers install this (docs/DEPLOY.md); make test and make run install requirements-dev.lock."; \
+	  echo "# Regenerate both with \`make lock\`."; cat .lockenv/production.txt; } > requirements.lock
+	{ echo "# Development and tests: production's pins plus the [dev] extras of pyproject.toml (pytest,"; \
+	  echo "# Playwright, ruff, moto, ...), pinned. make run / make test install this; servers never do."; \
+	  echo "# Regenerate both with \`make lock\`."; echo "-r requirements.lock"; \
+	  $(FREEZE) | grep -vxFf .lockenv/production.txt; } > requirements-dev.lock
 	rm -rf .lockenv
 
-# Backups: pg_dump (custom format) + uploaded files, in var/backups/ (or BACKUP_DIR).
+# Backups: pg_dump (custom format) + uploaded files (local folders or the S3 buckets, through
+# the portal's storages), in var/backups/ (or BACKUP_DIR).
+# On a server built by docs/DEPLOY.md the venv was made by hand (no .installed stamp) and
+# DATABASE_URL names the real database: then these use that venv as it is, and need no
+# Python >= 3.12 on PATH (Debian 12's python3 is 3.11).
 BACKUP_DIR ?= var/backups
-backup: db
+SERVER_VENV := $(if $(EMBEDDED),,$(wildcard $(PY)))
+backup: $(if $(SERVER_VENV),,db)
 	$(PY) -m config.backup create --dir $(BACKUP_DIR)
 
 # make restore BACKUP=var/backups/umkm-20261129-120000 [RESTORE_DATABASE_URL=postgres://...]
 # Restores into an EMPTY database (default: DATABASE_URL) and checks the row counts.
-restore: db
+restore: $(if $(SERVER_VENV),,db)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/umkm-..."; exit 2; }
 	$(PY) -m config.backup restore $(BACKUP) $(if $(RESTORE_DATABASE_URL),--database-url $(RESTORE_DATABASE_URL))
 

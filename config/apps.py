@@ -6,3 +6,7 @@ class PortalAdminConfig(AdminConfig):
     `admin.site.register` lands on the site that enforces two-factor sign-in."""
 
     default_site = "config.admin.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        from config import storage_checks  # noqa: F401  (registers the deploy checks)

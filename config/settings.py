@@ -7,6 +7,7 @@ SECRET_KEY and the NIK keys must be set or the process refuses to start.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -109,6 +110,13 @@ DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault(
     "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
 )
+# No web request may wait a minute on one slow query (gunicorn kills the worker at 30 s):
+# the web unit sets DB_STATEMENT_TIMEOUT=20 (deploy/systemd/umkm-web.service); the job worker
+# and the commands keep 0 (no limit) for the long exports and migrations.
+if _statement_timeout := env.int("DB_STATEMENT_TIMEOUT", default=0):
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c statement_timeout={_statement_timeout * 1000}"
+    )
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 
 # A read replica (streaming replication of the primary) for report reads only; see
@@ -274,6 +282,22 @@ if STORAGE_BACKEND == "s3":
         ),
     }
     _public_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+    # Where the browser fetches public photos and posters from: the custom domain (a CDN),
+    # else the endpoint (path-style: https://host/bucket/media/...), else AWS's own host.
+    # The bucket must let anybody read media/* (docs/DEPLOY.md, "Public media in a bucket";
+    # `check --deploy` warns otherwise), and the CSP's img-src names this origin.
+    if _public_domain:
+        _media_origin = f"https://{_public_domain}"
+    elif _s3["endpoint_url"]:
+        _endpoint = urlsplit(_s3["endpoint_url"])
+        _media_origin = f"{_endpoint.scheme}://" + (
+            _endpoint.netloc
+            if _s3["addressing_style"] == "path"
+            else f"{_s3['bucket_name']}.{_endpoint.netloc}"
+        )
+    else:
+        _region = f".{_s3['region_name']}" if _s3["region_name"] else ""
+        _media_origin = f"https://{_s3['bucket_name']}.s3{_region}.amazonaws.com"
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -299,8 +323,17 @@ elif STORAGE_BACKEND == "filesystem":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     _private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        # The service's own: nginx (in the umkm group, for var/media) never reads these.
+        "OPTIONS": {
+            "location": PRIVATE_MEDIA_ROOT,
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
+    # An absolute MEDIA_URL (a CDN) is an origin of its own; a path is this site's.
+    _media_url = urlsplit(MEDIA_URL)
+    _media_origin = f"{_media_url.scheme}://{_media_url.netloc}" if _media_url.netloc else None
 else:
     raise environ.ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'")
 STORAGES = {
@@ -312,6 +345,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# MEDIA_ORIGIN: where public uploads are fetched from, if not this site (the CSP allows it).
+MEDIA_ORIGIN = env.str("MEDIA_ORIGIN", default=_media_origin or "") or None
+# Public uploads readable by the service's group (nginx joins it, docs/DEPLOY.md) and nobody
+# else, whatever the unit's UMask=0027 would give the folders.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -351,7 +390,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

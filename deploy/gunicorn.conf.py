@@ -12,13 +12,28 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: (2 x cores) + 1 is gunicorn's rule of thumb for a database-bound Django app.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers (gthread): a request waiting on Postgres, Redis or the S3 store holds one
+# thread, not a whole process, and nginx's keep-alive connections to the upstream are kept
+# (a sync worker closes every connection, making `keepalive` moot). cores + 1 processes of
+# 4 threads each: as many requests in flight as 2 x cores + 1 sync workers allowed, twice.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # long exports run in the worker queue
+# No request may hold a thread for a minute: every dependency has its own shorter timeout
+# (config/settings.py: database connect 3 s and statements 20 s, Redis 2 s, S3 connect 3 s
+# and reads 10 s), and this one kills a worker whose request runs past them all. Long work
+# (city-wide exports, large imports) runs in the job worker, not here.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+# gunicorn's control socket (gunicornc) lives in the unit's runtime directory (systemd's
+# RuntimeDirectory=umkm, owned by the service user); without one it is off: the default
+# under $HOME is not writable for a system user (a permission error at every start).
+_runtime = os.environ.get("RUNTIME_DIRECTORY", "").split(":")[0]
+if _runtime:
+    control_socket = os.path.join(_runtime, "gunicorn.ctl")
+else:
+    control_socket_disable = True
 preload_app = False  # each worker imports the code: a HUP then picks up a new release
 # Heartbeat files in memory, not on a disk that may stall (gunicorn's own advice).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108

@@ -58,6 +58,10 @@ class Job(models.Model):
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # The lease of a running job: its worker renews it every few seconds (jobs.services);
+    # a running job whose lease ran out lost its worker and is failed by whoever sees it
+    # next (a new worker, the job's page, the pruning timer).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()

@@ -30,3 +30,8 @@ def can_see_job(user, job: Job) -> bool:
 def may_oversee_jobs(user) -> bool:
     """The admin's read-only list of every job (no files): superusers."""
     return user.is_active and user.is_superuser
+
+
+def can_retry_job(user, job: Job) -> bool:
+    """Start a failed job again: the person who asked for it (the portal itself asks nothing)."""
+    return not is_system(user) and can_see_job(user, job) and job.status == Job.Status.FAILED

@@ -7,4 +7,5 @@ urlpatterns = [
     path("<uuid:job_id>/", views.job_detail, name="detail"),
     path("<uuid:job_id>/status.json", views.job_status, name="status"),
     path("<uuid:job_id>/unduh", views.job_download, name="download"),
+    path("<uuid:job_id>/ulangi", views.job_retry_view, name="retry"),
 ]

@@ -4,20 +4,22 @@ Only the person who asked sees any of it: for everybody else the job does not ex
 whatever their role. Nothing here may be kept by a cache (no-store).
 """
 
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from config.access import staff_required
+from config.actors import SYSTEM
 from jobs.models import Job, private_storage
-from jobs.permissions import jobs_for
-from jobs.services import current_progress
+from jobs.permissions import can_retry_job, jobs_for
+from jobs.services import current_progress, job_retry, jobs_fail_abandoned
 
 REFRESH_SECONDS = 3
 # A job nobody has taken for this long: the worker is probably stopped, and the page says so.
@@ -25,7 +27,11 @@ WORKER_LATE_SECONDS = 60
 
 
 def _own_job(request, job_id) -> Job:
-    return get_object_or_404(jobs_for(request.user), pk=job_id)
+    job = get_object_or_404(jobs_for(request.user), pk=job_id)
+    # A running job whose worker died ends here, on its page, once its lease ran out.
+    if job.status == Job.Status.RUNNING and jobs_fail_abandoned(actor=SYSTEM, job_id=job.pk):
+        job.refresh_from_db()
+    return job
 
 
 def waiting_note(job: Job) -> str:
@@ -69,6 +75,7 @@ def job_detail(request, job_id):
                 "progress": current_progress(job),
                 "waiting": waiting_note(job),
                 "refresh_seconds": REFRESH_SECONDS,
+                "can_retry": can_retry_job(request.user, job),
             },
         )
     )
@@ -108,3 +115,15 @@ def job_download(request, job_id):
         content_type=job.result_type or "application/octet-stream",
     )
     return _no_store(response)
+
+
+@require_POST
+@staff_required
+def job_retry_view(request, job_id):
+    """ "Try again" on a failed job's page: a new job like it, and its page."""
+    job = _own_job(request, job_id)
+    if not can_retry_job(request.user, job):
+        return redirect(job)  # finished well, or still going: its page says which
+    with transaction.atomic():
+        again = job_retry(actor=request.user, job=job)
+    return redirect(again)

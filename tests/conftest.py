@@ -1,8 +1,13 @@
+import hashlib
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.test.utils import CaptureQueriesContext
 from hypothesis import settings as hypothesis_settings
+
+from tests.client import ProductionClient
 
 # Property-based tests (hypothesis). Locally: hypothesis's defaults, random examples and the
 # example database in .hypothesis/, so each run may find something new and replays what failed.
@@ -17,6 +22,57 @@ _IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev")
 )
+
+
+@pytest.fixture
+def client():
+    return ProductionClient()
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = ProductionClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static():
+    """Production's static storage (whitenoise's compressed manifest) knows only the files that
+    collectstatic wrote, and a template naming a missing one is a 500. So the suite collects,
+    as the deploy does, into STATIC_ROOT (tests/settings.py); kept between runs while no static
+    source changed (a fingerprint of every file the finders list), since it takes ~20 s."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list(["CVS", ".*", "*~"]), key=lambda f: f[0]):
+            digest.update(path.encode() + b"\0")
+            with storage.open(path) as source:
+                digest.update(hashlib.sha256(source.read()).digest())
+    root = Path(str(settings.STATIC_ROOT))
+    stamp = root / ".sources-sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(digest.hexdigest())
+
+
+@pytest.fixture(autouse=True)
+def _development_settings(request):
+    """`@pytest.mark.development_settings("TASKS", ...)`: this test runs with these settings as
+    development (DEBUG on) has them, the rest as production (tests/settings.py)."""
+    marker = request.node.get_closest_marker("development_settings")
+    if marker is None:
+        return
+    from tests.settings import development_values
+
+    settings = request.getfixturevalue("settings")
+    for name, value in development_values(*marker.args).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,10 @@
     }
     if (data.status === "failed") {
       message.classList.add("job-failed");
+      var retry = document.getElementById("job-retry");
+      if (retry) {
+        retry.hidden = false;
+      }
     }
     if (data.download_url) {
       download.querySelector("a").href = data.download_url;

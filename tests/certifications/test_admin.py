@@ -4,7 +4,6 @@ import io
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -20,6 +19,7 @@ from tests.certifications.factories import (
     pdf_bytes,
     submitted_case,
 )
+from tests.client import ProductionClient as Client
 from tests.factories import BusinessFactory, admin_sudin, kelurahan, operator, pejabat
 from umkm.models import Business
 

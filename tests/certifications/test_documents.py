@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from certifications import services
 from certifications.models import CaseDocument
@@ -20,6 +19,7 @@ from tests.certifications.factories import (
     png_bytes,
     upload,
 )
+from tests.client import ProductionClient as Client
 from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator, pejabat
 
 pytestmark = pytest.mark.django_db

@@ -127,6 +127,51 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def _as_behind_nginx(app):
+    """The live server's "static handler" (what LiveServerThread wraps the portal in) stands in
+    for nginx (deploy/nginx/umkm.conf): it tells the portal that the visitor came over HTTPS
+    (X-Forwarded-Proto), so production's HTTPS redirect and Secure cookies hold; Chromium
+    keeps Secure cookies of http://localhost, a secure context. Static files are not served
+    here: Django's handler would look them up in the source folders, where the manifest's
+    hashed names do not exist; the portal's WhiteNoise serves STATIC_ROOT, as in production.
+    (Not the browser's extra headers: Playwright leaves them off download requests.)"""
+
+    def proxied(environ, start_response):
+        environ["HTTP_X_FORWARDED_PROTO"] = "https"
+        environ["HTTP_X_FORWARDED_FOR"] = environ.get("REMOTE_ADDR", "")
+        return app(environ, start_response)
+
+    return proxied
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served as in production (above)."""
+    from django.test.testcases import LiveServerThread
+    from django.test.utils import modify_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or "localhost"
+    server = LiveServer(addr, start=False)
+    host, _, port = addr.partition(":")
+    server.thread = LiveServerThread(
+        host,
+        static_handler=_as_behind_nginx,
+        connections_override={},
+        **({"port": int(port)} if port else {}),
+    )
+    server.thread.daemon = True
+    server.start()
+    # The browser's origin is http://localhost:PORT while the portal believes HTTPS
+    # (_as_behind_nginx): that origin is trusted for CSRF as a deploy trusts its own
+    # (CSRF_TRUSTED_ORIGINS); pytest-django applies these settings around each test.
+    server._live_server_modified_settings = modify_settings(
+        ALLOWED_HOSTS={"append": host}, CSRF_TRUSTED_ORIGINS={"append": server.url}
+    )
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def new_context(browser, live_server):
     """`new_context("phone")`: a fresh browser context (own cookies) on the live server, for
@@ -135,7 +180,11 @@ def new_context(browser, live_server):
     problems: list[str] = []
 
     def make(device: str = "desktop", **overrides):
-        options = {"base_url": live_server.url, **DEVICES[device], **overrides}
+        options = {
+            "base_url": live_server.url,
+            **DEVICES[device],
+            **overrides,
+        }
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         helpers.remember_context(context, device=device, options=options)

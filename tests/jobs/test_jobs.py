@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,9 @@ from jobs.models import Job
 from jobs.services import job_start
 from tests.factories import UserFactory, admin_sudin, pejabat
 
-pytestmark = pytest.mark.django_db
+# Jobs run inside the request here (development's immediate backend) unless a test says
+# TASKS=DATABASE_TASKS (production's queue and its worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.development_settings("TASKS")]
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -117,7 +120,7 @@ def test_queued_job_page_has_progress_bar_script_and_refresh_fallback(client):
 
     assert job.status == Job.Status.QUEUED
     assert '<progress id="job-progress" max="100" value="0">' in page
-    assert 'src="/static/js/job-progress.js"' in page
+    assert f'src="{static("js/job-progress.js")}"' in page
     assert '<meta http-equiv="refresh" content="3">' in page
     assert "<script>" not in page  # no inline script: the CSP forbids it
     assert status == {

@@ -11,7 +11,9 @@ from jobs.models import Job
 from jobs.services import current_progress, job_progress, job_start, jobs_prune
 from tests.factories import pejabat
 
-pytestmark = pytest.mark.django_db
+# Jobs run inside the request here (development's immediate backend) unless a test says
+# TASKS=DATABASE_TASKS (production's queue and its worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.development_settings("TASKS")]
 
 
 def start(user):

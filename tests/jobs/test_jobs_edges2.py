@@ -11,7 +11,9 @@ from jobs.services import job_start
 from tests.factories import pejabat
 from tests.jobs.runners import LONG_NAME, LONG_TYPE
 
-pytestmark = pytest.mark.django_db
+# Jobs run inside the request here (development's immediate backend) unless a test says
+# TASKS=DATABASE_TASKS (production's queue and its worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.development_settings("TASKS")]
 
 
 def test_job_result_with_a_long_file_name_and_type_keeps_the_first_200_and_120_characters():

@@ -9,7 +9,9 @@ from moto import mock_aws
 from jobs.services import job_start
 from tests.factories import pejabat
 
-pytestmark = pytest.mark.django_db
+# Jobs run inside the request here (development's immediate backend) unless a test says
+# TASKS=DATABASE_TASKS (production's queue and its worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.development_settings("TASKS")]
 
 S3_OPTIONS = {
     "bucket_name": "umkm-private",

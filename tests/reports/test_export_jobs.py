@@ -16,7 +16,9 @@ from reports.models import ExportLog
 from tests.factories import pejabat
 from tests.reports.factories import CITY, GROGOL
 
-pytestmark = pytest.mark.django_db
+# Jobs run inside the request here (development's immediate backend) unless a test says
+# TASKS=DATABASE_TASKS (production's queue and its worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.development_settings("TASKS")]
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -1,9 +1,10 @@
 import logging
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from config.logging import RedactingFormatter, redact
+from tests.client import ProductionClient as Client
 from tests.factories import admin_sudin
 
 

@@ -1,5 +1,5 @@
 import pytest
-from django.test import override_settings
+from django.conf import settings
 
 from tests.factories import admin_sudin
 
@@ -19,7 +19,7 @@ def test_public_page_has_strict_content_security_policy(client):
 def test_public_page_for_anonymous_visitor_stays_cacheable(client):
     response = client.get("/")
     assert "no-store" not in response.get("Cache-Control", "")
-    assert "sessionid" not in response.cookies  # anonymous visitors get no session
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # anonymous: no session
 
 
 @pytest.mark.django_db
@@ -77,14 +77,11 @@ def test_production_cookies_are_host_prefixed_secure_httponly():
 
 
 @pytest.mark.django_db
-@override_settings(SECURE_SSL_REDIRECT=False)
 def test_session_cookie_is_httponly_and_samesite(client):
-    user = admin_sudin()
-    response = client.post(
-        "/admin/login/", {"username": user.username, "password": "kata-sandi-uji-123"}
-    )
+    response = client.sign_in_to_admin(admin_sudin(), "kata-sandi-uji-123")
     assert response.status_code == 302
-    cookie = response.cookies["sessionid"]
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) == 30 * 60  # idle limit

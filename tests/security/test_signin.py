@@ -1,6 +1,7 @@
 import time
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django_otp.oath import totp
@@ -13,11 +14,8 @@ PASSWORD = "kata-sandi-uji-123"
 
 
 def _login(client, username, password, address="10.0.0.1"):
-    return client.post(
-        "/admin/login/?next=/admin/",
-        {"username": username, "password": password},
-        REMOTE_ADDR=address,
-    )
+    user = User.objects.get(username=username)
+    return client.sign_in_to_admin(user, password, next_url="/admin/", REMOTE_ADDR=address)
 
 
 @pytest.mark.django_db
@@ -86,7 +84,7 @@ def test_two_factor_required_refuses_password_alone_and_accepts_totp(client):
 @pytest.mark.django_db
 @override_settings(OTP_REQUIRED=True)
 def test_two_factor_required_denies_a_session_signed_in_without_device(client):
-    client.force_login(admin_sudin())
+    client.force_login(admin_sudin(), second_factor=False)
     assert client.get("/admin/").status_code == 302
 
 

@@ -327,6 +327,8 @@ def test_seed_demo_runs_with_production_settings_and_completes_after_a_kill():
     assert Owner.objects.first().nik  # same keys: the NIKs written there read here
 
 
+# Demo accounts exist on development installs only (make run, DEBUG=1): no second factor there.
+@pytest.mark.development_settings("OTP_REQUIRED")
 def test_demo_accounts_one_per_role(client):
     accounts = dict(ensure_demo_accounts())
     assert set(accounts) == {"admin", "sudin", "operator", "pejabat"}

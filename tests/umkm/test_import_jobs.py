@@ -12,7 +12,13 @@ from tests.umkm.test_import import confirm, csv_file, trainee_row, upload, url
 from umkm.admin.trainee_import import SESSION_KEY
 from umkm.models import Enrolment
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.umkm.import_admin_urls")]
+# Jobs run inside the request here (development's immediate backend) unless a test says
+# TASKS=DATABASE_TASKS (production's queue and its worker).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("tests.umkm.import_admin_urls"),
+    pytest.mark.development_settings("TASKS"),
+]
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
