@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from config.routers import report_read, report_reads
 from exports.registry import ExportFile, content_bytes, register
-from reports import charts, renderers, sections
+from reports import charts, renderers
 from reports import permissions as policy
 from reports.forms import PeriodForm, period_query, year_choices
 from reports.models import ExportFormat, ExportLog
@@ -25,8 +25,7 @@ def report_context(*, user, query, scope: Scope) -> dict:
     form = PeriodForm(query or None)
     period = form.period()
     with report_snapshot():
-        report = build_report(scope, period)
-        sections.add_sections(report)
+        report = build_report(scope, period, sections=True)
     tables = build_tables(report)
     by_key = {table.key: table for table in tables}
     query = period_query(period)

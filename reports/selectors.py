@@ -683,9 +683,20 @@ def _snapshot_key(scope: Scope, period: Period, version: str) -> str:
     return "report:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def build_report(scope: Scope, period: Period) -> Report:
-    """Every figure of the report. A report already computed for the same scope, period,
-    reference day, language and data version is reused: the version changes in the same
+def _compute_all(scope: Scope, period: Period, sections: bool) -> Report:
+    report = _compute(scope, period)
+    if sections:
+        # The bazaar and certificate sections (reports.sections, built on this module).
+        from reports.sections import add_sections
+
+        add_sections(report)
+    return report
+
+
+def build_report(scope: Scope, period: Period, *, sections: bool = False) -> Report:
+    """Every figure of the report; with `sections`, also the bazaar and certificate sections
+    (reports.sections). A report already computed for the same scope, period, reference day,
+    language, sections and data version is reused: the version changes in the same
     transaction as any write the figures read (reports.models.DataVersion), so a reused
     report is exact. Call it inside report_snapshot(), so the version and the figures are read
     in one snapshot (without one, nothing is kept)."""
@@ -693,11 +704,11 @@ def build_report(scope: Scope, period: Period) -> Report:
     in_snapshot = connections[alias].in_atomic_block
     version = data_version() if SNAPSHOTS and in_snapshot else ""
     if not version:
-        return _compute(scope, period)
-    key = _snapshot_key(scope, period, version)
+        return _compute_all(scope, period, sections)
+    key = _snapshot_key(scope, period, f"{version}:{int(sections)}")
     report = cache.get(key)
     if report is None:
-        report = _compute(scope, period)
+        report = _compute_all(scope, period, sections)
         cache.set(key, report, SNAPSHOT_SECONDS)
     return report
 
