@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.http import QueryDict
-from django.test import Client
 
 from config import params
+from tests.client import ProductionClient as Client
 from tests.factories import admin_sudin, operator, pejabat
 from tests.security import fuzzing
 

@@ -48,9 +48,10 @@ def visit(page: Page, path: str, *, status: int = 200) -> Response:
 
 
 def login_admin(page: Page, username: str, password: str) -> None:
-    """Log in through Django admin's own form and land on its index. With two-factor sign-in
-    (OTP_REQUIRED, on in production and so in the tests) the form also asks for the code of
-    the user's authenticator: the user's TOTP device (registered here if none) gives it."""
+    """Log in through the staff sign-in form (config.signin) and land on the admin index. With
+    two-factor sign-in (OTP_REQUIRED, on in production and so in the tests) the same form also
+    takes the code of the user's authenticator: the user's TOTP device (registered here if
+    none) gives it."""
     visit(page, "/admin/login/?next=/admin/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
@@ -63,11 +64,6 @@ def login_admin(page: Page, username: str, password: str) -> None:
         user = get_user_model().objects.get(username=username)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         device = device or TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
-        # As a person does: the password first, then the form offers the user's devices.
-        submit.click()
-        page.wait_for_load_state()
-        page.locator("input[name=password]").fill(password)
-        page.locator("select[name=otp_device]").select_option(device.persistent_id)
         code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
         page.locator("input[name=otp_token]").fill(f"{code:06d}")
     submit.click()

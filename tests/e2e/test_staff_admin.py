@@ -34,5 +34,5 @@ def test_wrong_password_is_refused_in_indonesian(desktop_page):
     page.locator("input[name=username]").fill("siti")
     page.locator("input[name=password]").fill("salah-sandi-sekali")
     page.locator("#login-form [type=submit]").click()
-    expect(page.locator(".errornote")).to_contain_text("benar")
+    expect(page.locator(".errornote")).to_contain_text("kata sandi salah")
     expect(page).to_have_url(re.compile(r"/admin/login/"))

@@ -4,7 +4,8 @@ restart under load is bench/load_faults.py."""
 
 import pytest
 from django.db import connection
-from django.test import Client
+
+from tests.client import ProductionClient as Client
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,8 +11,8 @@ import traceback
 
 import pytest
 from django.core.signals import got_request_exception
-from django.test import Client
 
+from tests.client import ProductionClient as Client
 from tests.factories import operator, pejabat
 from tests.security import fuzzing
 

@@ -96,6 +96,8 @@ def _serve(handler_class, requests, cookie=""):
 
 
 @pytest.mark.django_db(transaction=True)
+# runserver is the development server: it answers on 127.0.0.1 over plain HTTP.
+@pytest.mark.development_settings("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")
 def test_runserver_and_django_log_lines_carry_no_nik_or_phone(captured_handlers, client):
     from django.contrib.auth.models import User
 

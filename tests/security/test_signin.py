@@ -191,7 +191,8 @@ def test_each_role_lands_on_its_home_and_a_refused_next_too(client, role, home, 
     from tests import factories
 
     user = getattr(factories, role)()
-    response = _sign_in(client, user, next_url=next_url)
+    device = TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
+    response = _sign_in(client, user, code=_code(device), next_url=next_url)
     assert response.status_code == 302
     landing = client.get(response["Location"])
     assert landing.status_code == 302 and landing["Location"] == home

@@ -165,7 +165,7 @@ def test_password_only_session_gets_no_staff_page_while_otp_is_required(
 ):
     settings.OTP_REQUIRED = True
     user, device = superuser_with_device
-    client.force_login(user)  # the password, and no code
+    client.force_login(user, second_factor=False)  # the password, and no code
     staff_pages = [(r, u) for r, u in _walk(user) if r.name not in PUBLIC_VIEWS]
     opened = [(u, s) for _r, u in staff_pages if _open(s := client.get(u).status_code)]
     assert opened == []
@@ -186,7 +186,7 @@ def test_a_new_view_without_any_decorator_is_a_staff_page(client, settings):
     settings.OTP_REQUIRED = True
     user = UserFactory(username="hanya-sandi")
     TOTPDevice.objects.create(user=user, name="HP", confirmed=True)
-    client.force_login(user)
+    client.force_login(user, second_factor=False)
     assert client.get("/boom/")["Location"].startswith("/admin/login/?next=/boom/")
     client.force_login(UserFactory(username="bukan-staf", is_staff=False))
     assert client.get("/boom/").status_code == 403

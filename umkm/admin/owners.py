@@ -123,7 +123,9 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        if permissions.can_resolve_nik_matches(request.user):
+        if action_location is ActionLocation.CHANGE_LIST and (
+            permissions.can_resolve_nik_matches(request.user)
+        ):
             actions["merge_nik_matches"] = self.get_action(merge_nik_matches)
         return actions
 
