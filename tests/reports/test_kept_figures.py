@@ -73,3 +73,24 @@ def test_a_kept_report_is_reused_until_a_write(world):
     with CaptureQueriesContext(connection) as captured, report_snapshot():
         build_report(scope, period)
     assert any("umkm_mentoring" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_version_row_changes_once_per_transaction_and_each_write_still_counts():
+    """One version row update per writing transaction (one per statement made a bulk update
+    of owners take minutes); the transaction's later writes still change its own version."""
+
+    def slot_row_version(cursor):
+        cursor.execute(
+            "SELECT ctid::text FROM reports_dataversion WHERE id = pg_backend_pid() % 64"
+        )
+        return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE umkm_mentoring SET monthly_omzet = monthly_omzet")
+        first = slot_row_version(cursor)
+        versions = {data_version()}
+        for table in ("umkm_training", "umkm_mentoring", "umkm_owner"):
+            cursor.execute(f"UPDATE {table} SET id = id")  # noqa: S608  (known names)
+            versions.add(data_version())
+        assert slot_row_version(cursor) == first  # no new row version in this transaction
+    assert len(versions) == 4 and "" not in versions
