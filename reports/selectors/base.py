@@ -285,7 +285,3 @@ def in_scope_sql(scope: Scope, kelurahan_codes: list[str], column: str = "s.kelu
     if scope.is_city or not kelurahan_codes:
         return f"{column} LIKE %(prefix)s"
     return "(" + " OR ".join(f"{column} = %(kel{i})s" for i in range(len(kelurahan_codes))) + ")"
-
-
-# Each statement scans its tables once and answers several tables of the report at once
-# (GROUPING SETS); GROUPING(...) says which set a row belongs to. The register of the

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from reports.asof import (
     moved_up_sql,
     register_on_sql,
-    stage_on_sql,
+    stage_on_join_sql,
     years_before,
 )
 from reports.selectors.base import (
@@ -40,6 +40,8 @@ from umkm.models import (
     Training,
 )
 
+# Each statement scans its tables once and answers several tables of the report at once
+# (GROUPING SETS); GROUPING(...) says which set a row belongs to. The register of the
 # reference day is built once (a materialized CTE) and read by the business breakdowns and by
 # the owners' (one row per owner, so that an owner of two businesses counts once).
 _BUSINESS_SQL = """
@@ -49,7 +51,7 @@ WITH reg AS MATERIALIZED (
          r.status = %(active)s AS is_active, r.binaan_since >= %(start)s AS is_new,
          mu.business_id IS NOT NULL AS moved_up
   FROM ({register}) r
-  LEFT JOIN ({stage}) st ON st.business_id = r.business_id
+  {stage_join}
   LEFT JOIN ({moved_up}) mu ON mu.business_id = r.business_id
 )
 SELECT GROUPING(area, sector_id, scale, stage_order) AS g, area, sector_id, scale, stage_order,
@@ -173,7 +175,7 @@ def compute(scope: Scope, period: Period) -> Report:
     # The register of the reference day: per area, sector, scale and stage; owners.
     sql = _BUSINESS_SQL.format(
         register=register_on_sql(in_scope, owner=True),
-        stage=stage_on_sql(),
+        stage_join=stage_on_join_sql("r.business_id", few=not scope.is_city),
         moved_up=moved_up_sql(),
         age_cases=_age_cases(on, params),
     )
