@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "config.middleware.StorageUnavailableMiddleware",
+    "reports.rebuild.RebuildKeptReportsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,6 +180,11 @@ TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "data
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise environ.ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# After a write, the worker rebuilds the reports asked for lately (reports.rebuild), so that
+# the next request finds them kept. Off with the "immediate" backend: the request would wait.
+REPORTS_REBUILD_IN_BACKGROUND = env.bool(
+    "REPORTS_REBUILD_IN_BACKGROUND", default=TASKS_BACKEND == "database"
+)
 # A trainee import with more rows than this runs as a background job after its preview.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=1000)
 

@@ -59,6 +59,30 @@ def stage_on_sql(on: str = "%(on)s::date") -> str:
     )
 
 
+_STAGE_ON_LATERAL = """
+LATERAL (SELECT max(st."order") AS stage_order
+         FROM {stage_reached} bs
+         JOIN {stage} st ON st.id = bs.stage_id
+         WHERE bs.business_id = {business} AND bs.reached_on <= {on})"""
+
+
+def stage_on_join_sql(business: str, *, few: bool, on: str = "%(on)s::date") -> str:
+    """A LEFT JOIN of `st` (column stage_order, NULL for none): the highest 7P stage the
+    business `business` (an SQL expression) had reached by day `on`. With `few` businesses
+    (one kecamatan), looked up per business (an index-only scan each, index
+    businessstage_business_reached); otherwise (the city: nearly every business) every stage
+    row grouped once and joined."""
+    if few:
+        lateral = _STAGE_ON_LATERAL.format(
+            stage_reached=BusinessStage._meta.db_table,
+            stage=Stage._meta.db_table,
+            business=business,
+            on=on,
+        )
+        return f"LEFT JOIN {lateral} st ON true"
+    return f"LEFT JOIN ({stage_on_sql(on)}) st ON st.business_id = {business}"
+
+
 def register_on_sql(in_scope: str, *, on: str = "%(on)s::date", owner: bool = False) -> str:
     """A SELECT of the businesses in the register on day `on` (mentored since that day or
     before) with their state of that day; `in_scope` filters `s.kelurahan_id` (the kelurahan

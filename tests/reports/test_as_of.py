@@ -234,3 +234,15 @@ def test_a_change_by_staff_shows_in_the_next_request(past, client):
     shown = figures(client.get(url).content.decode())
     assert shown["kartu.active"] == "2"
     assert shown["wilayah.31.73.02.1002.active"] == "2"
+
+
+def test_a_stage_reached_on_the_reference_day_counts_in_the_kecamatan_and_the_city(past):
+    """A kecamatan looks each business's stage up, the city groups every stage row
+    (reports.asof.stage_on_join_sql): both count a stage reached on the reference day itself
+    and neither one reached the day after (A's stage 3 of 2024)."""
+    stage_1 = Stage.objects.get(order=1)
+    BusinessStage.objects.create(business=past["E"], stage=stage_1, reached_on=D(2023, 12, 31))
+    for code in (GROGOL, "31.73"):
+        r = report(code, D(2023, 1, 1), D(2023, 12, 31))
+        # Stage 1 on the day: A (active) and E (active, new, reached it that very day).
+        assert counts(r.stages)[stage_1.code] == (2, 1), code

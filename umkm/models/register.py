@@ -312,6 +312,15 @@ class BusinessStage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["business", "stage"], name="business_stage_once"),
         ]
+        indexes = [
+            # A kecamatan report's "stage reached by day D" of each of its businesses: an
+            # index-only lookup per business instead of grouping every stage row of the city.
+            models.Index(
+                fields=["business", "reached_on"],
+                include=["stage"],
+                name="businessstage_business_reached",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.business} — {self.stage}"

@@ -90,6 +90,13 @@ class BusinessState(models.Model):
             # "As of day D" in a few kelurahan (one kecamatan's report): the ranges there
             # that contain D. The exclusion constraint's index serves one business's rows.
             GistIndex(fields=["kelurahan", "valid"], name="businessstate_kelurahan_valid"),
+            # The moves up (naik kelas) of a period: the naik-kelas ranges starting in it
+            # (reports.asof.moved_up_sql), a few thousand rows, without reading every state.
+            models.Index(
+                models.Func("valid", function="lower"),
+                condition=models.Q(status=BusinessStatus.NAIK_KELAS),
+                name="businessstate_naik_kelas_from",
+            ),
         ]
 
     def __str__(self):
