@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("umkm", "0010_business_photo_public_image"),
+        ("umkm", "0011_business_public_profile"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
