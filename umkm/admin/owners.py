@@ -103,7 +103,8 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def nik_full(self, obj):
         return obj.nik
 
-    @admin.display(description=_("kecamatan"), ordering="kelurahan__kecamatan__name")
+    # by kelurahan code, whose first digits are the kecamatan's: grouped by kecamatan, on an index
+    @admin.display(description=_("kecamatan"), ordering="kelurahan_id")
     def kecamatan(self, obj):
         return obj.kelurahan.kecamatan.name
 
