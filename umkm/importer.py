@@ -420,7 +420,7 @@ def _check_places(result: RowResult, data: TraineeData, raw: dict, lookups: _Loo
     own column, else the home's (as the registration does for a new owner)."""
     home = data.owner_kelurahan
     business = data.business_kelurahan or home
-    for label, kel in ((_("home"), home), (_("business"), data.business_kelurahan)):
+    for label, kel in ((_("home"), home), (_("place of business"), data.business_kelurahan)):
         if kel is not None:
             result.places.append((label, f"{kel.name}, {kel.kecamatan.name}"))
     for key, kel in (("owner_kecamatan", home), ("business_kecamatan", business)):
