@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import (
     FieldDoesNotExist,
     ImproperlyConfigured,
@@ -79,6 +79,23 @@ class EstimatedCountPaginator(Paginator):
     def num_pages(self):
         return min(super().num_pages, max(1, math.ceil(self.COUNT_CAP / self.per_page)))
 
+    DEFERRED_FROM = 500  # rows skipped from which the page's ids are looked up first
+
+    def page(self, number):
+        """A deep page finds its ids first (the sort's index alone, no joins), then loads
+        those rows with the list's joins: the OFFSET then skips index entries, not 10,000
+        rows joined to their owners, sectors and areas (259 ms -> ~20 ms at ?p=199)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        qs = self.object_list
+        if bottom < self.DEFERRED_FROM or not hasattr(qs, "values_list") or qs.query.distinct:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(qs.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(qs.filter(pk__in=ids), number, self)
+
 
 class FastChangeList(ChangeList):
     """The changelist of every project admin at DKI scale.
@@ -90,6 +107,7 @@ class FastChangeList(ChangeList):
       order (ORDER BY -id). A foreign key column
       is sorted by its key (rows grouped by sector, stage, kelurahan...) instead of by the
       related model's ordering, which is a sort of every joined row that no index can serve.
+    - A list drilled down the date hierarchy is ordered by that date, newest first.
     - The date hierarchy without DISTINCT: each level offers the periods between the first
       and the last date of the list (two ORDER BY ... LIMIT 1 probes of the date's index),
       not `SELECT DISTINCT date_trunc(...)` over every row. A period may turn out empty.
@@ -106,14 +124,26 @@ class FastChangeList(ChangeList):
 
     def get_ordering(self, request, queryset):
         ordering = super().get_ordering(request, queryset)
-        if ordering and ordering[-1] == "-pk" and len(ordering) > 1:
+        field = self.date_hierarchy
+        if (
+            field
+            and ORDER_VAR not in self.params
+            and any(key.startswith(f"{field}__") for key in self.params)
+        ):
+            # Drilled down the date hierarchy: newest first by that date, on its (date, -id)
+            # index, which reads one year, month or day in order; newest first by id walked
+            # the whole key index to find an old year's rows (0.6-2.7 s).
+            ordering = [f"-{field}", "-pk"]
+        pk = self.lookup_opts.pk
+        last = ordering[-1] if ordering else None
+        if len(ordering) > 1 and last in {"-pk", f"-{pk.name}", f"-{pk.attname}"}:
             first = ordering[0]
             if isinstance(first, OrderBy):
                 descending = first.descending
             else:
                 descending = str(first).startswith("-")
             if descending:
-                ordering = [*ordering[:-1], "pk"]
+                ordering = [*ordering[:-1], last[1:]]
         return ordering
 
     def get_queryset(self, request, exclude_parameters=None):

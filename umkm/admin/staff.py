@@ -53,6 +53,7 @@ class PersonalDataAccessAdmin(ScopedAdmin):
 
     scope = staticmethod(permissions.personal_data_accesses_for)
     list_display = ["at", "actor", "action", "owner", "purpose"]
+    sortable_by = ["at", "actor", "action", "owner"]  # each with an index; not the free text
     list_filter = ["action"]
     list_select_related = ["owner"]
     search_fields = ["actor"]
