@@ -235,8 +235,9 @@ def main() -> None:
     for round_ in range(1, args.rounds + 1):
         results, loads = {}, {}
         sides = [("ours", tree, database_url)]
-        if args.anchor:
-            sides.insert(0, ("anchor", args.anchor, args.anchor_database_url or database_url))
+        if args.anchor:  # ours first, then the anchor; --rounds 2 alternates the order
+            anchor = ("anchor", args.anchor, args.anchor_database_url or database_url)
+            sides.insert(0 if round_ % 2 == 0 else 1, anchor)
         for side, side_tree, url in sides:
             before = loadavg()
             started = time.time()
