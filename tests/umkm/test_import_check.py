@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from tests.factories import TrainingFactory, admin_sudin, operator, pejabat, random_nik
+from tests.umkm.test_admin import _trainee_rows
 from tests.umkm.test_import import confirm, csv_file, trainee_row, upload, url, xlsx_file
 from umkm import importer
 from umkm.models import Enrolment, Owner
@@ -212,18 +213,6 @@ def test_the_error_file_of_another_training_is_refused(sudin_client, training):
 # --- quick entry ------------------------------------------------------------------------
 
 
-def _rows(rows):
-    data = {
-        "peserta-TOTAL_FORMS": str(len(rows)),
-        "peserta-INITIAL_FORMS": "0",
-        "peserta-MIN_NUM_FORMS": "0",
-        "peserta-MAX_NUM_FORMS": "200",
-    }
-    for i, row in enumerate(rows):
-        data.update({f"peserta-{i}-{k}": v for k, v in row.items()})
-    return data
-
-
 @pytest.mark.urls("config.urls")
 def test_quick_entry_shows_form_errors_and_row_errors_in_one_round(client):
     from tests.factories import sector
@@ -246,7 +235,9 @@ def test_quick_entry_shows_form_errors_and_row_errors_in_one_round(client):
         row | {"nik": "1234", "full_name": "NIK Salah"},  # a form error
     ]
 
-    response = client.post(reverse("admin:umkm_training_trainees", args=[training.pk]), _rows(rows))
+    response = client.post(
+        reverse("admin:umkm_training_trainees", args=[training.pk]), _trainee_rows(rows)
+    )
 
     assert response.status_code == 200
     formset = response.context["formset"]

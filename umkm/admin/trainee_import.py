@@ -45,6 +45,11 @@ def _pending_storage():
     return storages["private"]
 
 
+def _read_rows(pending) -> list[tuple]:
+    with _pending_storage().open(pending["path"]) as stored:
+        return [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+
+
 class TraineeImportAdminMixin:
     """Adds the trainee import to a Training ModelAdmin."""
 
@@ -137,23 +142,14 @@ class TraineeImportAdminMixin:
             or not secrets.compare_digest(token, pending.get("token", ""))
             or pending.get("training") != training.pk
         ):
-            return self._render_upload(
-                request,
-                training,
-                error=_("This import has expired or was already saved. Upload the file again."),
-            )
+            return self._render_expired(request, training)
         if pending.get("rows", 0) > settings.IMPORT_BACKGROUND_ROWS:
             return self._confirm_in_background(request, training, pending, change_url)
         try:
-            with _pending_storage().open(pending["path"]) as stored:
-                rows = [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+            rows = _read_rows(pending)
         except (OSError, ValueError, InvalidToken):
             self._drop_pending(request)
-            return self._render_upload(
-                request,
-                training,
-                error=_("This import has expired or was already saved. Upload the file again."),
-            )
+            return self._render_expired(request, training)
         preview = importer.import_rows(actor=request.user, training=training, rows=rows)
         if not preview.saved:
             messages.error(
@@ -202,23 +198,14 @@ class TraineeImportAdminMixin:
         training = self._import_training(request, training_id)
         pending = request.session.get(SESSION_KEY) or {}
         if pending.get("training") != training.pk or not pending.get("source"):
-            return self._render_upload(
-                request,
-                training,
-                error=_("This import has expired or was already saved. Upload the file again."),
-            )
+            return self._render_expired(request, training)
         try:
             with _pending_storage().open(pending["source"]) as stored:
                 content = decrypt_bytes(stored.read())
-            with _pending_storage().open(pending["path"]) as stored:
-                rows = [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+            rows = _read_rows(pending)
         except (OSError, ValueError, InvalidToken):
             self._drop_pending(request)
-            return self._render_upload(
-                request,
-                training,
-                error=_("This import has expired or was already saved. Upload the file again."),
-            )
+            return self._render_expired(request, training)
         kind = pending["kind"]
         preview = importer.check_rows(actor=request.user, training=training, rows=rows)
         response = HttpResponse(
@@ -313,6 +300,13 @@ class TraineeImportAdminMixin:
             "has_view_permission": True,
             **extra,
         }
+
+    def _render_expired(self, request, training):
+        return self._render_upload(
+            request,
+            training,
+            error=_("This import has expired or was already saved. Upload the file again."),
+        )
 
     def _render_upload(self, request, training, error: str | None = None):
         return TemplateResponse(
