@@ -188,13 +188,18 @@ def worker(runs: int, only: set[str]) -> None:
                     got = _measure(client, base + query, runs)
                     row = {"admin": opts.label, "case": label, "role": key, "url": query, **got}
                     print("ROW " + json.dumps(row), flush=True)
+                    if os.environ.get("BENCH_ROWS_FILE"):  # kept as it goes: a long walk
+                        with open(os.environ["BENCH_ROWS_FILE"], "a") as out:
+                            out.write(json.dumps(row) + "\n")
 
 
 # --- the driver: both trees, one table -------------------------------------------------------
 
 
-def walk(tree: Path, database_url: str, runs: int, only: str) -> dict:
+def walk(tree: Path, database_url: str, runs: int, only: str, rows_file: str = "") -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+    if rows_file:
+        env["BENCH_ROWS_FILE"] = rows_file
     python = tree / ".venv" / "bin" / "python"
     args = [str(python), str(HERE), "--worker", "--runs", str(runs), "--only", only]
     out = subprocess.run(args, cwd=tree, env=env, capture_output=True, text=True)
@@ -225,10 +230,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--only", default="", help="model names, comma-separated")
+    parser.add_argument("--keep", default="", help="also write each URL's row to KEEP.<side>.jsonl")
+    parser.add_argument("--print-kept", action="store_true", help="only print KEEP's table")
     args = parser.parse_args()
     only = {m.strip().lower() for m in args.only.split(",") if m.strip()}
     if args.worker:
         worker(args.runs, only)
+        return
+    if args.print_kept:
+        print_kept(args.keep)
         return
     database_url = os.environ["DATABASE_URL"]
     tree = HERE.parent.parent
@@ -241,30 +251,46 @@ def main() -> None:
         for side, side_tree, url in sides:
             before = loadavg()
             started = time.time()
-            results[side] = walk(side_tree, url, args.runs, args.only)
+            rows_file = f"{args.keep}.{side}.jsonl" if args.keep else ""
+            results[side] = walk(side_tree, url, args.runs, args.only, rows_file)
             loads[side] = f"{before} → {loadavg()} ({time.time() - started:.0f} s)"
             print(f"  round {round_} {side}: {len(results[side])} URLs, load {loads[side]}",
                   file=sys.stderr, flush=True)  # fmt: skip
-        ours = results["ours"]
-        anchor = results.get("anchor", {})
-        print(f"\n### Round {round_}: {args.runs} timed requests per URL after one warm-up\n")
-        for side, load in loads.items():
-            print(f"- load average during {side}: {load}")
-        print("\n| admin | case | role | ours p50 | ours p95 | queries | anchor p50 | anchor p95 "
-              "| queries | ours URL |")  # fmt: skip
-        print("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
-        keys = list(dict.fromkeys([*ours, *anchor]))
-        worst = 0.0
-        for key in keys:
-            row = ours.get(key)
-            worst = max(worst, (row or {}).get("p95", 0))
-            url = (row or anchor.get(key) or {}).get("url", "")
-            print(f"| {key[0]} | {key[1]} | {key[2]} | {_cell(row)} | {_cell(anchor.get(key))} "
-                  f"| `{url or '(none)'}` |")  # fmt: skip
-        over = [k for k in keys if ours.get(k, {}).get("p95", 0) > 150]
-        print(f"\nWorst p95 (ours): {worst:.0f} ms; URLs over 150 ms: {len(over)}")
-        for key in over:
-            print(f"- {' / '.join(key)}: {ours[key]['p95']:.0f} ms")
+        print_table(results, loads, f"Round {round_}: {args.runs} timed requests per URL")
+
+
+def print_table(results: dict, loads: dict, title: str) -> None:
+    ours = results.get("ours", {})
+    anchor = results.get("anchor", {})
+    print(f"\n### {title}\n")
+    for side, load in loads.items():
+        print(f"- load average during {side}: {load}")
+    print("\n| admin | case | role | ours p50 | ours p95 | queries | anchor p50 | anchor p95 "
+          "| queries | ours URL |")  # fmt: skip
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+    keys = list(dict.fromkeys([*ours, *anchor]))
+    worst = 0.0
+    for key in keys:
+        row = ours.get(key)
+        worst = max(worst, (row or {}).get("p95", 0))
+        url = (row or anchor.get(key) or {}).get("url", "")
+        print(f"| {key[0]} | {key[1]} | {key[2]} | {_cell(row)} | {_cell(anchor.get(key))} "
+              f"| `{url or '(none)'}` |")  # fmt: skip
+    over = [k for k in keys if ours.get(k, {}).get("p95", 0) > 150]
+    print(f"\nWorst p95 (ours): {worst:.0f} ms; URLs over 150 ms: {len(over)}")
+    for key in over:
+        print(f"- {' / '.join(key)}: {ours[key]['p95']:.0f} ms")
+
+
+def print_kept(keep: str) -> None:
+    """The table from the rows a walk kept (--keep), e.g. of a walk stopped half-way."""
+    results = {}
+    for side in ("ours", "anchor"):
+        path = Path(f"{keep}.{side}.jsonl")
+        if path.exists():
+            rows = [json.loads(line) for line in path.read_text().splitlines() if line]
+            results[side] = {(r["admin"], r["case"], r["role"]): r for r in rows}
+    print_table(results, {}, f"Kept rows of {keep}")
 
 
 if __name__ == "__main__":
