@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from reports.models import ExportLog
+from umkm.admin.base import FastListMixin
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(FastListMixin, admin.ModelAdmin):
     """The export log is evidence: read-only, never edited or deleted from the admin."""
 
     list_display = ["created_at", "user", "format", "table", "scope", "period_start", "period_end"]

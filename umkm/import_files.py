@@ -38,7 +38,18 @@ COLUMNS = [
     ("passed", "Lulus (Ya/Tidak)"),
     ("score", "Nilai (0-100)"),
 ]
-HEADERS = dict(COLUMNS)
+# Columns a file may have besides the template's: checked against the kelurahan's own
+# kecamatan (a disagreement is an error, never a silent move), not imported.
+CHECK_COLUMNS = [
+    ("owner_kecamatan", "Kecamatan rumah"),
+    ("business_kecamatan", "Kecamatan usaha"),
+]
+HEADERS = dict(COLUMNS) | dict(CHECK_COLUMNS)
+# The template's example row is marked in its NIK cell ("CONTOH 3173..."); a row so marked, or
+# with the example's NIK from templates made before the mark, is skipped, never imported.
+EXAMPLE_MARKER = "CONTOH"
+EXAMPLE_NIK = "3173024107850001"
+EXAMPLE_NAME = "Siti Aminah"
 REQUIRED_HEADERS = ("nik",)
 # Header spellings staff use besides the template's own (compared without case, punctuation
 # and anything in brackets).
@@ -60,6 +71,9 @@ _ALIASES = {
     "hadir": "attended",
     "lulus": "passed",
     "nilai": "score",
+    "kecamatan": "business_kecamatan",
+    "kecamatan usaha": "business_kecamatan",
+    "kecamatan rumah": "owner_kecamatan",
 }
 
 
@@ -97,11 +111,16 @@ def _file_too_big() -> str:
     }
 
 
+def read_table(kind: str, content: bytes):
+    """The file's rows as it has them (cell values, the header first)."""
+    return _xlsx_table(content) if kind == "xlsx" else _csv_table(content)
+
+
 def read_rows(kind: str, content: bytes) -> list[tuple[int, dict]]:
     """[(row number, {column key: cell text})], empty rows skipped. Raises ImportFileError.
 
     Cells become text here (dates as DD-MM-YYYY), so rows can wait as JSON for the confirm."""
-    table = _xlsx_table(content) if kind == "xlsx" else _csv_table(content)
+    table = read_table(kind, content)
     header = next(table, None)
     if header is None:
         raise ImportFileError(_("The file has no header row."))
@@ -134,6 +153,16 @@ def _row_dict(keys, cells) -> dict:
     return row
 
 
+def is_example_row(raw: dict) -> bool:
+    """The template's example row: marked CONTOH in its NIK cell, or (templates made before
+    the mark) the example's own NIK and name together."""
+    nik = text_of(raw.get("nik"))
+    if nik.casefold().startswith(EXAMPLE_MARKER.casefold()):
+        return True
+    name = " ".join(text_of(raw.get("full_name")).split()).casefold()
+    return nik == EXAMPLE_NIK and name == EXAMPLE_NAME.casefold()
+
+
 def _is_filled(cell) -> bool:
     return cell is not None and str(cell).strip() != ""
 
@@ -143,7 +172,7 @@ def _normalise_header(text) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-_HEADER_LOOKUP = {_normalise_header(h): k for k, h in COLUMNS} | _ALIASES
+_HEADER_LOOKUP = {_normalise_header(h): k for k, h in [*COLUMNS, *CHECK_COLUMNS]} | _ALIASES
 
 
 def _header_keys(header) -> list[str | None]:

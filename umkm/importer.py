@@ -27,11 +27,13 @@ from umkm.import_files import (  # noqa: F401  (the importer's file API, one add
     NIK_WAS_NUMBER,
     ImportFileError,
     detect_kind,
+    is_example_row,
     read_rows,
+    read_table,
     read_upload,
 )
 from umkm.import_files import text_of as _text
-from umkm.models import Kelurahan, Sector, Training
+from umkm.models import Kecamatan, Kelurahan, Sector, Training
 from umkm.services import Registration, RegistrationError, TraineeData
 from umkm.validators import clean_nik, mask_nik, normalise_phone, validate_nib
 
@@ -68,6 +70,8 @@ class RowResult:
     note: str = ""
     display_name: str = ""  # the registered name of an owner matched by NIK
     error_columns: set = field(default_factory=set)
+    places: list = field(default_factory=list)  # (label, "kelurahan, kecamatan") resolved
+    example: bool = False  # the template's example row: skipped
 
     @property
     def ok(self) -> bool:
@@ -75,6 +79,8 @@ class RowResult:
 
     @property
     def status_label(self) -> str:
+        if self.example:
+            return _("template example, skipped")
         return str(STATUS_LABELS[RowStatus.ERROR if self.errors else self.status])
 
     def error(self, column: str, message) -> None:
@@ -101,11 +107,15 @@ class Preview:
         return [r for r in self.rows if r.errors]
 
     @property
+    def trainee_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.example]
+
+    @property
     def can_confirm(self) -> bool:
-        return bool(self.rows) and not self.file_errors and not self.error_rows
+        return bool(self.trainee_rows) and not self.file_errors and not self.error_rows
 
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.ok and r.status == status)
+        return sum(1 for r in self.trainee_rows if r.ok and r.status == status)
 
     @property
     def new_count(self) -> int:
@@ -126,8 +136,9 @@ class Preview:
 def check_rows(*, actor, training: Training, rows: list[tuple[int, dict]]) -> Preview:
     """Every row's outcome, without writing: a few queries for the whole file, not per row."""
     results = parse_rows(actor=actor, rows=rows)
+    trainees = [r for r in results if not r.example]
     registration = services.trainees_check(
-        actor=actor, training=training, trainees=[r.data for r in results]
+        actor=actor, training=training, trainees=[r.data for r in trainees]
     )
     return _preview(training, results, registration)
 
@@ -136,13 +147,14 @@ def import_rows(*, actor, training: Training, rows: list[tuple[int, dict]], prog
     """Write the file's trainees, all or none. The Preview says what was saved (`outcomes`)
     or, when nothing was, why: the rows as the database is now."""
     results = parse_rows(actor=actor, rows=rows)
-    if any(r.errors for r in results):
+    trainees = [r for r in results if not r.example]
+    if any(r.errors for r in results) or not trainees:
         return check_rows(actor=actor, training=training, rows=rows)
     try:
         registration = services.trainees_register(
             actor=actor,
             training=training,
-            trainees=[r.data for r in results],
+            trainees=[r.data for r in trainees],
             progress=progress,
         )
     except RegistrationError as exc:
@@ -154,10 +166,19 @@ def import_rows(*, actor, training: Training, rows: list[tuple[int, dict]], prog
     return preview
 
 
+# A registration error on one of these fields is the same cause as a cell's own message on
+# another of them: a kelurahan that is not known is not also "required".
+_SAME_CAUSE = {
+    "owner_kelurahan": {"owner_kelurahan", "business_kelurahan"},
+    "business_kelurahan": {"owner_kelurahan", "business_kelurahan"},
+}
+
+
 def _preview(training, results: list[RowResult], registration: Registration) -> Preview:
-    for r, outcome in zip(results, registration.rows, strict=True):
+    trainees = [r for r in results if not r.example]
+    for r, outcome in zip(trainees, registration.rows, strict=True):
         for name, message in outcome.errors:
-            if name in r.error_columns:
+            if r.error_columns & _SAME_CAUSE.get(name, {name}):
                 continue  # the cell's own message already says what is wrong
             if name in HEADERS:
                 r.error(name, message)
@@ -183,6 +204,14 @@ def _preview(training, results: list[RowResult], registration: Registration) -> 
 # --- Cells to values ------------------------------------------------------------------------
 
 
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class DateError(ValueError):
+    """A date in the right shape that does not exist; the message says which part."""
+
+
 def _parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -191,12 +220,21 @@ def _parse_date(value) -> datetime.date | None:
     text = _text(value)
     if not text:
         return None
-    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    if match := _DMY.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _YMD.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise ValueError(text)
+    if not 1 <= month <= 12:
+        raise DateError(_("month %(month)s does not exist (1 to 12).") % {"month": month})
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise DateError(
+            _("day %(day)s does not exist in month %(month)s of %(year)s.")
+            % {"day": day, "month": month, "year": year}
+        ) from None
 
 
 def _parse_bool(value) -> bool:
@@ -229,6 +267,11 @@ class _Lookups:
         for kel in Kelurahan.objects.select_related("kecamatan"):
             self.kelurahan_by_code[kel.code] = kel
             self.kelurahan_by_name.setdefault(kel.name.casefold(), []).append(kel)
+        self.kecamatan_by_code = {}
+        self.kecamatan_by_name: dict[str, list[Kecamatan]] = {}
+        for kec in Kecamatan.objects.all():
+            self.kecamatan_by_code[kec.code] = kec
+            self.kecamatan_by_name.setdefault(kec.name.casefold(), []).append(kec)
         self.sectors = {}
         for sector in Sector.objects.all():
             self.sectors[sector.code.casefold()] = sector
@@ -259,6 +302,18 @@ class _Lookups:
             )
         return kel
 
+    def kecamatan_matches(self, value, kelurahan: Kelurahan) -> bool:
+        """Whether a file's kecamatan cell (code, 31.73.02 or 317302, or name) names the
+        kelurahan's kecamatan."""
+        text = " ".join(_text(value).split())
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 6 and digits == re.sub(r"[\s.]", "", text):
+            text = f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"
+        if text in self.kecamatan_by_code:
+            return text == kelurahan.kecamatan_id
+        name = re.sub(r"^(kecamatan|kec\.?)\s+", "", text.casefold())
+        return name == kelurahan.kecamatan.name.casefold()
+
 
 def parse_rows(*, actor, rows: list[tuple[int, dict]]) -> list[RowResult]:
     """Each row's cells as TraineeData, with a message per cell that is not a value."""
@@ -270,12 +325,19 @@ def parse_rows(*, actor, rows: list[tuple[int, dict]]) -> list[RowResult]:
 def _parse_row(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> RowResult:
     result = RowResult(number=number, raw={k: _text(v) for k, v in raw.items()})
     data = TraineeData(nik="", row=number)
+    if is_example_row(raw):
+        result.example, result.data = True, data
+        return result
     nik_error = None
+    typed_nik = _text(raw.get("nik"))
     try:
-        data.nik = clean_nik(_text(raw.get("nik")))
+        data.nik = clean_nik(typed_nik)
         result.nik_masked = data.nik if show_nik else mask_nik(data.nik)
     except ValidationError as exc:
         nik_error = exc.messages[0]
+        # The row is found by its NIK cell even when it is wrong: shown masked all the same.
+        digits = re.sub(r"\s", "", typed_nik)
+        result.nik_masked = digits if show_nik else mask_nik(digits)
     if raw.get(NIK_WAS_NUMBER) and (nik_error or data.nik.endswith("0")):
         # Excel keeps 15 significant digits: a NIK typed as a number loses its last digit,
         # which becomes 0. Such a NIK cannot be trusted, even when it looks valid.
@@ -299,6 +361,8 @@ def _parse_row(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> Row
             result.error("gender", _("write L (laki-laki) or P (perempuan)."))
     try:
         data.birth_date = _parse_date(raw.get("birth_date"))
+    except DateError as exc:
+        result.error("birth_date", exc.args[0])
     except ValueError:
         result.error("birth_date", _("write the date as DD-MM-YYYY, e.g. 17-08-1985."))
     try:
@@ -317,6 +381,7 @@ def _parse_row(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> Row
             setattr(data, key, lookups.kelurahan(raw.get(key)))
         except ValueError as exc:
             result.error(key, exc.args[0])
+    _check_places(result, data, raw, lookups)
     data.business_name = " ".join(_text(raw.get("business_name")).split())
     if len(data.business_name) > 150:
         result.error("business_name", _("at most 150 characters."))
@@ -346,3 +411,28 @@ def _parse_row(number: int, raw: dict, lookups: _Lookups, show_nik: bool) -> Row
         result.error("score", _("write a number from 0 to 100."))
     result.data = data
     return result
+
+
+def _check_places(result: RowResult, data: TraineeData, raw: dict, lookups: _Lookups) -> None:
+    """The kelurahan each row resolved to, with its kecamatan, for the preview; a file's
+    kecamatan column that names another kecamatan is an error on that cell (the trainee is
+    never moved to the kelurahan's kecamatan without a word). The business's kelurahan is its
+    own column, else the home's (as the registration does for a new owner)."""
+    home = data.owner_kelurahan
+    business = data.business_kelurahan or home
+    for label, kel in ((_("home"), home), (_("place of business"), data.business_kelurahan)):
+        if kel is not None:
+            result.places.append((label, f"{kel.name}, {kel.kecamatan.name}"))
+    for key, kel in (("owner_kecamatan", home), ("business_kecamatan", business)):
+        given = _text(raw.get(key))
+        if not given or kel is None:
+            continue
+        if not lookups.kecamatan_matches(given, kel):
+            result.error(
+                key,
+                _(
+                    "kelurahan %(kelurahan)s is in Kecamatan %(actual)s, not %(given)s: "
+                    "correct the kelurahan code or the kecamatan."
+                )
+                % {"kelurahan": kel.name, "actual": kel.kecamatan.name, "given": given},
+            )

@@ -121,9 +121,10 @@ def test_pending_import_rows_wait_in_the_bucket_with_s3(client, sudin, settings,
             "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS},
         }
         upload(client, training, csv_file([trainee_row() for _ in range(3)]))
-        pending = client.session[SESSION_KEY]["path"]
+        pending = client.session[SESSION_KEY]
         stored = [o["Key"] for o in s3.list_objects_v2(Bucket="umkm-private")["Contents"]]
-        assert stored == [f"private/{pending}"]
+        # the rows, and the uploaded file itself for the error file
+        assert sorted(stored) == sorted(f"private/{pending[k]}" for k in ("path", "source"))
 
         confirm(client, training)
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from umkm import permissions, services
 from umkm.admin.base import (
+    FastListMixin,
     ReadOnlyAdmin,
     ScopedAdmin,
 )
@@ -47,7 +48,7 @@ class KelurahanAdmin(ReadOnlyAdmin, ScopedAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(FastListMixin, admin.ModelAdmin):
     list_display = ["name", "code", "is_food", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -83,7 +84,7 @@ class StageOrderFormSet(forms.BaseModelFormSet):
 
 
 @admin.register(Stage)
-class StageAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+class StageAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
     form = StageOrderForm
     list_display = ["name", "order", "code"]
     list_display_links = ["name"]

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -142,27 +142,6 @@ class BusinessForm(forms.ModelForm):
         fields = BUSINESS_FIELDS
 
 
-class _YearRangeQuerySetMixin:
-    """The date hierarchy's starting range from the whole table's MIN/MAX (two index probes)
-    instead of aggregating a filtered or searched list twice; the years in between are listed
-    without a DISTINCT over every row. Months and days are still computed on the list."""
-
-    def aggregate(self, *args, **kwargs):
-        if not args and set(kwargs) == {"first", "last"}:
-            return self.model._default_manager.aggregate(**kwargs)
-        return super().aggregate(*args, **kwargs)
-
-    def dates(self, field_name, kind, order="ASC"):
-        if kind != "year":
-            return super().dates(field_name, kind, order)
-        import datetime
-
-        span = self.model._default_manager.aggregate(first=Min(field_name), last=Max(field_name))
-        if not span["first"]:
-            return []
-        return [datetime.date(y, 1, 1) for y in range(span["first"].year, span["last"].year + 1)]
-
-
 @admin.register(Business)
 class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.businesses_for)
@@ -199,7 +178,7 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     inlines = [BusinessStageInline, MentoringInline, BusinessStateInline]
     list_per_page = 50
 
-    @admin.display(description=_("owner"), ordering="owner__full_name")
+    @admin.display(description=_("owner"), ordering="owner_name")  # this table's copy
     def owner_name(self, obj):
         return obj.owner.full_name
 
@@ -212,18 +191,6 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if obj is None:  # a new business: its first state is what it is registered with
             return [f for f in fields if f not in ("effective_on", "reason")]
         return fields
-
-    def get_changelist(self, request, **kwargs):
-        from django.contrib.admin.views.main import ChangeList
-
-        class BusinessChangeList(ChangeList):
-            def get_queryset(self, request, exclude_parameters=None):
-                qs = super().get_queryset(request, exclude_parameters)
-                cls = qs.__class__
-                qs.__class__ = type(cls.__name__, (_YearRangeQuerySetMixin, cls), {})
-                return qs
-
-        return BusinessChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """Exact NIK through the blind index, NIB exact or by prefix, and names: the business

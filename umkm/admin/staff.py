@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from umkm import permissions
-from umkm.admin.base import ScopedAdmin
+from umkm.admin.base import FastListMixin, ScopedAdmin
 from umkm.models import (
     PersonalDataAccess,
     StaffProfile,
@@ -43,7 +43,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FastListMixin, DjangoUserAdmin):
     inlines = [StaffProfileInline]
 
 
@@ -53,6 +53,7 @@ class PersonalDataAccessAdmin(ScopedAdmin):
 
     scope = staticmethod(permissions.personal_data_accesses_for)
     list_display = ["at", "actor", "action", "owner", "purpose"]
+    sortable_by = ["at", "actor", "action", "owner"]  # each with an index; not the free text
     list_filter = ["action"]
     list_select_related = ["owner"]
     search_fields = ["actor"]
@@ -75,7 +76,7 @@ if admin.site.is_registered(TOTPDevice):
 
 
 @admin.register(TOTPDevice)
-class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
+class StaffTOTPDeviceAdmin(FastListMixin, TOTPDeviceAdmin):
     """django-otp's device admin (key, QR code), for Admin Sudin too (permissions.py), but a
     device of a superuser is a superuser's business: others neither see nor make one, so the
     QR code of an administrator's account never reaches a Sudin screen."""

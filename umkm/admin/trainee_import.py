@@ -45,6 +45,11 @@ def _pending_storage():
     return storages["private"]
 
 
+def _read_rows(pending) -> list[tuple]:
+    with _pending_storage().open(pending["path"]) as stored:
+        return [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+
+
 class TraineeImportAdminMixin:
     """Adds the trainee import to a Training ModelAdmin."""
 
@@ -61,6 +66,11 @@ class TraineeImportAdminMixin:
                 "<int:training_id>/import/confirm/",
                 wrap(self.trainee_import_confirm_view),
                 name=f"{prefix}_import_confirm",
+            ),
+            path(
+                "<int:training_id>/import/errors/",
+                wrap(self.trainee_import_errors_view),
+                name=f"{prefix}_import_errors",
             ),
             path(
                 "<int:training_id>/import/template.<str:fmt>",
@@ -106,7 +116,7 @@ class TraineeImportAdminMixin:
         except importer.ImportFileError as exc:
             return self._render_upload(request, training, error=str(exc))
         preview = importer.check_rows(actor=request.user, training=training, rows=rows)
-        token = self._keep_pending(request, training, rows, upload.name)
+        token = self._keep_pending(request, training, rows, upload.name, kind, content)
         logger.info(
             "trainee import preview: training=%s rows=%s errors=%s seconds=%.1f",
             training.pk,
@@ -132,23 +142,14 @@ class TraineeImportAdminMixin:
             or not secrets.compare_digest(token, pending.get("token", ""))
             or pending.get("training") != training.pk
         ):
-            return self._render_upload(
-                request,
-                training,
-                error=_("This import has expired or was already saved. Upload the file again."),
-            )
+            return self._render_expired(request, training)
         if pending.get("rows", 0) > settings.IMPORT_BACKGROUND_ROWS:
             return self._confirm_in_background(request, training, pending, change_url)
         try:
-            with _pending_storage().open(pending["path"]) as stored:
-                rows = [tuple(r) for r in json.loads(decrypt_bytes(stored.read()))]
+            rows = _read_rows(pending)
         except (OSError, ValueError, InvalidToken):
             self._drop_pending(request)
-            return self._render_upload(
-                request,
-                training,
-                error=_("This import has expired or was already saved. Upload the file again."),
-            )
+            return self._render_expired(request, training)
         preview = importer.import_rows(actor=request.user, training=training, rows=rows)
         if not preview.saved:
             messages.error(
@@ -183,8 +184,37 @@ class TraineeImportAdminMixin:
             params={"training": training.pk, "path": pending["path"], "name": pending["name"]},
             back_url=change_url,
         )
+        self._delete_stored(pending.get("source"))
         request.session.pop(SESSION_KEY, None)
         return HttpResponseRedirect(job.get_absolute_url())
+
+    def trainee_import_errors_view(self, request, training_id):
+        """ "Unduh berkas dengan kolom galat": the file this user uploaded for this training,
+        as XLSX or CSV like the upload, with a "Galat" column saying what is wrong per row
+        (checked again against the database as it is now). Only from the uploader's own
+        session (the pending upload is bound to it), under the import permission and the
+        training's scope: never another user's file, never a Pejabat (no import permission).
+        NIK cells are masked (umkm.exports.error_file_rows says why)."""
+        training = self._import_training(request, training_id)
+        pending = request.session.get(SESSION_KEY) or {}
+        if pending.get("training") != training.pk or not pending.get("source"):
+            return self._render_expired(request, training)
+        try:
+            with _pending_storage().open(pending["source"]) as stored:
+                content = decrypt_bytes(stored.read())
+            rows = _read_rows(pending)
+        except (OSError, ValueError, InvalidToken):
+            self._drop_pending(request)
+            return self._render_expired(request, training)
+        kind = pending["kind"]
+        preview = importer.check_rows(actor=request.user, training=training, rows=rows)
+        response = HttpResponse(
+            import_template.error_file(kind, content, preview),
+            content_type=xlsx.CONTENT_TYPE if kind == "xlsx" else csv_stream.CONTENT_TYPE,
+        )
+        filename = import_template.error_filename(pending["name"], kind)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def trainee_import_template_view(self, request, training_id, fmt):
         training = self._import_training(request, training_id)
@@ -205,19 +235,23 @@ class TraineeImportAdminMixin:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _keep_pending(self, request, training, rows, name: str) -> str:
-        """Keep the file's rows (as read, not yet checked) encrypted in private storage until
-        confirmed; returns the token the confirm form sends back."""
+    def _keep_pending(self, request, training, rows, name: str, kind: str, source: bytes) -> str:
+        """Keep the file's rows (as read, not yet checked) and the uploaded file itself (for
+        the error file) encrypted in private storage until confirmed; returns the token the
+        confirm form sends back."""
         self._drop_pending(request)
         storage = _pending_storage()
         self._sweep_old_pending(storage)
         token = secrets.token_urlsafe(24)
         content = encrypt_bytes(json.dumps(rows, separators=(",", ":")).encode())
         stored = storage.save(f"{PENDING_DIR}/{token}.bin", ContentFile(content))
+        kept = storage.save(f"{PENDING_DIR}/{token}.src", ContentFile(encrypt_bytes(source)))
         request.session[SESSION_KEY] = {
             "token": token,
             "training": training.pk,
             "path": stored,
+            "source": kept,
+            "kind": kind,
             "name": name[:200],
             "rows": len(rows),
         }
@@ -225,11 +259,18 @@ class TraineeImportAdminMixin:
 
     def _drop_pending(self, request) -> None:
         pending = request.session.pop(SESSION_KEY, None)
-        if pending and pending.get("path"):
-            try:
-                _pending_storage().delete(pending["path"])
-            except OSError:
-                logger.warning("could not delete a pending trainee import file")
+        if pending:
+            self._delete_stored(pending.get("path"))
+            self._delete_stored(pending.get("source"))
+
+    @staticmethod
+    def _delete_stored(name) -> None:
+        if not name:
+            return
+        try:
+            _pending_storage().delete(name)
+        except OSError:
+            logger.warning("could not delete a pending trainee import file")
 
     @staticmethod
     def _sweep_old_pending(storage) -> None:
@@ -259,6 +300,13 @@ class TraineeImportAdminMixin:
             "has_view_permission": True,
             **extra,
         }
+
+    def _render_expired(self, request, training):
+        return self._render_upload(
+            request,
+            training,
+            error=_("This import has expired or was already saved. Upload the file again."),
+        )
 
     def _render_upload(self, request, training, error: str | None = None):
         return TemplateResponse(

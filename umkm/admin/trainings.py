@@ -180,6 +180,10 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
                     return HttpResponseRedirect(
                         reverse("admin:umkm_training_change", args=[training.pk])
                     )
+            else:
+                # One round: the rows whose fields are right are checked by the registration
+                # too, so its errors (NIK twice, capacity, scope) show beside the form errors.
+                _check_valid_rows(request, training, formset)
             messages.error(request, gettext("Nothing was saved: correct the rows marked below."))
         else:
             formset = formset_class(user=request.user, prefix="peserta")
@@ -193,6 +197,26 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
             "more_rows": min(100, rows + 10),
         }
         return TemplateResponse(request, "admin/umkm/training/trainees.html", context)
+
+
+def _check_valid_rows(request, training, formset) -> None:
+    """The registration's check (nothing written) of the filled rows without form errors; its
+    errors go on those rows' fields."""
+    forms = {
+        number: form
+        for number, form in enumerate(formset.forms, start=1)
+        if form.has_changed() and not form.errors and hasattr(form, "cleaned_data")
+    }
+    if not forms:
+        return
+    trainees = [form.trainee(row=number) for number, form in forms.items()]
+    registration = services.trainees_check(actor=request.user, training=training, trainees=trainees)
+    for message in registration.errors:
+        messages.error(request, message)
+    for outcome in registration.rows:
+        form = forms[outcome.number]
+        for name, message in outcome.errors:
+            form.add_error(name if name in form.fields else None, message)
 
 
 def _register(request, training, formset):

@@ -12,6 +12,7 @@ from umkm.models.register import (
     Business,
     Owner,
 )
+from umkm.models.sort_indexes import sort_indexes
 
 
 class Training(models.Model):
@@ -87,6 +88,7 @@ class Enrolment(models.Model):
                 name="enrolment_score_0_100",
             ),
         ]
+        indexes = sort_indexes("enrolment", "attended", "passed", "score")
 
     def __str__(self):
         return f"{self.business} — {self.training}"
@@ -120,7 +122,11 @@ class Mentoring(models.Model):
                 name="mentoring_omzet_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["business", "-date"], name="mentoring_business_date")]
+        indexes = [
+            models.Index(fields=["business", "-date"], name="mentoring_business_date"),
+            # also the date hierarchy's first/last date
+            *sort_indexes("mentoring", "date", "mentor", "topic", "monthly_omzet"),
+        ]
 
     def __str__(self):
         return f"{self.business} — {self.date:%d-%m-%Y}"

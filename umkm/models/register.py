@@ -13,6 +13,7 @@ from umkm.models.areas import (
     Sector,
     Stage,
 )
+from umkm.models.sort_indexes import sort_indexes
 from umkm.validators import validate_kbli, validate_nib, validate_stored_phone
 
 
@@ -93,6 +94,7 @@ class Owner(models.Model):
         ]
         indexes = [
             GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="owner_name_trgm"),
+            *sort_indexes("owner", "full_name", "gender", "kelurahan"),
         ]
 
     def __str__(self):
@@ -273,6 +275,16 @@ class Business(models.Model):
             models.Index(fields=["kelurahan", "-id"], name="business_kelurahan_id"),
             models.Index(fields=["binaan_since"], name="business_binaan_since"),
             models.Index(fields=["status"], name="business_status"),
+            *sort_indexes(
+                "business",
+                "name",
+                "owner_name",
+                "sector",
+                "current_stage",
+                "status",
+                "scale",
+                "binaan_since",
+            ),
         ]
 
     def __str__(self):
@@ -312,7 +324,9 @@ class BusinessStage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["business", "stage"], name="business_stage_once"),
         ]
+        # reached_on: also the date hierarchy's first/last date
         indexes = [
+            *sort_indexes("businessstage", "stage", "reached_on", "recorded_by"),
             # A kecamatan report's "stage reached by day D" of each of its businesses: an
             # index-only lookup per business instead of grouping every stage row of the city.
             models.Index(

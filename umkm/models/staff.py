@@ -10,6 +10,7 @@ from umkm.models.areas import (
 from umkm.models.register import (
     Owner,
 )
+from umkm.models.sort_indexes import sort_indexes
 
 
 class StaffProfile(models.Model):
@@ -71,7 +72,11 @@ class PersonalDataAccess(models.Model):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["owner", "-at"], name="pda_owner_at")]
+        indexes = [
+            models.Index(fields=["owner", "-at"], name="pda_owner_at"),
+            # the admin's sorts and its date hierarchy (a log that grows with every look-up)
+            *sort_indexes("pda", "at", "actor", "action"),
+        ]
 
     def __str__(self):
         return f"{self.actor} {self.get_action_display()} {self.at:%d-%m-%Y %H:%M}"

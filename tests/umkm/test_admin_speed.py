@@ -1,0 +1,248 @@
+"""The admin lists at DKI scale, as rules over every registered ModelAdmin (the figures are
+bench/admin_changelists.py's): a capped page count, sorts an index can serve, date hierarchies
+without DISTINCT, and the certificate search on one table."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
+from django.core.paginator import EmptyPage
+from django.db import connection
+from django.db.models import ForeignKey
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.certifications.factories import open_case
+from tests.factories import (
+    BusinessFactory,
+    MentoringFactory,
+    UserFactory,
+    admin_sudin,
+    operator,
+)
+from umkm.admin.base import EstimatedCountPaginator, FastChangeList, FastListMixin
+from umkm.models import Business
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = {"umkm", "bazaars", "certifications", "reports"}
+# Not ours to change, or below umkm (jobs imports no project app); small tables all of them.
+NOT_OURS = {"auth", "axes", "otp_totp", "django_tasks_database", "jobs"}
+# Reference data of a few hundred rows at most, or lists bounded by the programme (27,000
+# trainings, ~15,000 participations, the export log): a sort of the whole table in memory is
+# a few ms; bench/admin_changelists.py measures them all the same.
+REFERENCE = {
+    "umkm.Training",
+    "bazaars.Participation",
+    "reports.ExportLog",
+    "umkm.City",
+    "umkm.Kecamatan",
+    "umkm.Kelurahan",
+    "umkm.Sector",
+    "umkm.Stage",
+    "umkm.YearlyTarget",
+    "certifications.CertificateType",
+    "bazaars.Venue",
+    "bazaars.Bazaar",
+}
+
+
+def _project_admins():
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in PROJECT_APPS:
+            yield model, model_admin
+
+
+def test_every_project_admin_is_known_to_this_test():
+    apps = {m._meta.app_label for m in admin.site._registry}
+    assert apps <= PROJECT_APPS | NOT_OURS, apps - PROJECT_APPS - NOT_OURS
+
+
+@pytest.mark.parametrize(
+    "model_admin", [a for _m, a in _project_admins()], ids=lambda a: str(a.model._meta)
+)
+def test_every_project_list_has_the_capped_count_and_the_fast_changelist(model_admin):
+    request = RequestFactory().get("/")
+    request.user = admin_sudin()
+    assert isinstance(model_admin, FastListMixin)
+    assert issubclass(model_admin.get_changelist(request), FastChangeList)
+    assert issubclass(model_admin.paginator, EstimatedCountPaginator)
+    assert model_admin.show_full_result_count is False
+
+
+def test_the_paginator_offers_no_page_past_the_cap():
+    class Small(EstimatedCountPaginator):
+        COUNT_CAP = 4
+
+    BusinessFactory.create_batch(10)
+    unfiltered = Small(Business.objects.order_by("-id"), 2)
+    filtered = Small(Business.objects.filter(id__gt=0).order_by("-id"), 2)
+
+    assert (unfiltered.count, unfiltered.num_pages) == (10, 2)
+    assert (filtered.count, filtered.num_pages) == (4, 2)
+    assert Small(Business.objects.order_by("-id"), 3).num_pages == 2  # ceil(4 / 3)
+
+
+def test_a_page_past_the_cap_is_not_served_and_a_deep_page_is_the_same_rows():
+    class Small(EstimatedCountPaginator):
+        COUNT_CAP = 6
+        DEFERRED_FROM = 2  # the ids first from the second page on
+
+    BusinessFactory.create_batch(8)
+    ordered = Business.objects.select_related("owner").order_by("name", "-id")
+    paginator = Small(ordered, 2)
+
+    with pytest.raises(EmptyPage):
+        paginator.page(4)
+    for number in (1, 2, 3):
+        expected = list(ordered.values_list("pk", flat=True)[(number - 1) * 2 : number * 2])
+        assert [b.pk for b in paginator.page(number).object_list] == expected
+
+
+def _sortable(model_admin, user):
+    """(index in the changelist's columns, name, ordering field) of each sortable column."""
+    request = RequestFactory().get("/")
+    request.user = user
+    changelist = model_admin.get_changelist_instance(request)
+    for index, name in enumerate(changelist.list_display):
+        if name not in changelist.sortable_by:
+            continue
+        field = changelist.get_ordering_field(name)
+        if field:
+            yield index, name, field
+
+
+def _index_leads(model) -> set[str]:
+    """The columns that lead an index of the model's table (attnames)."""
+    opts = model._meta
+    leads = {opts.pk.attname}
+    for f in opts.concrete_fields:
+        if f.unique or f.db_index:
+            leads.add(f.attname)
+    for index in opts.indexes:
+        if index.fields:
+            leads.add(opts.get_field(index.fields[0].lstrip("-")).attname)
+    for constraint in opts.constraints:
+        fields = getattr(constraint, "fields", ())
+        if fields and getattr(constraint, "condition", None) is None:
+            leads.add(opts.get_field(fields[0]).attname)
+    return leads
+
+
+def _large_admins():
+    return [
+        (m, a)
+        for m, a in _project_admins()
+        if f"{m._meta.app_label}.{m._meta.object_name}" not in REFERENCE
+    ]
+
+
+@pytest.mark.parametrize("model,model_admin", _large_admins(), ids=lambda x: str(x))
+def test_every_sortable_column_of_a_large_list_leads_an_index(model, model_admin):
+    leads = _index_leads(model)
+    missing = []
+    for _index, name, field in _sortable(model_admin, UserFactory(is_superuser=True)):
+        if not isinstance(field, str) or "__" in field or field.startswith("_"):
+            missing.append((name, field))  # a join or an annotation: no index can serve it
+            continue
+        column = model._meta.get_field(field.lstrip("-")).attname
+        if column not in leads:
+            missing.append((name, column))
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("model,model_admin", _large_admins(), ids=lambda x: str(x))
+def test_a_sort_breaks_ties_against_its_direction_and_foreign_keys_sort_by_key(model, model_admin):
+    user = UserFactory(is_superuser=True, is_staff=True)
+    for index, name, _field in _sortable(model_admin, user):
+        for prefix, tie in (("", "-pk"), ("-", "pk")):
+            request = RequestFactory().get("/", {ORDER_VAR: f"{prefix}{index}"})
+            request.user = user
+            changelist = model_admin.get_changelist_instance(request)
+            ordering = changelist.get_ordering(request, changelist.root_queryset)
+            pk_names = {"pk", model._meta.pk.name, model._meta.pk.attname}
+            assert ordering[-1].lstrip("-") in pk_names, (name, ordering)
+            assert ordering[-1].startswith("-") == (tie == "-pk"), (name, ordering)
+            field = next((f for f in model._meta.fields if f.name == name), None)
+            if isinstance(field, ForeignKey):
+                assert ordering[0] == f"{prefix}{field.attname}", (name, ordering)
+
+
+def _date_admins():
+    return [(m, a) for m, a in _project_admins() if a.date_hierarchy]
+
+
+@pytest.mark.parametrize("model,model_admin", _date_admins(), ids=lambda x: str(x))
+def test_no_date_hierarchy_level_runs_a_distinct_over_the_list(client, model, model_admin):
+    for day in (datetime.date(2023, 3, 4), datetime.date(2024, 5, 6), datetime.date(2024, 5, 9)):
+        business = BusinessFactory(binaan_since=day)
+        MentoringFactory(business=business, date=day)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    field = model_admin.date_hierarchy
+    for query in ("", f"?{field}__year=2024", f"?{field}__year=2024&{field}__month=5"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url + query).status_code == 200
+        column = model._meta.get_field(field).column
+        distinct = [q["sql"] for q in queries if re.search(rf'DISTINCT.*"{column}"', q["sql"])]
+        assert not distinct, (query, distinct)
+
+
+def test_the_date_hierarchy_offers_the_years_and_months_of_the_list(client):
+    for day in (datetime.date(2022, 3, 4), datetime.date(2024, 5, 6), datetime.date(2024, 7, 9)):
+        MentoringFactory(business=BusinessFactory(), date=day)
+    client.force_login(admin_sudin())
+    url = reverse("admin:umkm_mentoring_changelist")
+    page = client.get(url).content.decode()
+    assert all(f"date__year={y}" in page for y in (2022, 2023, 2024))
+    page = client.get(url + "?date__year=2024").content.decode()
+    months = set(re.findall(r"date__month=(\d+)", page))
+    assert months == {"5", "6", "7"}
+
+
+def test_the_operators_date_hierarchy_spans_only_their_kecamatan(client):
+    from tests.factories import kelurahan
+
+    elsewhere = BusinessFactory(kelurahan=kelurahan("31.73.01.1001"))
+    mine = BusinessFactory(kelurahan=kelurahan("31.73.02.1002"))
+    MentoringFactory(business=elsewhere, date=datetime.date(2019, 1, 2))
+    MentoringFactory(business=mine, date=datetime.date(2024, 1, 2))
+    client.force_login(operator("31.73.02"))
+    page = client.get(reverse("admin:umkm_mentoring_changelist")).content.decode()
+    assert "date__year=2019" not in page
+    assert "2024" in page
+
+
+# --- certificate cases: the business name on the case ------------------------------------
+
+
+def test_the_case_keeps_its_business_name_through_a_rename():
+    business = BusinessFactory(name="Keripik Lama")
+    case = open_case(business)
+    case.refresh_from_db()
+    assert case.business_name == "Keripik Lama"
+
+    Business.objects.filter(pk=business.pk).update(name="Keripik Baru")
+
+    case.refresh_from_db()
+    assert case.business_name == "Keripik Baru"
+
+
+def test_the_case_search_reads_one_table(client):
+    wanted = open_case(BusinessFactory(name="Sambal Bu Tini"))
+    open_case(BusinessFactory(name="Batik Pak Joko"))
+    client.force_login(admin_sudin())
+    url = reverse("admin:certifications_certificatecase_changelist")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, {"q": "bu tini"}).content.decode()
+
+    assert "Sambal Bu Tini" in page
+    assert "Batik Pak Joko" not in page
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT")]
+    assert counts and all("umkm_business" not in sql for sql in counts), counts
+    assert str(wanted.pk) in page
