@@ -15,8 +15,10 @@ from umkm.models import (
     Kelurahan,
     Sector,
     Stage,
+    StageRule,
 )
 from umkm.services.register import STAGE_FIELDS
+from umkm.services.stages import RULE_FIELDS, stage_rule_save
 
 # --- Areas (read-only reference data, used by autocomplete) -------------------------------
 
@@ -107,3 +109,21 @@ class StageAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
         elif not getattr(formset, "reordered", False):  # the list: every changed row at once
             services.stages_reorder(actor=request.user, orders=formset.changed_orders())
             formset.reordered = True
+
+
+@admin.register(StageRule)
+class StageRuleAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+    """Which event moves a business to which 7P stage (umkm.services.stages)."""
+
+    list_display = ["event", "stage", "active"]
+    list_select_related = ["stage"]
+    list_filter = ["active"]
+    fields = ["event", "stage", "active"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rule is switched off: the stages it recorded keep naming it
+
+    def save_model(self, request, obj, form, change):
+        fields = {n: form.cleaned_data[n] for n in form.changed_data if n in RULE_FIELDS}
+        saved = stage_rule_save(actor=request.user, rule=obj if change else None, **fields)
+        obj.pk = saved.pk

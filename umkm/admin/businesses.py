@@ -27,6 +27,7 @@ from umkm.models import (
     Mentoring,
     Owner,
 )
+from umkm.services.stages import cause_label
 
 # --- Businesses -----------------------------------------------------------------------------
 
@@ -36,16 +37,20 @@ class BusinessStageInline(ScopedTabularInline):
 
     model = BusinessStage
     scope = staticmethod(permissions.business_stages_for)
-    fields = ["stage", "reached_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    fields = ["stage", "reached_on", "recorded_by", "caused_by"]
+    readonly_fields = ["recorded_by", "caused_by"]
     extra = 0
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("stage", "recorded_by")
+        return super().get_queryset(request).select_related("stage", "recorded_by", "rule")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("caused by"))
+    def caused_by(self, obj):
+        return cause_label(obj) if obj.pk else ""
 
 
 class MentoringInline(ScopedTabularInline):
@@ -297,14 +302,18 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
 @admin.register(BusinessStage)
 class BusinessStageAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.business_stages_for)
-    list_display = ["business", "stage", "reached_on", "recorded_by"]
-    list_select_related = ["business", "stage", "recorded_by"]
-    list_filter = ["stage"]
+    list_display = ["business", "stage", "reached_on", "recorded_by", "caused_by"]
+    list_select_related = ["business", "stage", "recorded_by", "rule"]
+    list_filter = ["stage", "rule"]
     autocomplete_fields = ["business"]
     date_hierarchy = "reached_on"
     ordering = ["-id"]
-    fields = ["business", "stage", "reached_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    fields = ["business", "stage", "reached_on", "recorded_by", "caused_by"]
+    readonly_fields = ["recorded_by", "caused_by"]
+
+    @admin.display(description=_("caused by"))
+    def caused_by(self, obj):
+        return cause_label(obj) if obj.pk else ""
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)

@@ -32,6 +32,10 @@ from umkm.services.registration import (
     trainees_check,
     trainees_register,
 )
+from umkm.services.stages import (
+    stage_event,
+    stage_rule_save,
+)
 from umkm.services.trainees import (
     enrolment_create,
     enrolment_remove,
@@ -55,7 +59,9 @@ __all__ = [
     "owner_match_merge",
     "owner_update",
     "refresh_current_stage",
+    "stage_event",
     "stage_record",
+    "stage_rule_save",
     "stage_save",
     "stages_reorder",
     "trainee_add",
