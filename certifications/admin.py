@@ -42,6 +42,28 @@ class ExpiresWithinFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WaitingOnSudinFilter(admin.SimpleListFilter):
+    """Cases referred to Sudin PPKUKM that have had no answer for longer than
+    settings.CERTIFICATE_WAITING_DAYS (the staff desk's "waiting on Sudin PPKUKM" count)."""
+
+    title = _("waiting on Sudin PPKUKM")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("late", _("Longer than %(days)s days") % {"days": waiting_days()})]
+
+    def queryset(self, request, queryset):
+        if self.value() == "late":
+            return queryset.waiting_on_sudin(longer_than_days=waiting_days())
+        return queryset
+
+
+def waiting_days() -> int:
+    from django.conf import settings
+
+    return settings.CERTIFICATE_WAITING_DAYS
+
+
 class KecamatanFilter(admin.SimpleListFilter):
     title = _("kecamatan")
     parameter_name = "kecamatan"
@@ -128,7 +150,7 @@ class CertificateCaseAdmin(ScopedAdmin):
     ]
     list_display_links = ["business_name"]
     list_select_related = ["type", "business", "kecamatan"]
-    list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter]
+    list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter, WaitingOnSudinFilter]
     search_fields = ["business__name", "=number"]
     list_per_page = 50
     form = CertificateCaseForm

@@ -65,6 +65,7 @@ class PortalAdminSite(AdminSite):
     site_header = _("UMKM Binaan Portal")
     site_title = _("UMKM Binaan Portal")
     index_title = _("Administration")
+    index_template = "admin/portal_index.html"
     login_form = StaffSignInForm
     login_template = "registration/staff_login.html"
 
@@ -90,6 +91,18 @@ class PortalAdminSite(AdminSite):
 
     def has_permission(self, request):
         return may_use_staff_pages(request.user)
+
+    def index(self, request, extra_context=None):
+        """The staff desk: what waits for this user (config.worklist), above the tables. A role
+        whose home is elsewhere (Pejabat: the report) is sent there."""
+        from config.worklist import sections_for
+        from umkm.roles import STAFF_HOME, home_url_name
+
+        home = home_url_name(request.user)
+        if home != STAFF_HOME:
+            return HttpResponseRedirect(reverse(home))
+        context = {"worklist": sections_for(request.user), **(extra_context or {})}
+        return super().index(request, extra_context=context)
 
     def login(self, request, extra_context=None):
         """Django's admin sign-in, but after it each role lands on its own home
