@@ -29,7 +29,7 @@ class ParticipationForm(forms.ModelForm):
     bazaar) comes back on the field (umkm.admin.service_errors)."""
 
     decision = forms.ChoiceField(
-        label=_("decision"),
+        label=_("Decision"),
         required=False,
         choices=[
             ("", "—"),
@@ -199,7 +199,7 @@ class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
             return gettext("Eligible")
         if obj.eligibility_override:
             return gettext("Overridden: %(reason)s") % {"reason": obj.override_reason}
-        return "; ".join(result.reasons)
+        return " ".join(result.reasons)  # each reason is a sentence
 
     def _decide(self, request, queryset, status):
         try:

@@ -21,6 +21,8 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from config import params
 from umkm import permissions
@@ -178,6 +180,11 @@ class ScopedAdmin(ServiceErrorsAdmin, ScopedMixin, admin.ModelAdmin):
             changelist.list_display_links = [
                 n for n in changelist.list_display_links or () if n in changelist.list_display
             ] or changelist.list_display[:1]
+        # A user who may not search by NIK (Pejabat) is not invited to: the search help
+        # without it (`search_help_text_without_nik`), as a NIK search finds nothing for them.
+        without = getattr(self, "search_help_text_without_nik", None)
+        if without is not None and not permissions.can_search_nik(request.user):
+            changelist.search_help_text = without
         return changelist
 
     # --- history (django-simple-history), read-only and scoped on the live object ----------
@@ -199,8 +206,13 @@ class ScopedAdmin(ServiceErrorsAdmin, ScopedMixin, admin.ModelAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.history_change_reason = readable_reason(self.model, record)
         if not permissions.is_read_only(request.user):
             return
         shown = {
@@ -225,6 +237,46 @@ class ScopedAdmin(ServiceErrorsAdmin, ScopedMixin, admin.ModelAdmin):
             raise Http404 from exc
         if not (deleted and permissions.is_city_wide(request.user)):
             raise Http404(gettext("Not found, or not in your kecamatan."))
+
+
+# The change reasons services record as codes (bazaars.services.base._save), in words.
+HISTORY_REASONS = {"created": _("Created"), "changed": _("Changed"), "recorded": _("Recorded")}
+
+
+def readable_reason(model, record) -> str:
+    """A history row's reason as the history page shows it: a status code by its label (the
+    model's own `status` choices), a service's code by its word, nothing as "—"."""
+    reason = record.history_change_reason or ""
+    if not reason:
+        return "—"
+    try:
+        choices = dict(model._meta.get_field("status").flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(reason) or HISTORY_REASONS.get(reason) or reason)
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's "changes" in the interface's words: an empty value as "—" (not
+    "None"), yes/no for a checkbox, a choice by its label (not its stored code)."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, DeletedObject):  # a foreign key: empty, or its row deleted since
+            if value.pk is None:
+                return "—"
+            return gettext("%(name)s (deleted, id %(pk)s)") % {
+                "name": capfirst(value.model._meta.verbose_name),
+                "pk": value.pk,
+            }
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return str(dict(field.flatchoices).get(value, value))
+        return value
 
 
 class ScopedTabularInline(ScopedMixin, admin.TabularInline):

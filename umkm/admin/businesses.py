@@ -195,6 +195,7 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     ]
     search_fields = ["name"]  # replaced by get_search_results; keeps the search box
     search_help_text = _("Business name, owner name, NIB, or an owner's full NIK (exact).")
+    search_help_text_without_nik = _("Business name, owner name or NIB.")
     autocomplete_fields = ["owner", "kelurahan"]
     date_hierarchy = "binaan_since"
     form = BusinessForm

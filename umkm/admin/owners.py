@@ -93,6 +93,7 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["kelurahan"]
     inlines = [OwnerBusinessInline]
     search_help_text = _("Owner name, or a full NIK (exact).")
+    search_help_text_without_nik = _("Owner name.")
     ordering = ["-id"]  # newest first on the primary key: no sort of 370,000 names
 
     @admin.display(description=_("NIK"))

@@ -160,7 +160,7 @@ class Business(models.Model):
     """A mentored business (UMKM binaan)."""
 
     name = models.CharField(_("business name"), max_length=150)
-    slug = models.SlugField(_("public slug"), max_length=170, unique=True)
+    slug = models.SlugField(_("public page address"), max_length=170, unique=True)
     owner = models.ForeignKey(
         Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("owner")
     )
