@@ -19,6 +19,7 @@ from certifications.models import CaseDocument, CaseTransition, CertificateCase,
 from config import params
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline, filter_value
+from umkm.admin.links import register_business_link
 
 
 class ExpiresWithinFilter(admin.SimpleListFilter):
@@ -154,7 +155,7 @@ class CertificateCaseAdmin(ScopedAdmin):
     search_fields = ["business__name", "=number"]
     list_per_page = 50
     form = CertificateCaseForm
-    raw_id_fields = ["business"]
+    autocomplete_fields = ["business"]  # by name, scoped (no pop-up lookup of an ID)
     actions = ["refer_to_sudin", "mark_submitted"]
     inlines = [CaseDocumentInline, CaseDocumentUploadInline, CaseTransitionInline]
     readonly_fields = [
@@ -449,3 +450,12 @@ def attach_to_business_admin(site=None) -> bool:
         return False
     model_admin.inlines = [*model_admin.inlines, CertificateCaseInline]
     return True
+
+
+@register_business_link
+def start_case_link(request, business):
+    """The business page's "start a certificate case": the add form with the business chosen."""
+    if not request.user.has_perm("certifications.add_certificatecase"):
+        return None
+    url = reverse("admin:certifications_certificatecase_add")
+    return gettext("Start a certificate case"), f"{url}?business={business.pk}"

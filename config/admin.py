@@ -4,6 +4,7 @@ from functools import update_wrapper
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
@@ -54,6 +55,15 @@ def _unfiltered(request):
     return HttpResponseRedirect(request.path)
 
 
+class PortalAutocompleteView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
+
 class PortalAdminSite(AdminSite):
     """The admin. Every view of it asks the one staff-access rule (config.access): signed in,
     active, staff and, when settings.OTP_REQUIRED is on (production), verified by the 6-digit
@@ -91,6 +101,11 @@ class PortalAdminSite(AdminSite):
 
     def has_permission(self, request):
         return may_use_staff_pages(request.user)
+
+    def autocomplete_view(self, request):
+        """Django's autocomplete, each result labelled by the target admin's
+        `autocomplete_label(obj)` when it has one (a kelurahan with its kecamatan)."""
+        return PortalAutocompleteView.as_view(admin_site=self)(request)
 
     def index(self, request, extra_context=None):
         """The staff desk: what waits for this user (config.worklist), above the tables. A role

@@ -9,6 +9,7 @@ from umkm.admin.base import (
     ScopedAdmin,
 )
 from umkm.admin.service_errors import ServiceErrorsAdmin
+from umkm.areas import office_first
 from umkm.models import (
     City,
     Kecamatan,
@@ -43,6 +44,16 @@ class KelurahanAdmin(ReadOnlyAdmin, ScopedAdmin):
     # Also the kelurahan autocomplete: an operator is offered only their kecamatan's.
     scope = staticmethod(permissions.kelurahan_for)
     list_display = ["code", "name", "kecamatan", "postal_code"]
+
+    def get_queryset(self, request):
+        # The autocompletes offer the office's own city first (then by kecamatan and name).
+        return office_first(super().get_queryset(request))
+
+    @staticmethod
+    def autocomplete_label(kelurahan) -> str:
+        """What a kelurahan autocomplete shows: its name and kecamatan (names repeat)."""
+        return f"{kelurahan.name} ({kelurahan.kecamatan.name})"
+
     list_filter = ["kecamatan__city"]
     list_select_related = ["kecamatan"]
     search_fields = ["name", "=code", "=postal_code"]

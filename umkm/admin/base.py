@@ -27,6 +27,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from config import params
 from umkm import permissions
 from umkm.admin.service_errors import ServiceErrorsAdmin
+from umkm.areas import office_first
 from umkm.models import (
     Business,
     Kecamatan,
@@ -310,9 +311,9 @@ def scope_foreignkey(db_field, request, kwargs) -> None:
     user = request.user
     related = db_field.related_model
     if related is Kelurahan:
-        kwargs["queryset"] = permissions.kelurahan_for(user)
+        kwargs["queryset"] = office_first(permissions.kelurahan_for(user))
     elif related is Kecamatan:
-        kwargs["queryset"] = permissions.kecamatan_for(user)
+        kwargs["queryset"] = office_first(permissions.kecamatan_for(user))
     elif related is Owner:
         kwargs["queryset"] = permissions.owners_for(user)
     elif related is Business:
@@ -372,14 +373,22 @@ class KecamatanFilter(admin.SimpleListFilter):
     parameter_name = "kecamatan"
 
     def lookups(self, request, model_admin):
-        qs = permissions.kecamatan_for(request.user).select_related("city")
-        return [(k.code, k.name) for k in qs.order_by("city_id", "name")]
+        qs = office_first(permissions.kecamatan_for(request.user))
+        return [(k.code, k.name) for k in qs]
 
     def queryset(self, request, queryset):
         code = filter_value(self, request, params.area_code)
         if code:
             return queryset.filter(kelurahan__kecamatan_id=code)
         return queryset
+
+
+class OfficeFirstKecamatanFilter(admin.RelatedFieldListFilter):
+    """A list filter on a kecamatan reached through a relation (`business__kelurahan__kecamatan`):
+    the kecamatan the user may see, the office's own city first."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(k.pk, k.name) for k in office_first(permissions.kecamatan_for(request.user))]
 
 
 class KelurahanFilter(admin.SimpleListFilter):
@@ -395,7 +404,7 @@ class KelurahanFilter(admin.SimpleListFilter):
         )
         if kecamatan:
             qs = qs.filter(kecamatan_id=kecamatan)
-        choices = [(k.code, k.name) for k in qs.order_by("name")]
+        choices = [(k.code, k.name) for k in office_first(qs)]
         # DKI-wide, 267 kelurahan are no help: they are offered once a kecamatan is chosen.
         return choices if kecamatan or len(choices) <= KELURAHAN_CHOICES_MAX else []
 

@@ -171,16 +171,18 @@ class _YearRangeQuerySetMixin:
 @admin.register(Business)
 class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.businesses_for)
+    # Status, scale and "binaan sejak" decide most tasks: next to the name, within 1366 px
+    # (tests/e2e/test_staff_desk.py).
     list_display = [
         "name",
-        "owner_name",
-        "sector",
-        "kelurahan",
-        "kecamatan",
-        "current_stage",
         "status",
         "scale",
         "binaan_since",
+        "current_stage",
+        "owner_name",
+        "kelurahan",
+        "kecamatan",
+        "sector",
     ]
     # Exactly what list_display shows (owner's name, areas, sector, stage): no more joins.
     list_select_related = ["owner", "sector", "kelurahan__kecamatan", "current_stage"]
@@ -230,6 +232,20 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
                 return qs
 
         return BusinessChangeList
+
+    @staticmethod
+    def autocomplete_label(business) -> str:
+        """A business in an autocomplete: its name and its owner's (both on this table)."""
+        return f"{business.name} — {business.owner_name}" if business.owner_name else business.name
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from umkm.admin.links import business_links
+
+        business = self.get_object(request, object_id)
+        links = business_links(request, business) if business is not None else []
+        return super().change_view(
+            request, object_id, form_url, {"business_links": links, **(extra_context or {})}
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Exact NIK through the blind index, NIB exact or by prefix, and names: the business

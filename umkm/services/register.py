@@ -407,3 +407,37 @@ def refresh_current_stage(business: Business) -> None:
     if business.current_stage_id != latest:
         Business.objects.filter(pk=business.pk).update(current_stage_id=latest)
         business.current_stage_id = latest
+
+
+# --- An owner and their business in one go -------------------------------------------------
+
+BUSINESS_FORM_NAMES = {
+    "name": "business_name",
+    "sector": "business_sector",
+    "kelurahan": "business_kelurahan",
+    "products": "business_products",
+    "binaan_since": "business_binaan_since",
+}
+
+
+def owner_with_business_create(*, actor, owner: dict, business: dict | None) -> Outcome:
+    """A new owner and their first business, both or neither, by the rules of owner_create and
+    business_create (the admin's one-page entry). The business's errors are keyed by the
+    entry's names (`business_name`, `business_kelurahan`, ...) so that they land on its fields
+    and not on the owner's own `kelurahan`."""
+    require_actor(actor)
+    with transaction.atomic():
+        outcome = owner_create(actor=actor, **owner)
+        if business:
+            try:
+                business_create(actor=actor, owner=outcome.obj, **business)
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    raise
+                raise ValidationError(
+                    {
+                        BUSINESS_FORM_NAMES.get(name, "__all__"): errors
+                        for name, errors in exc.error_dict.items()
+                    }
+                ) from exc
+    return outcome
