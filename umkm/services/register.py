@@ -305,8 +305,8 @@ def _record_stage(business, stage, reached_on, actor) -> BusinessStage:
     return record
 
 
-def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetime.date) -> Outcome:
-    """Record that a business reached a 7P stage (once per stage) and refresh its current stage."""
+def check_stage_may_be_recorded(actor, business: Business, reached_on: datetime.date) -> None:
+    """The business is the actor's, and the day has come (a stage by hand or by a rule)."""
     require_actor(actor)
     if not permissions.can_access_business(actor, business):
         raise PermissionDenied
@@ -314,6 +314,11 @@ def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetim
         raise ValidationError(
             {"reached_on": _("The date a stage was reached cannot be in the future.")}
         )
+
+
+def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetime.date) -> Outcome:
+    """Record that a business reached a 7P stage (once per stage) and refresh its current stage."""
+    check_stage_may_be_recorded(actor, business, reached_on)
     with transaction.atomic():
         if BusinessStage.objects.filter(business=business, stage=stage).exists():
             raise ValidationError({"stage": _("This business has already reached this stage.")})

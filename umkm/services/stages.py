@@ -10,13 +10,11 @@ the same kind leaves the first record (and its cause) as it is.
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.actors import require_actor
-from umkm import permissions
 from umkm.models import Business, BusinessStage, StageEvent, StageRule
 from umkm.services.base import _is_user, _set_history_user
 
@@ -46,15 +44,9 @@ def stage_event(
     saying what caused it, unless the business reached that stage already. Returns the new
     record, or None when nothing changed (no active rule, or the stage was reached before).
     The current stage follows (umkm.services.register.refresh_current_stage)."""
-    from umkm.services.register import refresh_current_stage
+    from umkm.services.register import check_stage_may_be_recorded, refresh_current_stage
 
-    require_actor(actor)
-    if not permissions.can_access_business(actor, business):
-        raise PermissionDenied
-    if on > timezone.localdate():
-        raise ValidationError(
-            {"reached_on": _("The date a stage was reached cannot be in the future.")}
-        )
+    check_stage_may_be_recorded(actor, business, on)
     rule = rule_for(event)
     if rule is None:
         return None
