@@ -194,3 +194,26 @@ def test_signing_out_from_the_header_signs_out(client):
     assert f'action="{reverse("admin:logout")}"' in nav
     client.post(reverse("admin:logout"))
     assert "Masuk" in _nav(client.get(reverse("home")).content.decode())
+
+
+def test_the_desk_costs_the_same_queries_for_one_bazaar_or_three(client, count_queries):
+    """One query per count, whatever the number of bazaars waiting (no query per row)."""
+
+    def desk_queries():
+        with count_queries() as counted:
+            assert client.get(reverse("admin:index")).status_code == 200
+        return counted.count
+
+    client.force_login(admin_sudin())
+    client.get(reverse("admin:index"))  # session, groups and content types warmed up
+    for title in ("Bazar Satu",):
+        fair = bazaar(title=title, days=[timezone.localdate() + datetime.timedelta(30)])
+        business = eligible_business(sector=sector("fesyen"))
+        bazaar_services.participation_apply(actor=SYSTEM, bazaar=fair, business=business)
+    one = desk_queries()
+    for title in ("Bazar Dua", "Bazar Tiga"):
+        fair = bazaar(title=title, days=[timezone.localdate() + datetime.timedelta(30)])
+        business = eligible_business(sector=sector("fesyen"))
+        bazaar_services.participation_apply(actor=SYSTEM, bazaar=fair, business=business)
+    assert len([e for e in _entries(client) if e[1].startswith("Lamaran")]) == 3
+    assert desk_queries() == one
