@@ -36,7 +36,8 @@ class Eligibility:
     reasons: list[str] = field(default_factory=list)
 
     def __str__(self):
-        return _("Eligible") if self.eligible else "; ".join(self.reasons)
+        # Each reason is a sentence of its own: joined by a space, not "; ".
+        return _("Eligible") if self.eligible else " ".join(self.reasons)
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class BazaarQuerySet(models.QuerySet):
 
 class Bazaar(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("page address"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     venue = models.ForeignKey(
         Venue, on_delete=models.PROTECT, related_name="bazaars", verbose_name=_("venue")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from bazaars import selectors
 from bazaars.cache import page_timeout, public_version
 from bazaars.models import BazaarStatus
+from config import account_nav
 from config.site import absolute_url, origin_key, site_host
 
 CSRF_PLACEHOLDER = "__bazaars_csrf_placeholder__"
@@ -56,13 +57,18 @@ def _serve_cached(request, name: str, build):
 
 
 def _respond(request, status, content_type, content: bytes):
+    content = account_nav.fill(request, content)  # before the token: it holds a form too
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     return HttpResponse(content, status=status, content_type=content_type)
 
 
 def _page(request, template, context, status=200):
-    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    context = {
+        **context,
+        "csrf_token": CSRF_PLACEHOLDER,
+        "account_nav_placeholder": account_nav.PLACEHOLDER,
+    }
     response = render(request, template, context, status=status)
     return status, response["Content-Type"], response.content
 

@@ -20,6 +20,7 @@ from certifications.models import CaseDocument, CaseTransition, CertificateCase,
 from config import params
 from umkm import permissions
 from umkm.admin.base import FastListMixin, ScopedAdmin, ScopedTabularInline, filter_value
+from umkm.admin.links import register_business_link
 
 
 class ExpiresWithinFilter(admin.SimpleListFilter):
@@ -41,6 +42,28 @@ class ExpiresWithinFilter(admin.SimpleListFilter):
         if self.value() == "expired":
             return queryset.expired_on(today)
         return queryset
+
+
+class WaitingOnSudinFilter(admin.SimpleListFilter):
+    """Cases referred to Sudin PPKUKM that have had no answer for longer than
+    settings.CERTIFICATE_WAITING_DAYS (the staff desk's "waiting on Sudin PPKUKM" count)."""
+
+    title = _("waiting on Sudin PPKUKM")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("late", _("Longer than %(days)s days") % {"days": waiting_days()})]
+
+    def queryset(self, request, queryset):
+        if self.value() == "late":
+            return queryset.waiting_on_sudin(longer_than_days=waiting_days())
+        return queryset
+
+
+def waiting_days() -> int:
+    from django.conf import settings
+
+    return settings.CERTIFICATE_WAITING_DAYS
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -128,12 +151,12 @@ class CertificateCaseAdmin(ScopedAdmin):
     ]
     list_display_links = ["business_name"]
     list_select_related = ["type", "business", "kecamatan"]
-    list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter]
+    list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter, WaitingOnSudinFilter]
     search_fields = ["business_name"]  # replaced by get_search_results; keeps the search box
     search_help_text = _("Business name, or a certificate number (exact).")
     list_per_page = 50
     form = CertificateCaseForm
-    raw_id_fields = ["business"]
+    autocomplete_fields = ["business"]  # by name, scoped (no pop-up lookup of an ID)
     actions = ["refer_to_sudin", "mark_submitted"]
     inlines = [CaseDocumentInline, CaseDocumentUploadInline, CaseTransitionInline]
     readonly_fields = [
@@ -436,3 +459,12 @@ def attach_to_business_admin(site=None) -> bool:
         return False
     model_admin.inlines = [*model_admin.inlines, CertificateCaseInline]
     return True
+
+
+@register_business_link
+def start_case_link(request, business):
+    """The business page's "start a certificate case": the add form with the business chosen."""
+    if not request.user.has_perm("certifications.add_certificatecase"):
+        return None
+    url = reverse("admin:certifications_certificatecase_add")
+    return gettext("Start a certificate case"), f"{url}?business={business.pk}"

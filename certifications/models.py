@@ -133,6 +133,11 @@ class CertificateCaseQuerySet(models.QuerySet):
     def expired_on(self, day: datetime.date):
         return self.filter(status=CaseStatus.ISSUED, expires_on__lt=day)
 
+    def waiting_on_sudin(self, *, longer_than_days: int):
+        """Referred to Sudin PPKUKM, with no change of status for longer than that many days."""
+        since = timezone.now() - datetime.timedelta(days=longer_than_days)
+        return self.filter(status=CaseStatus.REFERRED, status_changed_at__lt=since)
+
     def expiring_within(self, days: int, *, on: datetime.date):
         """Issued certificates still valid on `on` that expire in the next `days` days."""
         return self.filter(

@@ -273,6 +273,8 @@ def case_transition(
     locked.full_clean()
     _save_case(locked)
     _record(locked, actor=actor, from_status=from_status, note=note, at=locked.status_changed_at)
+    if to_status == rules.ISSUED:
+        _licence_stage(actor, locked)
     # The caller's object follows the saved state.
     for name in (
         "status",
@@ -331,6 +333,20 @@ def case_record_issued(
     _save_case(case)
     _record(case, actor=actor, from_status="", note=case.note, at=case.status_changed_at)
     return case
+
+
+def _licence_stage(actor, case: CertificateCase) -> None:
+    """An issued certificate moves the business by the "licence issued" stage rule."""
+    from umkm.models import StageEvent
+    from umkm.services import stage_event
+
+    stage_event(
+        actor=actor,
+        business=case.business,
+        event=StageEvent.LICENCE_ISSUED,
+        on=case.issued_on,
+        cause=case,
+    )
 
 
 @dataclass

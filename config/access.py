@@ -68,6 +68,7 @@ PUBLIC_VIEWS = frozenset(
     {
         "home",
         "healthz",
+        "favicon",  # a redirect to the static icon
         "set_language",  # the language switcher (django.conf.urls.i18n)
         "admin:login",  # the sign-in form, and signing out
         "admin:logout",

@@ -4,6 +4,7 @@ from functools import update_wrapper
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
@@ -54,6 +55,15 @@ def _unfiltered(request):
     return HttpResponseRedirect(request.path)
 
 
+class PortalAutocompleteView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
+
 class PortalAdminSite(AdminSite):
     """The admin. Every view of it asks the one staff-access rule (config.access): signed in,
     active, staff and, when settings.OTP_REQUIRED is on (production), verified by the 6-digit
@@ -65,6 +75,7 @@ class PortalAdminSite(AdminSite):
     site_header = _("UMKM Binaan Portal")
     site_title = _("UMKM Binaan Portal")
     index_title = _("Administration")
+    index_template = "admin/portal_index.html"
     login_form = StaffSignInForm
     login_template = "registration/staff_login.html"
 
@@ -90,6 +101,23 @@ class PortalAdminSite(AdminSite):
 
     def has_permission(self, request):
         return may_use_staff_pages(request.user)
+
+    def autocomplete_view(self, request):
+        """Django's autocomplete, each result labelled by the target admin's
+        `autocomplete_label(obj)` when it has one (a kelurahan with its kecamatan)."""
+        return PortalAutocompleteView.as_view(admin_site=self)(request)
+
+    def index(self, request, extra_context=None):
+        """The staff desk: what waits for this user (config.worklist), above the tables. A role
+        whose home is elsewhere (Pejabat: the report) is sent there."""
+        from config.worklist import sections_for
+        from umkm.roles import STAFF_HOME, home_url_name
+
+        home = home_url_name(request.user)
+        if home != STAFF_HOME:
+            return HttpResponseRedirect(reverse(home))
+        context = {"worklist": sections_for(request.user), **(extra_context or {})}
+        return super().index(request, extra_context=context)
 
     def login(self, request, extra_context=None):
         """Django's admin sign-in, but after it each role lands on its own home

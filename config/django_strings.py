@@ -11,4 +11,8 @@ from django.utils.translation import gettext_noop
 DJANGO_STRINGS = [
     gettext_noop("- Select an option -"),  # django.db.models.fields.BLANK_CHOICE_LABEL
     gettext_noop("Filter by %(field_name)s"),  # admin/date_hierarchy.html
+    # django-simple-history's history page: its Indonesian catalogue lacks this column (shown
+    # as "CHANGES" by the admin's upper-case table headers).
+    gettext_noop("Changes"),  # simple_history/object_history_list.html
+    gettext_noop("None"),  # its "changed by" of the portal's own writes
 ]

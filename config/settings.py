@@ -497,6 +497,9 @@ PDP_ANONYMISERS = [
 # --- Bazaars: only food sellers holding PIRT or halal (issued or in process) may apply -----
 # On by default since the certificates app (issue 5) provides the rule's data.
 BAZAAR_REQUIRE_FOOD_CERTIFICATE = env.bool("BAZAAR_REQUIRE_FOOD_CERTIFICATE", default=True)
+# --- The staff desk (config.worklist): a case referred to Sudin PPKUKM counts as waiting too
+# long after this many days without an answer.
+CERTIFICATE_WAITING_DAYS = env.int("CERTIFICATE_WAITING_DAYS", default=14)
 # The public schedule pages are cached whole and invalidated on every staff change (off: bench).
 BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 

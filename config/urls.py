@@ -6,6 +6,7 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("staf/", views.staff_home, name="staff_home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -44,6 +44,19 @@ def home(request):
 
 
 @require_safe
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever the page links: the portal's icon, not
+    a 404 in the log at every visit."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+    from django.utils.cache import patch_cache_control
+
+    response = HttpResponsePermanentRedirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+@require_safe
 @staff_required
 def staff_home(request):
     """settings.LOGIN_REDIRECT_URL: each role's own home after signing in (umkm.roles)."""

@@ -61,6 +61,34 @@ def _no_store(response):
     return response
 
 
+LIST_STATUSES = {
+    "running": [Job.Status.QUEUED, Job.Status.RUNNING],
+    "failed": [Job.Status.FAILED],
+}
+LIST_LENGTH = 50
+
+
+@require_safe
+@never_cache
+@staff_required
+def job_list(request):
+    """The user's own last jobs (the staff desk links here), optionally only those running or
+    waiting (?status=running) or failed (?status=failed)."""
+    wanted = request.GET.get("status", "")
+    jobs = jobs_for(request.user)
+    if wanted in LIST_STATUSES:
+        jobs = jobs.filter(status__in=LIST_STATUSES[wanted])
+    else:
+        wanted = ""
+    return _no_store(
+        TemplateResponse(
+            request,
+            "jobs/job_list.html",
+            {"jobs": jobs.order_by("-created_at")[:LIST_LENGTH], "status": wanted},
+        )
+    )
+
+
 @require_safe
 @never_cache
 @staff_required

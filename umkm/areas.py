@@ -40,3 +40,20 @@ def load_areas(City, Kecamatan, Kelurahan, path: Path = AREA_CSV) -> tuple[int, 
         len(by_level.get("district", [])),
         len(by_level.get("village", [])),
     )
+
+
+def office_first(qs):
+    """Kecamatan or kelurahan with the office's own city first (settings.OFFICE_CITY_CODE),
+    then by name: every choice of an area offers the office's own before the rest of DKI.
+    Codes start with their city's (31.73.02, 31.73.02.1002), so no join is needed."""
+    from django.conf import settings
+    from django.db.models import Case, IntegerField, Value, When
+
+    own = Case(
+        When(code__startswith=f"{settings.OFFICE_CITY_CODE}.", then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    if qs.model._meta.model_name == "kelurahan":
+        return qs.order_by(own, "kecamatan__name", "name")
+    return qs.order_by(own, "name")

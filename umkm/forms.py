@@ -3,9 +3,11 @@ choices they may make); umkm.services holds the rules and does the writing."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from umkm import permissions
+from umkm.areas import office_first
 from umkm.models import Gender, Kelurahan, Owner, Sector
 from umkm.services.registration import TraineeData
 from umkm.validators import clean_nik, normalise_phone
@@ -55,6 +57,43 @@ class OwnerForm(forms.ModelForm):
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
 
+class OwnerWithBusinessForm(OwnerForm):
+    """A new owner and, on the same page, their first business (services.
+    owner_with_business_create). Leave the business's name empty for an owner alone."""
+
+    business_name = forms.CharField(label=_("business name"), max_length=150, required=False)
+    business_sector = forms.ModelChoiceField(
+        label=_("sector"), queryset=Sector.objects.all(), required=False
+    )
+    business_kelurahan = forms.ModelChoiceField(
+        label=_("business kelurahan"), queryset=Kelurahan.objects.none(), required=False
+    )
+    business_products = forms.CharField(
+        label=_("products"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    business_binaan_since = forms.DateField(label=_("mentored since"), required=False)
+
+    BUSINESS_FIELDS = (
+        "business_name",
+        "business_sector",
+        "business_kelurahan",
+        "business_products",
+        "business_binaan_since",
+    )
+
+    def business_values(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("business_name") or "").strip():
+            return None
+        return {
+            "name": data["business_name"].strip(),
+            "sector": data.get("business_sector"),
+            "kelurahan": data.get("business_kelurahan"),
+            "products": data.get("business_products", ""),
+            "binaan_since": data.get("business_binaan_since") or timezone.localdate(),
+        }
+
+
 class TraineeRowForm(forms.Form):
     """One row of the quick trainee entry on a training's page."""
 
@@ -78,11 +117,18 @@ class TraineeRowForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_kelurahan"].queryset = permissions.kelurahan_for(
-            user, Kelurahan.objects.select_related("kecamatan")
-        ).order_by("kecamatan__name", "name")
-        self.fields["owner_kelurahan"].label_from_instance = lambda k: (
-            f"{k.name} ({k.kecamatan.name})"
+        field = self.fields["owner_kelurahan"]
+        field.queryset = office_first(
+            permissions.kelurahan_for(user, Kelurahan.objects.select_related("kecamatan"))
+        )
+        field.label_from_instance = lambda k: f"{k.name} ({k.kecamatan.name})"
+        # An autocomplete (the owner admin's kelurahan search, scoped the same way) instead of
+        # a drop-down of every kelurahan the user may choose (267 for Sudin).
+        from django.contrib import admin
+        from django.contrib.admin.widgets import AutocompleteSelect
+
+        field.widget = AutocompleteSelect(
+            Owner._meta.get_field("kelurahan"), admin.site, choices=field.choices
         )
 
     def clean_nik(self):

@@ -22,11 +22,15 @@ from umkm.models import Business, Kecamatan, Kelurahan, Owner
 _REGISTER_MODELS = ["owner", "business", "businessstage", "training", "enrolment", "mentoring"]
 # Kept by the database (umkm.models.states): every role that reads the register reads these.
 _HISTORY_MODELS = ["businessstate"]
-_REFERENCE_MODELS = ["yearlytarget", "sector", "stage", "city", "kecamatan", "kelurahan"]
+_REFERENCE_MODELS = [
+    *("yearlytarget", "sector", "stage", "stagerule"),
+    *("city", "kecamatan", "kelurahan"),
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.ADMIN_SUDIN: [
         *roles.crud("umkm", [*_REGISTER_MODELS, "yearlytarget", "sector", "stage"]),
+        *roles.crud("umkm", ["stagerule"], without=("delete",)),  # switched off, not deleted
         *roles.view(
             "umkm",
             [
@@ -64,7 +68,10 @@ PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
         *("nib", "kbli", "yearly_omzet", "capital", "binaan_since", "status", "scale"),
         *("public_consent", "public_consent_at", "photo", "slug", "current_stage"),
     ),
-    "umkm.businessstage": ("business", "stage", "reached_on", "recorded_by"),
+    "umkm.businessstage": (
+        *("business", "stage", "reached_on", "recorded_by"),
+        *("rule", "cause", "cause_type", "cause_id", "caused_by"),
+    ),
     "umkm.businessstate": (
         *("business", "valid", "valid_from", "valid_until", "status", "scale", "kelurahan"),
         *("public_consent", "reason", "recorded_at", "recorded_by"),

@@ -24,6 +24,23 @@ STAGES = [
     ("permodalan", "Permodalan", 7),
 ]
 
+# Which event moves a business to which stage, as the office starts (issue 17); staff change
+# them in the admin (umkm.StageRule) and umkm.services.stages applies them.
+STAGE_RULES = [
+    ("training_passed", "pelatihan"),
+    ("mentoring_report", "pendampingan"),
+    ("licence_issued", "perizinan"),
+    ("bazaar_attended", "pemasaran"),
+]
+
+
+def load_stage_rules(Stage, StageRule) -> None:
+    """The starting rules, where missing (a rule staff changed is left as it is)."""
+    stages = {s.code: s for s in Stage.objects.filter(code__in=[c for _e, c in STAGE_RULES])}
+    for event, code in STAGE_RULES:
+        if code in stages:
+            StageRule.objects.get_or_create(event=event, defaults={"stage": stages[code]})
+
 
 def load_sectors_and_stages(Sector, Stage) -> None:
     for code, name, is_food, order in SECTORS:
@@ -46,12 +63,14 @@ def _ensure_reference_data() -> None:
     from django.contrib.auth.models import Group
 
     from umkm.areas import load_areas
-    from umkm.models import City, Kecamatan, Kelurahan, Sector, Stage
+    from umkm.models import City, Kecamatan, Kelurahan, Sector, Stage, StageRule
     from umkm.roles import ROLES, sync_roles
 
     if Kelurahan.objects.count() < 267:
         load_areas(City, Kecamatan, Kelurahan)
     if Sector.objects.count() < len(SECTORS) or Stage.objects.count() < len(STAGES):
         load_sectors_and_stages(Sector, Stage)
+    if StageRule.objects.count() < len(STAGE_RULES):
+        load_stage_rules(Stage, StageRule)
     if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
         sync_roles()

@@ -326,6 +326,14 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
             }
             for p in participations
         ]
+        # The day so far, as saved: who checked in, and what they sold together.
+        totals = {
+            "present": len(present),
+            "expected": len(participations),
+            "omzet": sum(s.omzet for s in sales.values()),
+            "transactions": sum(s.transactions for s in sales.values()),
+            "sellers": len(sales),
+        }
         errors = []
         if request.method == "POST":
             for row in rows:
@@ -359,6 +367,7 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
             "bazaar": bazaar,
             "day": day,
             "rows": rows,
+            "totals": totals,
             "errors": errors,
         }
         return TemplateResponse(request, "admin/bazaars/day.html", context)

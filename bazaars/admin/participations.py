@@ -17,7 +17,7 @@ from bazaars.models import (
     ParticipationStatus,
 )
 from umkm import permissions
-from umkm.admin.base import ScopedAdmin
+from umkm.admin.base import OfficeFirstKecamatanFilter, ScopedAdmin
 from umkm.models import Business, Enrolment
 
 S = ParticipationStatus
@@ -29,7 +29,7 @@ class ParticipationForm(forms.ModelForm):
     bazaar) comes back on the field (umkm.admin.service_errors)."""
 
     decision = forms.ChoiceField(
-        label=_("decision"),
+        label=_("Decision"),
         required=False,
         choices=[
             ("", "—"),
@@ -53,7 +53,18 @@ class ParticipationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk and "booth" in self.fields:
-            self.fields["booth"].queryset = Booth.objects.filter(bazaar=self.instance.bazaar_id)
+            booth = self.fields["booth"]
+            booth.queryset = Booth.objects.filter(bazaar=self.instance.bazaar_id)
+            # Booths another participant holds are marked (not named: they may be another
+            # kecamatan's); choosing one is still the service's to refuse.
+            taken = set(
+                Participation.objects.filter(bazaar=self.instance.bazaar_id, booth__isnull=False)
+                .exclude(pk=self.instance.pk)
+                .values_list("booth_id", flat=True)
+            )
+            booth.label_from_instance = lambda b: (
+                gettext("%(booth)s (taken)") % {"booth": b.code} if b.pk in taken else b.code
+            )
             for name in ("bazaar", "business"):
                 self.fields[name].disabled = True
         else:
@@ -68,18 +79,24 @@ class ParticipationForm(forms.ModelForm):
 class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(policy.participations_for)
     form = ParticipationForm
+    # What decides the task first (who, status, eligibility, booth): within 1366 px with the
+    # filter column (tests/e2e/test_staff_desk.py).
     list_display = [
         "business",
+        "status",
+        "eligibility",
+        "booth",
         "bazaar",
         "kecamatan",
         "sector",
-        "status",
-        "booth",
-        "eligibility",
-        "decided_by",
         "decided_at",
     ]
-    list_filter = ["status", "bazaar", "business__sector", "business__kelurahan__kecamatan"]
+    list_filter = [
+        "status",
+        "bazaar",
+        "business__sector",
+        ("business__kelurahan__kecamatan", OfficeFirstKecamatanFilter),
+    ]
     list_select_related = [
         "business__sector",
         "business__kelurahan__kecamatan",
@@ -88,7 +105,7 @@ class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
         "decided_by",
     ]
     search_fields = ["business__name"]
-    raw_id_fields = ["business"]
+    autocomplete_fields = ["business"]  # by name, scoped (no pop-up lookup of an ID)
     readonly_fields = [
         "status",
         "eligibility",
@@ -199,7 +216,7 @@ class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
             return gettext("Eligible")
         if obj.eligibility_override:
             return gettext("Overridden: %(reason)s") % {"reason": obj.override_reason}
-        return "; ".join(result.reasons)
+        return " ".join(result.reasons)  # each reason is a sentence
 
     def _decide(self, request, queryset, status):
         try:

@@ -21,6 +21,8 @@ from bazaars.models import (
     Participation,
 )
 from bazaars.services.base import S, _check_access, _save, _user, require_actor
+from umkm.models import StageEvent
+from umkm.services import stage_event
 
 
 def _check_not_future(day: BazaarDay) -> None:
@@ -77,6 +79,14 @@ def attendance_set(
             return None
         attendance, _created = Attendance.objects.get_or_create(
             participation=participation, day=day, defaults={"checked_in_by": _user(actor)}
+        )
+        # Attending a bazaar moves the business by the "bazaar attended" stage rule.
+        stage_event(
+            actor=actor,
+            business=participation.business,
+            event=StageEvent.BAZAAR_ATTENDED,
+            on=day.date,
+            cause=attendance,
         )
     return attendance
 

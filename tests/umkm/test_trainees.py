@@ -251,12 +251,14 @@ def test_trainee_registration_existing_owner_gets_a_second_business():
     services.trainee_add(
         actor=admin_sudin(),
         training=training,
-        data=services.TraineeData(nik=known.owner.nik, business_name="Kopi Baru", sector=sector()),
+        data=services.TraineeData(
+            nik=known.owner.nik, business_name="Kopi Baru", sector=sector(), passed=True
+        ),
     )
     new = Business.objects.get(name="Kopi Baru")
     assert new.owner == known.owner
     assert Owner.objects.count() == 1
-    assert new.current_stage.code == "pelatihan"
+    assert new.current_stage.code == "pelatihan"  # passed: the "training passed" rule
     assert Enrolment.objects.get(training=training).business == new
 
 

@@ -10,14 +10,17 @@ from umkm.admin.base import (
     ScopedAdmin,
 )
 from umkm.admin.service_errors import ServiceErrorsAdmin
+from umkm.areas import office_first
 from umkm.models import (
     City,
     Kecamatan,
     Kelurahan,
     Sector,
     Stage,
+    StageRule,
 )
 from umkm.services.register import STAGE_FIELDS
+from umkm.services.stages import RULE_FIELDS, stage_rule_save
 
 # --- Areas (read-only reference data, used by autocomplete) -------------------------------
 
@@ -42,6 +45,16 @@ class KelurahanAdmin(ReadOnlyAdmin, ScopedAdmin):
     # Also the kelurahan autocomplete: an operator is offered only their kecamatan's.
     scope = staticmethod(permissions.kelurahan_for)
     list_display = ["code", "name", "kecamatan", "postal_code"]
+
+    def get_queryset(self, request):
+        # The autocompletes offer the office's own city first (then by kecamatan and name).
+        return office_first(super().get_queryset(request))
+
+    @staticmethod
+    def autocomplete_label(kelurahan) -> str:
+        """What a kelurahan autocomplete shows: its name and kecamatan (names repeat)."""
+        return f"{kelurahan.name} ({kelurahan.kecamatan.name})"
+
     list_filter = ["kecamatan__city"]
     list_select_related = ["kecamatan"]
     search_fields = ["name", "=code", "=postal_code"]
@@ -108,3 +121,21 @@ class StageAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
         elif not getattr(formset, "reordered", False):  # the list: every changed row at once
             services.stages_reorder(actor=request.user, orders=formset.changed_orders())
             formset.reordered = True
+
+
+@admin.register(StageRule)
+class StageRuleAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+    """Which event moves a business to which 7P stage (umkm.services.stages)."""
+
+    list_display = ["event", "stage", "active"]
+    list_select_related = ["stage"]
+    list_filter = ["active"]
+    fields = ["event", "stage", "active"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rule is switched off: the stages it recorded keep naming it
+
+    def save_model(self, request, obj, form, change):
+        fields = {n: form.cleaned_data[n] for n in form.changed_data if n in RULE_FIELDS}
+        saved = stage_rule_save(actor=request.user, rule=obj if change else None, **fields)
+        obj.pk = saved.pk

@@ -26,10 +26,13 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from config import params
 from umkm import permissions
 from umkm.admin.service_errors import ServiceErrorsAdmin
+from umkm.areas import office_first
 from umkm.models import (
     Business,
     Kecamatan,
@@ -314,6 +317,11 @@ class ScopedAdmin(FastListMixin, ServiceErrorsAdmin, ScopedMixin, admin.ModelAdm
             changelist.list_display_links = [
                 n for n in changelist.list_display_links or () if n in changelist.list_display
             ] or changelist.list_display[:1]
+        # A user who may not search by NIK (Pejabat) is not invited to: the search help
+        # without it (`search_help_text_without_nik`), as a NIK search finds nothing for them.
+        without = getattr(self, "search_help_text_without_nik", None)
+        if without is not None and not permissions.can_search_nik(request.user):
+            changelist.search_help_text = without
         return changelist
 
     # --- history (django-simple-history), read-only and scoped on the live object ----------
@@ -335,8 +343,13 @@ class ScopedAdmin(FastListMixin, ServiceErrorsAdmin, ScopedMixin, admin.ModelAdm
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.history_change_reason = readable_reason(self.model, record)
         if not permissions.is_read_only(request.user):
             return
         shown = {
@@ -361,6 +374,46 @@ class ScopedAdmin(FastListMixin, ServiceErrorsAdmin, ScopedMixin, admin.ModelAdm
             raise Http404 from exc
         if not (deleted and permissions.is_city_wide(request.user)):
             raise Http404(gettext("Not found, or not in your kecamatan."))
+
+
+# The change reasons services record as codes (bazaars.services.base._save), in words.
+HISTORY_REASONS = {"created": _("Created"), "changed": _("Changed"), "recorded": _("Recorded")}
+
+
+def readable_reason(model, record) -> str:
+    """A history row's reason as the history page shows it: a status code by its label (the
+    model's own `status` choices), a service's code by its word, nothing as "—"."""
+    reason = record.history_change_reason or ""
+    if not reason:
+        return "—"
+    try:
+        choices = dict(model._meta.get_field("status").flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(reason) or HISTORY_REASONS.get(reason) or reason)
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's "changes" in the interface's words: an empty value as "—" (not
+    "None"), yes/no for a checkbox, a choice by its label (not its stored code)."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, DeletedObject):  # a foreign key: empty, or its row deleted since
+            if value.pk is None:
+                return "—"
+            return gettext("%(name)s (deleted, id %(pk)s)") % {
+                "name": capfirst(value.model._meta.verbose_name),
+                "pk": value.pk,
+            }
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return str(dict(field.flatchoices).get(value, value))
+        return value
 
 
 class ScopedTabularInline(ScopedMixin, admin.TabularInline):
@@ -394,9 +447,9 @@ def scope_foreignkey(db_field, request, kwargs) -> None:
     user = request.user
     related = db_field.related_model
     if related is Kelurahan:
-        kwargs["queryset"] = permissions.kelurahan_for(user)
+        kwargs["queryset"] = office_first(permissions.kelurahan_for(user))
     elif related is Kecamatan:
-        kwargs["queryset"] = permissions.kecamatan_for(user)
+        kwargs["queryset"] = office_first(permissions.kecamatan_for(user))
     elif related is Owner:
         kwargs["queryset"] = permissions.owners_for(user)
     elif related is Business:
@@ -456,14 +509,22 @@ class KecamatanFilter(admin.SimpleListFilter):
     parameter_name = "kecamatan"
 
     def lookups(self, request, model_admin):
-        qs = permissions.kecamatan_for(request.user).select_related("city")
-        return [(k.code, k.name) for k in qs.order_by("city_id", "name")]
+        qs = office_first(permissions.kecamatan_for(request.user))
+        return [(k.code, k.name) for k in qs]
 
     def queryset(self, request, queryset):
         code = filter_value(self, request, params.area_code)
         if code:
             return queryset.filter(kelurahan__kecamatan_id=code)
         return queryset
+
+
+class OfficeFirstKecamatanFilter(admin.RelatedFieldListFilter):
+    """A list filter on a kecamatan reached through a relation (`business__kelurahan__kecamatan`):
+    the kecamatan the user may see, the office's own city first."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(k.pk, k.name) for k in office_first(permissions.kecamatan_for(request.user))]
 
 
 class KelurahanFilter(admin.SimpleListFilter):
@@ -479,7 +540,7 @@ class KelurahanFilter(admin.SimpleListFilter):
         )
         if kecamatan:
             qs = qs.filter(kecamatan_id=kecamatan)
-        choices = [(k.code, k.name) for k in qs.order_by("name")]
+        choices = [(k.code, k.name) for k in office_first(qs)]
         # DKI-wide, 267 kelurahan are no help: they are offered once a kecamatan is chosen.
         return choices if kecamatan or len(choices) <= KELURAHAN_CHOICES_MAX else []
 

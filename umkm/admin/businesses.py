@@ -27,6 +27,7 @@ from umkm.models import (
     Mentoring,
     Owner,
 )
+from umkm.services.stages import cause_label
 
 # --- Businesses -----------------------------------------------------------------------------
 
@@ -36,16 +37,20 @@ class BusinessStageInline(ScopedTabularInline):
 
     model = BusinessStage
     scope = staticmethod(permissions.business_stages_for)
-    fields = ["stage", "reached_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    fields = ["stage", "reached_on", "recorded_by", "caused_by"]
+    readonly_fields = ["recorded_by", "caused_by"]
     extra = 0
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("stage", "recorded_by")
+        return super().get_queryset(request).select_related("stage", "recorded_by", "rule")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("caused by"))
+    def caused_by(self, obj):
+        return cause_label(obj) if obj.pk else ""
 
 
 class MentoringInline(ScopedTabularInline):
@@ -145,16 +150,18 @@ class BusinessForm(forms.ModelForm):
 @admin.register(Business)
 class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.businesses_for)
+    # Status, scale and "binaan sejak" decide most tasks: next to the name, within 1366 px
+    # (tests/e2e/test_staff_desk.py).
     list_display = [
         "name",
-        "owner_name",
-        "sector",
-        "kelurahan",
-        "kecamatan",
-        "current_stage",
         "status",
         "scale",
         "binaan_since",
+        "current_stage",
+        "owner_name",
+        "kelurahan",
+        "kecamatan",
+        "sector",
     ]
     # Exactly what list_display shows (owner's name, areas, sector, stage): no more joins.
     list_select_related = ["owner", "sector", "kelurahan__kecamatan", "current_stage"]
@@ -169,6 +176,7 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
     ]
     search_fields = ["name"]  # replaced by get_search_results; keeps the search box
     search_help_text = _("Business name, owner name, NIB, or an owner's full NIK (exact).")
+    search_help_text_without_nik = _("Business name, owner name or NIB.")
     autocomplete_fields = ["owner", "kelurahan"]
     date_hierarchy = "binaan_since"
     form = BusinessForm
@@ -191,6 +199,20 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if obj is None:  # a new business: its first state is what it is registered with
             return [f for f in fields if f not in ("effective_on", "reason")]
         return fields
+
+    @staticmethod
+    def autocomplete_label(business) -> str:
+        """A business in an autocomplete: its name and its owner's (both on this table)."""
+        return f"{business.name} — {business.owner_name}" if business.owner_name else business.name
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from umkm.admin.links import business_links
+
+        business = self.get_object(request, object_id)
+        links = business_links(request, business) if business is not None else []
+        return super().change_view(
+            request, object_id, form_url, {"business_links": links, **(extra_context or {})}
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Exact NIK through the blind index, NIB exact or by prefix, and names: the business
@@ -264,14 +286,18 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
 @admin.register(BusinessStage)
 class BusinessStageAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.business_stages_for)
-    list_display = ["business", "stage", "reached_on", "recorded_by"]
-    list_select_related = ["business", "stage", "recorded_by"]
-    list_filter = ["stage"]
+    list_display = ["business", "stage", "reached_on", "recorded_by", "caused_by"]
+    list_select_related = ["business", "stage", "recorded_by", "rule"]
+    list_filter = ["stage", "rule"]
     autocomplete_fields = ["business"]
     date_hierarchy = "reached_on"
     ordering = ["-id"]
-    fields = ["business", "stage", "reached_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    fields = ["business", "stage", "reached_on", "recorded_by", "caused_by"]
+    readonly_fields = ["recorded_by", "caused_by"]
+
+    @admin.display(description=_("caused by"))
+    def caused_by(self, obj):
+        return cause_label(obj) if obj.pk else ""
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)

@@ -4,6 +4,8 @@ import itertools
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +21,9 @@ from umkm.admin.base import (
     _changes,
     _nik_index,
 )
+from umkm.areas import office_first
 from umkm.audit import record_personal_data_access
-from umkm.forms import OwnerForm
+from umkm.forms import OwnerForm, OwnerWithBusinessForm
 from umkm.models import (
     Business,
     Kelurahan,
@@ -95,6 +98,7 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["kelurahan"]
     inlines = [OwnerBusinessInline]
     search_help_text = _("Owner name, or a full NIK (exact).")
+    search_help_text_without_nik = _("Owner name.")
     ordering = ["-id"]  # newest first on the primary key: no sort of 370,000 names
 
     @admin.display(description=_("NIK"))
@@ -163,9 +167,36 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
         # Excluded, not just read-only: the values never reach the page.
         return [] if permissions.can_view_personal_data(request.user) else PERSONAL_FIELDS
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and self.has_add_permission(request):
+            # A new owner and their business on one page (services.owner_with_business_create).
+            fieldsets = [
+                *fieldsets,
+                (
+                    _("Their business (leave the name empty for an owner alone)"),
+                    {"fields": list(OwnerWithBusinessForm.BUSINESS_FIELDS)},
+                ),
+            ]
+        return fieldsets
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = OwnerWithBusinessForm
+            kwargs["fields"] = [
+                f
+                for f in flatten_fieldsets(self.get_fieldsets(request, obj))
+                if f not in OwnerWithBusinessForm.BUSINESS_FIELDS
+                and f not in self.get_readonly_fields(request, obj)
+            ]
         form = super().get_form(request, obj, change, **kwargs)
         form.show_nik = permissions.can_view_nik(request.user)
+        place = form.base_fields.get("business_kelurahan")
+        if place is not None:
+            place.queryset = office_first(permissions.kelurahan_for(request.user))
+            place.widget = AutocompleteSelect(
+                Business._meta.get_field("kelurahan"), self.admin_site, choices=place.choices
+            )
         field = form.base_fields.get("kelurahan")
         if obj is not None and field is not None:
             # An owner living elsewhere but running a business in the operator's kecamatan
@@ -203,8 +234,10 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
         data = form.cleaned_data
         fields = [n for n in self.get_fields(request, obj) if n in form.fields and n != "nik"]
         if not change:
-            outcome = services.owner_create(
-                actor=request.user, nik=data["nik"], **{n: data[n] for n in fields}
+            outcome = services.owner_with_business_create(
+                actor=request.user,
+                owner={"nik": data["nik"], **{n: data[n] for n in fields}},
+                business=form.business_values() if hasattr(form, "business_values") else None,
             )
         else:
             original = self.get_queryset(request).get(pk=obj.pk)

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config import params
 from umkm import permissions, services
 from umkm.admin.base import (
+    OfficeFirstKecamatanFilter,
     ScopedAdmin,
     ScopedTabularInline,
     _changes,
@@ -60,7 +61,7 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
         "quick_entry_link",
     ]
     list_select_related = ["kecamatan"]
-    list_filter = ["kecamatan", "topic"]
+    list_filter = [("kecamatan", OfficeFirstKecamatanFilter), "topic"]
     search_fields = ["title", "topic", "organiser"]
     date_hierarchy = "start_date"
     readonly_fields = ["quick_entry_link"]
@@ -245,7 +246,7 @@ class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.enrolments_for)
     list_display = ["business", "owner", "training", "attended", "passed", "score"]
     list_select_related = ["business", "owner", "training"]
-    list_filter = ["attended", "passed", "training__kecamatan"]
+    list_filter = ["attended", "passed", ("training__kecamatan", OfficeFirstKecamatanFilter)]
     ordering = ["-id"]
     search_fields = ["business__name"]
     autocomplete_fields = ["business", "training"]

@@ -32,6 +32,8 @@ from umkm.models.register import (
     Owner,
     OwnerQuerySet,
     Scale,
+    StageEvent,
+    StageRule,
     scale_for,
 )
 from umkm.models.staff import (
@@ -70,6 +72,8 @@ __all__ = [
     "Sector",
     "StaffProfile",
     "Stage",
+    "StageEvent",
+    "StageRule",
     "Training",
     "YearlyTarget",
     "scale_for",

@@ -162,7 +162,7 @@ class Business(models.Model):
     """A mentored business (UMKM binaan)."""
 
     name = models.CharField(_("business name"), max_length=150)
-    slug = models.SlugField(_("public slug"), max_length=170, unique=True)
+    slug = models.SlugField(_("public page address"), max_length=170, unique=True)
     owner = models.ForeignKey(
         Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("owner")
     )
@@ -313,6 +313,27 @@ class BusinessStage(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # What moved the business there when a rule did (umkm.services.stages.stage_event): the
+    # rule, a sentence naming the cause, and the cause's row (a passed enrolment, an issued
+    # certificate case, a bazaar check-in, a mentoring report). Empty for a stage staff recorded.
+    rule = models.ForeignKey(
+        "StageRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage rule"),
+    )
+    cause = models.CharField(_("cause"), max_length=300, blank=True, db_default="")
+    cause_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cause type"),
+    )
+    cause_id = models.PositiveBigIntegerField(_("cause id"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -338,3 +359,32 @@ class BusinessStage(models.Model):
 
     def __str__(self):
         return f"{self.business} — {self.stage}"
+
+
+class StageEvent(models.TextChoices):
+    """What happens to a business that can move it to a 7P stage (umkm.services.stages)."""
+
+    TRAINING_PASSED = "training_passed", _("Training passed")
+    MENTORING_REPORT = "mentoring_report", _("Mentoring report")
+    LICENCE_ISSUED = "licence_issued", _("Licence or certificate issued")
+    BAZAAR_ATTENDED = "bazaar_attended", _("Bazaar attended")
+
+
+class StageRule(models.Model):
+    """Which 7P stage an event moves a business to: data that staff change in the admin."""
+
+    event = models.CharField(_("event"), max_length=30, choices=StageEvent.choices, unique=True)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="rules", verbose_name=_("stage")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage rule")
+        verbose_name_plural = _("stage rules")
+        ordering = ["stage__order", "event"]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.stage}"

@@ -100,7 +100,10 @@ class BusinessState(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.business_id} {self.valid}: {self.status}"
+        # As the business page's inline shows it: the days, open ends as "…" (not "None").
+        start = f"{self.valid_from:%d-%m-%Y}" if self.valid_from else "…"
+        end = f"{self.valid_until:%d-%m-%Y}" if self.valid_until else "…"
+        return f"{start} – {end}: {self.get_status_display()}"
 
     @property
     def valid_from(self) -> datetime.date | None:

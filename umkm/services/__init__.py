@@ -19,6 +19,7 @@ from umkm.services.register import (
     owner_create,
     owner_match_merge,
     owner_update,
+    owner_with_business_create,
     refresh_current_stage,
     stage_record,
     stage_save,
@@ -31,6 +32,10 @@ from umkm.services.registration import (
     TraineeData,
     trainees_check,
     trainees_register,
+)
+from umkm.services.stages import (
+    stage_event,
+    stage_rule_save,
 )
 from umkm.services.trainees import (
     enrolment_create,
@@ -54,8 +59,11 @@ __all__ = [
     "owner_create",
     "owner_match_merge",
     "owner_update",
+    "owner_with_business_create",
     "refresh_current_stage",
+    "stage_event",
     "stage_record",
+    "stage_rule_save",
     "stage_save",
     "stages_reorder",
     "trainee_add",

@@ -29,12 +29,18 @@ def assign_slugs(businesses: list[Business]) -> None:
         business.slug = slug
 
 
-def record_stages(new_businesses, enrolled_businesses, *, training, user) -> None:
-    """Pendaftaran for new businesses, Pelatihan for every enrolled business that lacks it,
-    then each business's current stage (the same rule as refresh_current_stage)."""
+def record_stages(new_businesses, enrolments, *, training, user) -> None:
+    """Pendaftaran for new businesses; for every passed enrolment whose business lacks it, the
+    stage of the "training passed" rule (umkm.services.stages, the same rule as stage_event,
+    here with a few queries per 2,000 rows); then each business's current stage (the same
+    rule as refresh_current_stage)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
     from simple_history.utils import bulk_create_with_history
 
-    stages = {s.code: s for s in Stage.objects.filter(code__in=["pendaftaran", "pelatihan"])}
+    from umkm.models import Enrolment, StageEvent
+    from umkm.services.stages import rule_for
+
     first = Stage.objects.order_by("order").first()
     records = []
     if first is not None:
@@ -42,25 +48,36 @@ def record_stages(new_businesses, enrolled_businesses, *, training, user) -> Non
             BusinessStage(business=b, stage=first, reached_on=b.binaan_since, recorded_by=user)
             for b in new_businesses
         ]
-    training_stage = stages.get("pelatihan")
-    ids = [b.pk for b in enrolled_businesses]
-    if training_stage is not None:
+    rule = rule_for(StageEvent.TRAINING_PASSED)
+    passed = [e for e in enrolments if e.passed]
+    if rule is not None and passed:
         has_it = set()
-        for chunk in chunked(ids):
+        for chunk in chunked([e.business.pk for e in passed]):
             has_it.update(
-                BusinessStage.objects.filter(
-                    business_id__in=chunk, stage=training_stage
-                ).values_list("business_id", flat=True)
+                BusinessStage.objects.filter(business_id__in=chunk, stage=rule.stage).values_list(
+                    "business_id", flat=True
+                )
             )
-        if first is not None and first.pk == training_stage.pk:
+        if first is not None and first.pk == rule.stage_id:
             has_it.update(b.pk for b in new_businesses)
-        records += [
-            BusinessStage(
-                business=b, stage=training_stage, reached_on=training.start_date, recorded_by=user
+        on = min(training.end_date, timezone.localdate())
+        enrolment_type = ContentType.objects.get_for_model(Enrolment)
+        for e in passed:
+            if e.business.pk in has_it:
+                continue
+            has_it.add(e.business.pk)
+            records.append(
+                BusinessStage(
+                    business=e.business,
+                    stage=rule.stage,
+                    reached_on=on,
+                    recorded_by=user,
+                    rule=rule,
+                    cause=str(e)[:300],
+                    cause_type=enrolment_type,
+                    cause_id=e.pk,
+                )
             )
-            for b in enrolled_businesses
-            if b.pk not in has_it
-        ]
     if records:
         bulk_create_with_history(records, BusinessStage, batch_size=1000, default_user=user)
     latest = (
@@ -68,5 +85,6 @@ def record_stages(new_businesses, enrolled_businesses, *, training, user) -> Non
         .order_by("-reached_on", "-stage__order")
         .values("stage_id")[:1]
     )
+    ids = list({b.pk for b in new_businesses} | {r.business.pk for r in records})
     for chunk in chunked(ids):
         Business.objects.filter(pk__in=chunk).update(current_stage_id=Subquery(latest))

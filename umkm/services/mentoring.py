@@ -4,22 +4,20 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from umkm import permissions
 from umkm.models import (
     Business,
-    BusinessStage,
     Mentoring,
-    Stage,
+    StageEvent,
 )
 from umkm.services.base import (
     Outcome,
     _is_user,
     require_actor,
 )
-from umkm.services.register import (
-    _record_stage,
-)
+from umkm.services.stages import stage_event
 
 # --- Mentoring ----------------------------------------------------------------------------
 
@@ -48,9 +46,13 @@ def mentoring_record(
     session.full_clean()
     with transaction.atomic():
         session.save()
-        stage = Stage.objects.filter(code="pendampingan").first()
-        if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
-            _record_stage(business, stage, date, actor)
+        stage_event(
+            actor=actor,
+            business=business,
+            event=StageEvent.MENTORING_REPORT,
+            on=min(date, timezone.localdate()),
+            cause=session,
+        )
     return Outcome(session, created=True)
 
 

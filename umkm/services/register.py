@@ -305,8 +305,8 @@ def _record_stage(business, stage, reached_on, actor) -> BusinessStage:
     return record
 
 
-def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetime.date) -> Outcome:
-    """Record that a business reached a 7P stage (once per stage) and refresh its current stage."""
+def check_stage_may_be_recorded(actor, business: Business, reached_on: datetime.date) -> None:
+    """The business is the actor's, and the day has come (a stage by hand or by a rule)."""
     require_actor(actor)
     if not permissions.can_access_business(actor, business):
         raise PermissionDenied
@@ -314,6 +314,11 @@ def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetim
         raise ValidationError(
             {"reached_on": _("The date a stage was reached cannot be in the future.")}
         )
+
+
+def stage_record(*, actor, business: Business, stage: Stage, reached_on: datetime.date) -> Outcome:
+    """Record that a business reached a 7P stage (once per stage) and refresh its current stage."""
+    check_stage_may_be_recorded(actor, business, reached_on)
     with transaction.atomic():
         if BusinessStage.objects.filter(business=business, stage=stage).exists():
             raise ValidationError({"stage": _("This business has already reached this stage.")})
@@ -407,3 +412,37 @@ def refresh_current_stage(business: Business) -> None:
     if business.current_stage_id != latest:
         Business.objects.filter(pk=business.pk).update(current_stage_id=latest)
         business.current_stage_id = latest
+
+
+# --- An owner and their business in one go -------------------------------------------------
+
+BUSINESS_FORM_NAMES = {
+    "name": "business_name",
+    "sector": "business_sector",
+    "kelurahan": "business_kelurahan",
+    "products": "business_products",
+    "binaan_since": "business_binaan_since",
+}
+
+
+def owner_with_business_create(*, actor, owner: dict, business: dict | None) -> Outcome:
+    """A new owner and their first business, both or neither, by the rules of owner_create and
+    business_create (the admin's one-page entry). The business's errors are keyed by the
+    entry's names (`business_name`, `business_kelurahan`, ...) so that they land on its fields
+    and not on the owner's own `kelurahan`."""
+    require_actor(actor)
+    with transaction.atomic():
+        outcome = owner_create(actor=actor, **owner)
+        if business:
+            try:
+                business_create(actor=actor, owner=outcome.obj, **business)
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    raise
+                raise ValidationError(
+                    {
+                        BUSINESS_FORM_NAMES.get(name, "__all__"): errors
+                        for name, errors in exc.error_dict.items()
+                    }
+                ) from exc
+    return outcome

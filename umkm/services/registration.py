@@ -433,9 +433,6 @@ def _write(registration: Registration, actor, progress) -> None:
         except IntegrityError as exc:
             raise ValidationError(_("A business with one of these NIBs already exists.")) from exc
     progress(70)
-    record_stages(
-        new_businesses, [r.business for r in rows], training=registration.training, user=user
-    )
     enrolments = [r.enrolment for r in rows]
     for enrolment in enrolments:
         enrolment.training = registration.training
@@ -446,3 +443,4 @@ def _write(registration: Registration, actor, progress) -> None:
         raise ValidationError(
             _("One of these businesses is already enrolled in this training.")
         ) from exc
+    record_stages(new_businesses, enrolments, training=registration.training, user=user)

@@ -3,12 +3,14 @@ plus the changes and removals of an enrolment."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from config.actors import require_actor
 from umkm import permissions
-from umkm.models import Business, Enrolment, Training
+from umkm.models import Business, Enrolment, StageEvent, Training
 from umkm.services.base import Outcome, _set_history_user
 from umkm.services.registration import RegistrationError, TraineeData, trainees_register
+from umkm.services.stages import stage_event
 
 
 def trainee_add(*, actor, training: Training, data: TraineeData) -> Outcome:
@@ -61,6 +63,15 @@ def enrolment_update(*, actor, enrolment: Enrolment, **changes) -> Outcome:
     _set_history_user(enrolment, actor)
     with transaction.atomic():
         enrolment.save()
+        if enrolment.passed:
+            training = enrolment.training
+            stage_event(
+                actor=actor,
+                business=enrolment.business,
+                event=StageEvent.TRAINING_PASSED,
+                on=min(training.end_date, timezone.localdate()),
+                cause=enrolment,
+            )
     return Outcome(enrolment)
 
 
