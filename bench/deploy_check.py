@@ -64,6 +64,7 @@ def render(text: str) -> str:
     """The installer's edits (the lines marked EDIT in the committed files), for loopback."""
     replacements = {
         "/srv/umkm": str(BASE_DIR),
+        "snippets/umkm-proxy.conf": str(BASE_DIR / "deploy/nginx/umkm-proxy.conf"),
         "/etc/umkm/umkm.env": str(WORK / "umkm.env"),
         "/etc/ssl/umkm/": str(WORK / "tls") + "/",
         "/var/log/nginx/umkm.access.log": str(WORK / "nginx" / "access.log"),
@@ -99,9 +100,9 @@ def environment_file(database_url: str) -> dict[str, str]:
     for line in (BASE_DIR / "deploy" / "umkm.env.example").read_text().splitlines():
         if line and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
-            value = values.get(key, value)
+            value = values.get(key, value.strip('"'))  # the quotes systemd and sh take off
             env[key] = value
-            line = f"{key}={value}"
+            line = f'{key}="{value}"' if " " in value else f"{key}={value}"
         lines.append(line)
     (WORK / "umkm.env").write_text(render("\n".join(lines) + "\n"))
     (WORK / "umkm.env").chmod(0o640)
