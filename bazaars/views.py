@@ -62,9 +62,23 @@ def _respond(request, status, content_type, content: bytes):
 
 
 def _page(request, template, context, status=200):
-    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    # The language form's return address is the page's own canonical address, not the one
+    # this visitor typed: the page is kept for everybody (an extra ?x=... is not in the key).
+    filters = context.get("filters")
+    query = filters.query() if filters is not None else ""
+    context = {
+        **context,
+        "csrf_token": CSRF_PLACEHOLDER,
+        "language_next": request.path + (f"?{query}" if query else ""),
+    }
     response = render(request, template, context, status=status)
     return status, response["Content-Type"], response.content
+
+
+def serve_cached_page(request, name: str, template: str, context):
+    """Another public page made of the bazaar data (the home page), cached whole like these:
+    `context()` is called on a miss only."""
+    return _serve_cached(request, name, lambda: _page(request, template, context()))
 
 
 def _not_found(request):
