@@ -14,6 +14,7 @@ consent among them. So a process that has seen the cache fail bumps the version 
 answers again.
 """
 
+import hashlib
 import threading
 import time
 
@@ -69,3 +70,18 @@ def bump_public_version() -> None:
     _bump_or_remember()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(_bump_or_remember)
+
+
+def kept_value(name: str, compute):
+    """A figure derived from the public data (the directory's count of one filter set), kept
+    under the current version like the pages: every page of a listing shares one count, and
+    any change makes it afresh. `name` may hold what a visitor typed: it is hashed."""
+    version = public_version()
+    if not version:
+        return compute()
+    key = f"bazaars:value:{version}:{hashlib.sha256(name.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_timeout())
+    return value

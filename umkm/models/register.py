@@ -249,6 +249,19 @@ class Business(models.Model):
             models.Index(fields=["kelurahan", "-id"], name="business_kelurahan_id"),
             models.Index(fields=["binaan_since"], name="business_binaan_since"),
             models.Index(fields=["status"], name="business_status"),
+            # The public directory (listed_publicly): a page in name order is read from the
+            # index, not sorted from every consenting business; the count of one city's
+            # businesses is an index-only scan per kelurahan.
+            models.Index(
+                fields=["name", "id"],
+                name="business_listed_name",
+                condition=models.Q(public_consent=True),
+            ),
+            models.Index(
+                fields=["kelurahan"],
+                name="business_listed_kelurahan",
+                condition=models.Q(public_consent=True),
+            ),
         ]
 
     def __str__(self):
