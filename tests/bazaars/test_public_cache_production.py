@@ -90,3 +90,25 @@ def test_a_kept_page_returns_its_own_address_from_the_language_form_not_a_visito
     later = _served_from_cache(client, "/bazar/?x=1", count_queries)
     assert 'name="next" type="hidden" value="/bazar/"' in later
     assert "promo-kemarin" not in _served_from_cache(client, "/", count_queries)
+
+
+def test_a_page_kept_in_the_process_is_not_served_after_a_change_made_elsewhere(
+    client, shared_cache, count_queries
+):
+    """Each process keeps a copy of the pages it served; a bump made by another process (here:
+    straight in the shared cache, as another server's save would) must still reach the next
+    request, and a copy from before a cache that lost its keys must never match again."""
+    from django.core.cache import cache
+
+    from bazaars.cache import VERSION_KEY
+
+    business = public_business(name="Roti Gambang Sentosa")
+    profile = f"/umkm/{business.slug}/"
+    _served_from_cache(client, profile, count_queries)
+    type(business).objects.filter(pk=business.pk).update(name="Roti Gambang Baru")
+    cache.incr(VERSION_KEY)  # another process's bump: this one's copy is not asked
+    assert "Roti Gambang Baru" in client.get(profile).content.decode()
+
+    type(business).objects.filter(pk=business.pk).update(name="Roti Gambang Lagi")
+    cache.clear()  # the shared cache restarted empty: the version starts afresh
+    assert "Roti Gambang Lagi" in client.get(profile).content.decode()
