@@ -262,6 +262,13 @@ class Business(models.Model):
                 name="business_listed_kelurahan",
                 condition=models.Q(public_consent=True),
             ),
+            # The directory's search looks in the products too (name OR products): without
+            # this the OR reads every consenting business.
+            GinIndex(
+                OpClass(Upper("products"), name="gin_trgm_ops"),
+                name="business_products_trgm",
+                condition=models.Q(public_consent=True),
+            ),
         ]
 
     def __str__(self):
