@@ -160,7 +160,7 @@ def main() -> None:
     directory = [f"/umkm/?halaman={n}" for n in range(1, 101)]
     directory += [f"/umkm/?sektor={s}" for s in ("kuliner", "fesyen", "kerajinan-tangan", "jasa")]
     directory += [f"/umkm/?kecamatan=31.73.0{k}" for k in range(1, 9)]
-    directory += [f"/umkm/?q={w}" for w in ("kopi", "batik", "bench 12", "bench 12345")]
+    directory += [f"/umkm/?q={w}" for w in ("kopi", "batik", "bench+12", "bench+12345")]
     started = []
     try:
         print(
