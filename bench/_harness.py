@@ -242,6 +242,20 @@ class RedisServer:
             self.proc.wait(10)
 
 
+def self_signed_certificate(folder: Path, host: str) -> None:
+    """fullchain.pem and privkey.pem in `folder` for `host` (a name or an IP address), two days."""
+    alt = f"IP:{host}" if re.fullmatch(r"[\d.]+", host) else f"DNS:{host}"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", f"/CN={host}", "-addext", f"subjectAltName={alt}"),
+            *("-keyout", str(folder / "privkey.pem"), "-out", str(folder / "fullchain.pem")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
 class Nginx:
     """nginx on loopback with the committed site (deploy/nginx/umkm.conf), changed only where
     DEPLOY.md says an installer edits it (the lines marked EDIT): ports, paths, host name and
@@ -252,20 +266,7 @@ class Nginx:
         self.work = work
         self.http_port, self.https_port = http_port, https_port
         (work / "tls").mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-                *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
-                *(
-                    "-keyout",
-                    str(work / "tls/privkey.pem"),
-                    "-out",
-                    str(work / "tls/fullchain.pem"),
-                ),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        self_signed_certificate(work / "tls", "127.0.0.1")
         site = self.render((BASE_DIR / "deploy/nginx/umkm.conf").read_text(), upstreams)
         (work / "umkm.conf").write_text(site)
         logformat = (BASE_DIR / "deploy/nginx/umkm-logformat.conf").read_text()

@@ -37,7 +37,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from _harness import BASE_DIR, embedded_postgres
+from _harness import BASE_DIR, embedded_postgres, self_signed_certificate
 
 PG_PORT, PG_FOLDER = 54359, "deploy-check/pg"
 APP_PORT, HTTP_PORT, HTTPS_PORT = 18000, 18080, 18443
@@ -302,28 +302,7 @@ def main() -> int:
     check(up and web.poll() is None, f"gunicorn answers on 127.0.0.1:{APP_PORT}")
 
     step("7. TLS certificate (self-signed here) and nginx")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            f"/CN={HOST}",
-            "-addext",
-            f"subjectAltName=IP:{HOST}",
-            "-keyout",
-            str(WORK / "tls/privkey.pem"),
-            "-out",
-            str(WORK / "tls/fullchain.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(WORK / "tls", HOST)
     site = render((BASE_DIR / "deploy/nginx/umkm.conf").read_text())
     (WORK / "nginx/umkm.conf").write_text(site)
     logformat = (BASE_DIR / "deploy/nginx/umkm-logformat.conf").read_text()
