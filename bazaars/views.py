@@ -9,7 +9,6 @@ import hashlib
 import zoneinfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from bazaars import selectors
-from bazaars.cache import page_timeout, public_version
+from bazaars.cache import get_page, public_version, set_page
 from bazaars.models import BazaarStatus
 from config import account_nav
 from config.site import absolute_url, origin_key, site_host
@@ -35,11 +34,12 @@ def _cache_on() -> bool:
 def _serve_cached(request, name: str, build):
     """Serve from the cache, or build (status, content type, bytes) and keep it."""
     key = None
-    if _cache_on():
+    # Version 0: the cache is away, every page is built from the database (bazaars/cache.py).
+    if _cache_on() and (version := public_version()):
         key = ":".join(
             [
                 "bazaars:page",
-                str(public_version()),
+                str(version),
                 timezone.localdate().isoformat(),  # upcoming/past moves at midnight
                 translation.get_language() or "",
                 # What the visitor controls (the address's host, its filters, a slug) is
@@ -47,12 +47,12 @@ def _serve_cached(request, name: str, build):
                 hashlib.sha256(f"{origin_key(request)}|{name}".encode()).hexdigest(),
             ]
         )
-        hit = cache.get(key)
+        hit = get_page(key)
         if hit is not None:
             return _respond(request, *hit)
     status, content_type, content = build()
     if key is not None and status == 200:  # unknown slugs are not worth keeping
-        cache.set(key, (status, content_type, content), page_timeout())
+        set_page(key, (status, content_type, content))
     return _respond(request, status, content_type, content)
 
 
@@ -64,13 +64,24 @@ def _respond(request, status, content_type, content: bytes):
 
 
 def _page(request, template, context, status=200):
+    # The language form's return address is the page's own canonical address, not the one
+    # this visitor typed: the page is kept for everybody (an extra ?x=... is not in the key).
+    filters = context.get("filters")
+    query = filters.query() if filters is not None else ""
     context = {
         **context,
         "csrf_token": CSRF_PLACEHOLDER,
         "account_nav_placeholder": account_nav.PLACEHOLDER,
+        "language_next": request.path + (f"?{query}" if query else ""),
     }
     response = render(request, template, context, status=status)
     return status, response["Content-Type"], response.content
+
+
+def serve_cached_page(request, name: str, template: str, context):
+    """Another public page made of the bazaar data (the home page), cached whole like these:
+    `context()` is called on a miss only."""
+    return _serve_cached(request, name, lambda: _page(request, template, context()))
 
 
 def _not_found(request):

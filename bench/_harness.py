@@ -240,3 +240,103 @@ class RedisServer:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(10)
+
+
+def self_signed_certificate(folder: Path, host: str) -> None:
+    """fullchain.pem and privkey.pem in `folder` for `host` (a name or an IP address), two days."""
+    alt = f"IP:{host}" if re.fullmatch(r"[\d.]+", host) else f"DNS:{host}"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", f"/CN={host}", "-addext", f"subjectAltName={alt}"),
+            *("-keyout", str(folder / "privkey.pem"), "-out", str(folder / "fullchain.pem")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+class Nginx:
+    """nginx on loopback with the committed site (deploy/nginx/umkm.conf), changed only where
+    DEPLOY.md says an installer edits it (the lines marked EDIT): ports, paths, host name and
+    one upstream `server` line per app server, each keeping the committed parameters. A
+    self-signed certificate (openssl) stands in for the real one. Needs root (user root)."""
+
+    def __init__(self, work: Path, upstreams: list[int], http_port: int, https_port: int):
+        self.work = work
+        self.http_port, self.https_port = http_port, https_port
+        (work / "tls").mkdir(parents=True, exist_ok=True)
+        self_signed_certificate(work / "tls", "127.0.0.1")
+        site = self.render((BASE_DIR / "deploy/nginx/umkm.conf").read_text(), upstreams)
+        (work / "umkm.conf").write_text(site)
+        logformat = (BASE_DIR / "deploy/nginx/umkm-logformat.conf").read_text()
+        self.conf = work / "nginx.conf"
+        self.conf.write_text(
+            f"""user root;
+worker_processes 2;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    gzip on;
+{logformat}
+    include {work}/umkm.conf;
+}}
+"""
+        )
+        test = subprocess.run(["nginx", "-t", "-c", str(self.conf)], capture_output=True, text=True)
+        if test.returncode != 0:
+            raise RuntimeError(test.stderr)
+        subprocess.run(["nginx", "-c", str(self.conf)], check=True)
+        self.url = f"https://127.0.0.1:{https_port}"
+
+    def render(self, text: str, upstreams: list[int]) -> str:
+        replacements = {
+            "/srv/umkm": str(BASE_DIR),
+            "snippets/umkm-proxy.conf": str(BASE_DIR / "deploy/nginx/umkm-proxy.conf"),
+            "/etc/ssl/umkm/": str(self.work / "tls") + "/",
+            "/var/log/nginx/umkm.access.log": str(self.work / "access.log"),
+            "/var/www/acme": str(self.work / "acme"),
+            "umkm.example.go.id": "127.0.0.1",
+            "listen 80;": f"listen 127.0.0.1:{self.http_port};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.https_port} ssl http2;",
+        }
+        for old, new in replacements.items():
+            text = text.replace(old, new)
+        text = re.sub(
+            r"^(\s*)server 127\.0\.0\.1:8000\b([^;]*);.*$",
+            lambda m: "\n".join(f"{m[1]}server 127.0.0.1:{p}{m[2]};" for p in upstreams),
+            text,
+            flags=re.M,
+        )
+        return "\n".join(line for line in text.splitlines() if "listen [::]" not in line) + "\n"
+
+    def stop(self) -> None:
+        if (self.work / "nginx.pid").exists():
+            subprocess.run(["nginx", "-c", str(self.conf), "-s", "quit"], check=False)
+        for _ in range(50):
+            if not (self.work / "nginx.pid").exists():
+                break
+            time.sleep(0.1)
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (a gunicorn master and its workers), by parent id."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found

@@ -54,7 +54,9 @@ def setup_django():
     django.setup()
 
 
-def ensure_businesses(target: int) -> None:
+def ensure_businesses(target: int, consenting: float = 0.8, city: str | None = None) -> None:
+    """Top the register up to `target` bare businesses, a share `consenting` of the new ones
+    with a public profile, in the kelurahan of all DKI or of one `city`."""
     from django.db import connection
     from django.utils import timezone
 
@@ -68,7 +70,8 @@ def ensure_businesses(target: int) -> None:
     missing = target - have
     print(f"businesses: {have} present, adding {missing} bare ones with COPY ...", flush=True)
     started = time.perf_counter()
-    kelurahan = list(Kelurahan.objects.values_list("code", flat=True))
+    areas = Kelurahan.objects.filter(kecamatan__city_id=city) if city else Kelurahan.objects
+    kelurahan = list(areas.values_list("code", flat=True))
     sectors = list(Sector.objects.values_list("id", flat=True))
     cipher = bytes(encrypt_nik("3173021507850001"))  # one ciphertext: bench data only
     now = timezone.now().isoformat()
@@ -105,7 +108,7 @@ def ensure_businesses(target: int) -> None:
             " photo, created_at, updated_at) FROM STDIN"
         ) as copy:
             for i in range(missing):
-                consent = i % 5 != 0
+                consent = i % 15 < round(15 * consenting)
                 copy.write_row(
                     (
                         f"UMKM Bench {run} {i}",

@@ -10,7 +10,11 @@ run line by line in the root (chroot), with only these stand-ins for what a pers
 the repository to clone (this checkout's HEAD, as a bare copy inside the root), the password
 prompt of `createuser`, and the environment file's values (step 4 writes secrets by hand).
 The root's Postgres listens on port 15432 and every command there gets PGPORT=15432, so
-nothing reaches the machine's own server; its nginx is checked with `nginx -t` only.
+nothing reaches the machine's own server. Its nginx runs the guide's site (`nginx -t`, then
+started, listening on loopback ports 15080/15443 instead of 80/443) and the result is checked
+through it: real HTTPS round trips with curl (--resolve umkm.example.go.id to 127.0.0.1, a
+self-signed certificate made here) to /healthz, the home page, /bazar/, the admin sign-in page
+and its stylesheet, then /healthz and the redirect on plain HTTP.
 Prints each step's result and its time; stops at the first failure.
 """
 
@@ -27,6 +31,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUIDE = BASE_DIR / "docs" / "DEPLOY.md"
 PGPORT = "15432"
+HOST, HTTP_PORT, HTTPS_PORT = "umkm.example.go.id", 15080, 15443
 MIRROR = "http://deb.debian.org/debian"
 
 
@@ -65,7 +70,10 @@ class Root:
         subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=1777", "tmpfs", str(shm)], check=True)
         self.mounted.append(shm)
         (self.path / "etc" / "resolv.conf").write_text(Path("/etc/resolv.conf").read_text())
+        # debootstrap's minbase of trixie writes no /etc/hosts (a booted system has one).
         hosts = self.path / "etc" / "hosts"
+        if not hosts.exists():
+            hosts.write_text("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n")
         name = os.uname().nodename
         if name not in hosts.read_text():
             hosts.write_text(hosts.read_text() + f"127.0.1.1 {name}\n")
@@ -132,14 +140,15 @@ def main() -> None:
             ["debootstrap", "--variant=minbase", args.suite, str(path), MIRROR], check=True
         )
     root = Root(path)
-    root.mount()
     try:
+        root.mount()
         follow_the_guide(root)
     finally:
         if not args.keep:
             root.run("pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main stop")
             # Only the gunicorn this script started, by its process id.
             root.run("test -f /run/umkm-check.pid && kill $(cat /run/umkm-check.pid) || true")
+            root.run("test -f /run/nginx.pid && nginx -s quit || true")
         root.unmount()
     print(f"ALL STEPS PASSED in {time.monotonic() - started:.0f} s")
 
@@ -208,6 +217,10 @@ def follow_the_guide(root: Root) -> None:
         env = re.sub(rf"^{name}=.*$", line.replace("\\", "\\\\"), env, flags=re.M)
     env = env.replace("umkm:PASSWORD@127.0.0.1:5432", f"umkm:{password}@127.0.0.1:{PGPORT}")
     env = env.replace("CACHE_URL=redis://127.0.0.1:6379/1", "CACHE_URL=locmemcache://umkm")
+    # Who signs the PDF reports: the example leaves them blank for the installer to fill in
+    # (step 4), and `check --deploy --fail-level WARNING` in step 5 insists.
+    env = env.replace("OFFICE_HEAD_NAME=\n", 'OFFICE_HEAD_NAME="Nama Kepala Suku Dinas"\n')
+    env = env.replace("OFFICE_HEAD_NIP=\n", "OFFICE_HEAD_NIP=197001011995031001\n")
     (root.path / "etc" / "umkm").mkdir(exist_ok=True)
     (root.path / "etc" / "umkm" / "umkm.env").write_text(env)
     step(
@@ -257,11 +270,60 @@ def follow_the_guide(root: Root) -> None:
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=umkm.example.go.id "
         "-keyout /etc/ssl/umkm/privkey.pem -out /etc/ssl/umkm/fullchain.pem 2>/dev/null && "
         "cp deploy/nginx/umkm-logformat.conf /etc/nginx/conf.d/ && "
+        "cp deploy/nginx/umkm-proxy.conf /etc/nginx/snippets/ && "
         "cp deploy/nginx/umkm.conf /etc/nginx/sites-available/umkm.conf && "
         "ln -sf ../sites-available/umkm.conf /etc/nginx/sites-enabled/ && "
         "rm -f /etc/nginx/sites-enabled/default && nginx -t",
         cwd="/srv/umkm",
     )
+    # The guide's EDIT lines: gunicorn's address (the check's 18765) and, so that nothing of
+    # the machine's own is touched, the listen ports 80/443 as 15080/15443 on loopback. The
+    # host name, certificate and /srv/umkm paths are the committed ones.
+    step(
+        "nginx started with the site (EDIT lines: upstream 127.0.0.1:18765, ports 15080/15443)",
+        root,
+        "sed -i -e 's/server 127.0.0.1:8000/server 127.0.0.1:18765/' "
+        f"-e 's/listen 80;/listen 127.0.0.1:{HTTP_PORT};/' "
+        f"-e 's/listen 443 ssl/listen 127.0.0.1:{HTTPS_PORT} ssl/' "
+        "-e '/listen \\[::\\]/d' /etc/nginx/sites-available/umkm.conf && "
+        "apt-get install -y -qq curl >/dev/null && nginx -t 2>/dev/null && nginx",
+    )
+    print("   through nginx: curl --resolve umkm.example.go.id to loopback, over HTTPS", flush=True)
+    through_nginx(root, "/healthz", 200, '"database": "up"')
+    through_nginx(root, "/", 200, "<html")
+    through_nginx(root, "/bazar/", 200, "<html")
+    page = through_nginx(root, "/admin/login/", 200, 'name="csrfmiddlewaretoken"')
+    css = re.search(r'href="(/static/[^"]+\.css)"', page)
+    if not css:
+        raise SystemExit("step failed: the admin login page names no stylesheet")
+    through_nginx(root, css.group(1), 200, "")
+    through_nginx(root, "/healthz", 200, '"database": "up"', tls=False)
+    through_nginx(root, "/bazar/", 301, "", tls=False)
+
+
+def through_nginx(root: Root, path: str, expect: int, needle: str, tls: bool = True) -> str:
+    """One real round trip to the root's nginx as a browser makes it (HTTPS, the site's host
+    name resolved to loopback; the self-signed certificate is not verified): the status, and
+    a piece of the body that only the right page has."""
+    scheme, port = ("https", HTTPS_PORT) if tls else ("http", HTTP_PORT)
+    url = f"{scheme}://{HOST}:{port}{path}"
+    started = time.monotonic()
+    result = root.run(
+        f"curl -sk --max-time 20 --resolve {HOST}:{port}:127.0.0.1 -o /tmp/page "
+        f"-w '%{{http_code}} %{{size_download}}' {shlex.quote(url)}; echo; cat /tmp/page"
+    )
+    first, _, body = result.stdout.partition("\n")
+    code, _, size = first.partition(" ")
+    ok = code == str(expect) and needle in body
+    print(
+        f"  [{'ok' if ok else 'FAIL'}] GET {url}: {code}, {size} bytes"
+        f"{', has ' + needle if needle and ok else ''}  ({time.monotonic() - started:.1f} s)",
+        flush=True,
+    )
+    if not ok:
+        print(body[-2000:] or result.stderr[-2000:])
+        raise SystemExit(f"step failed: {url} (wanted {expect})")
+    return body
 
 
 if __name__ == "__main__":

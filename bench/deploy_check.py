@@ -37,7 +37,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from _harness import BASE_DIR, embedded_postgres
+from _harness import BASE_DIR, embedded_postgres, self_signed_certificate
 
 PG_PORT, PG_FOLDER = 54359, "deploy-check/pg"
 APP_PORT, HTTP_PORT, HTTPS_PORT = 18000, 18080, 18443
@@ -64,6 +64,7 @@ def render(text: str) -> str:
     """The installer's edits (the lines marked EDIT in the committed files), for loopback."""
     replacements = {
         "/srv/umkm": str(BASE_DIR),
+        "snippets/umkm-proxy.conf": str(BASE_DIR / "deploy/nginx/umkm-proxy.conf"),
         "/etc/umkm/umkm.env": str(WORK / "umkm.env"),
         "/etc/ssl/umkm/": str(WORK / "tls") + "/",
         "/var/log/nginx/umkm.access.log": str(WORK / "nginx" / "access.log"),
@@ -99,9 +100,9 @@ def environment_file(database_url: str) -> dict[str, str]:
     for line in (BASE_DIR / "deploy" / "umkm.env.example").read_text().splitlines():
         if line and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
-            value = values.get(key, value)
+            value = values.get(key, value.strip('"'))  # the quotes systemd and sh take off
             env[key] = value
-            line = f"{key}={value}"
+            line = f'{key}="{value}"' if " " in value else f"{key}={value}"
         lines.append(line)
     (WORK / "umkm.env").write_text(render("\n".join(lines) + "\n"))
     (WORK / "umkm.env").chmod(0o640)
@@ -301,28 +302,7 @@ def main() -> int:
     check(up and web.poll() is None, f"gunicorn answers on 127.0.0.1:{APP_PORT}")
 
     step("7. TLS certificate (self-signed here) and nginx")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            f"/CN={HOST}",
-            "-addext",
-            f"subjectAltName=IP:{HOST}",
-            "-keyout",
-            str(WORK / "tls/privkey.pem"),
-            "-out",
-            str(WORK / "tls/fullchain.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(WORK / "tls", HOST)
     site = render((BASE_DIR / "deploy/nginx/umkm.conf").read_text())
     (WORK / "nginx/umkm.conf").write_text(site)
     logformat = (BASE_DIR / "deploy/nginx/umkm-logformat.conf").read_text()

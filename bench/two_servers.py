@@ -23,11 +23,14 @@ Prints a report; exit status 1 when a check fails.
 """
 
 import argparse
+import http.client
 import io
 import json
 import os
 import re
 import shutil
+import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -42,10 +45,12 @@ from _harness import (
     PYTHON,
     Browser,
     Gunicorn,
+    Nginx,
     dbserver,
     embedded_postgres,
     manage,
     p95,
+    process_tree,
     production_env,
 )
 
@@ -315,81 +320,12 @@ def run(args) -> int:
             flush=True,
         )
 
-        print("\n== a session started on A continues on B", flush=True)
-        on_a = Browser(a.url)
-        on_a.login(STAFF, PASSWORD)
-        on_b = Browser(b.url)
-        on_b.jar, on_b.opener = on_a.jar, on_a.opener  # the same browser, another server
-        check(on_a.get("/admin/")[0] == 200, "signed in on A")
-        check(on_b.get("/admin/")[0] == 200, "the same cookie is signed in on B")
-
-        print("\n== an upload on A, confirmed on B, run by the worker, followed on A", flush=True)
-        training_id = _training_id(env)
-        content = trainee_csv(env, args.rows)
-        rows = content.decode().count("\n") - 1
-        path = f"/admin/umkm/training/{training_id}/import/"
-        code, page = on_a.get(path)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        body, ctype = multipart(
-            {"csrfmiddlewaretoken": token}, {"file": ("peserta.csv", content, "text/csv")}
-        )
-        code, _headers, page = send(on_a, path, body, ctype)
-        check(code == 200 and b'name="token"' in page, f"preview of {rows} rows on A", str(code))
-        confirm_token = re.search(rb'name="token" value="([^"]+)"', page).group(1).decode()
-        csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        data = urllib.parse.urlencode({"token": confirm_token, "csrfmiddlewaretoken": csrf})
-        code, headers, _ = send(
-            on_b, path + "confirm/", data.encode(), "application/x-www-form-urlencoded"
-        )
-        job_url = headers.get("Location", "")
-        check(code == 302 and "/tugas/" in job_url, "confirmed on B: a background job", job_url)
-        started_at = time.time()
-        status = wait_job(on_a, job_url)
-        check(
-            status.get("status") == "done",
-            f"the worker saved the import ({time.time() - started_at:.1f} s), followed on A",
-            f"{status.get('message', '')[:90]} progress seen {status.get('progress_seen')}",
-        )
-        check(on_b.get(job_url)[0] == 200, "the job page answers on B too")
-        stranger = Browser(b.url)
-        check(stranger.get(job_url + "status.json")[0] == 302, "signed out: no status")
-
-        _certificate_document(env, on_b)
-        export = _export(on_a, on_b)
-
-        print("\n== nothing that another server needs is on a local disk", flush=True)
-        for name in ("a", "b", "worker"):
-            files = local_files(name)
-            check(not files, f"no local files written by {name}", ", ".join(files[:3]))
-        keys = s3.list_objects_v2(Bucket="umkm-private").get("KeyCount", 0)
-        check(keys >= (1 if export else 0), f"the private bucket holds the results ({keys})")
-
-        print(f"\n== throughput: {args.users} users for {args.seconds} s each", flush=True)
-        print(f"  pages: {', '.join(public_paths(a.url))} and, signed in, /admin/")
-        load1 = load([a.url], on_a, args.users, args.seconds)
-        load2 = load([a.url, b.url], on_a, args.users, args.seconds)
-        b.stop()
-        a.stop()
-        # The same number of processes on one server: what the second server adds beyond
-        # its worker processes (on this 2-core machine, nothing: they share the cores).
-        c = Gunicorn(local_env(env, "a"), A_PORT, workers=args.workers * 2)
-        started.append(c)
-        load3 = load([c.url], on_a, args.users, args.seconds)
-        loadavg = os.getloadavg()[0]
-        for label, figures in (
-            (f"one server, {args.workers} workers", load1),
-            (f"two servers, {args.workers}+{args.workers}", load2),
-            (f"one server, {args.workers * 2} workers", load3),
-        ):
-            print(
-                f"  {label:24} {figures['requests']:6d} requests  "
-                f"{figures['per_second']:7.1f} req/s  p95 {figures['p95_ms']:5.0f} ms  "
-                f"max {figures['max_ms']:5.0f} ms  "
-                f"codes {figures['codes']}"
-            )
-        print(f"  load average after: {loadavg:.1f} on {os.cpu_count()} cores")
-        bad = sum(n for f in (load1, load2, load3) for c, n in f["codes"].items() if c != 200)
-        check(bad == 0, "every request under load answered 200", str(bad))
+        on_a = None
+        if not args.hung_only:
+            on_a = _crossing(env, a, b, s3, args)
+        hung_server_drill(a, b, args)
+        if not args.hung_only:
+            _throughput(env, a, b, on_a, started, args)
         worker.terminate()
         worker.wait(30)
     finally:
@@ -406,6 +342,189 @@ def run(args) -> int:
         redis("FLUSHDB")
     print(f"\n{'ALL CHECKS PASSED' if not failures else 'FAILED: ' + ', '.join(failures)}")
     return 1 if failures else 0
+
+
+NGINX_HTTP, NGINX_HTTPS = 18180, 18543
+WARM_SECONDS = 8  # every worker of A and B has served its first requests
+
+
+def hung_server_drill(a: Gunicorn, b: Gunicorn, args) -> None:
+    """Issue 19: one app server SIGSTOPped (hung, not dead: its socket still accepts) behind
+    nginx with the committed site (deploy/nginx/umkm.conf, A and B as its two upstream lines).
+    Users keep asking through nginx over HTTPS; after the first failover no request may take
+    longer than 5 s. Then SIGCONT: A must serve again."""
+    print(f"\n== one app server hung (SIGSTOP) behind nginx, {args.users} users", flush=True)
+    if os.geteuid() != 0 or not shutil.which("nginx"):
+        check(False, "hung-server drill", "needs root and nginx (apt-get install nginx)")
+        return
+    nginx = Nginx(WORK / "nginx", [A_PORT, B_PORT], NGINX_HTTP, NGINX_HTTPS)
+    paths = ["/", "/bazar/", "/healthz", "/bazar/jadwal.ics"]
+    results: list[tuple[float, float, int]] = []  # (start, end, status) by wall clock
+    lock = threading.Lock()
+    stop_at = time.time() + WARM_SECONDS + args.hung_seconds + 8
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    def user(n: int) -> None:
+        conn, i = None, n
+        while time.time() < stop_at:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.time()
+            try:
+                if conn is None:
+                    conn = http.client.HTTPSConnection(
+                        "127.0.0.1", NGINX_HTTPS, context=context, timeout=120
+                    )
+                conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                status, conn = 0, None
+            with lock:
+                results.append((started, time.time(), status))
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(args.users)]
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(WARM_SECONDS)
+        tree = process_tree(a.proc.pid)
+        for pid in tree:
+            os.kill(pid, signal.SIGSTOP)
+        stopped_at = time.time()
+        print(f"  SIGSTOP to A's {len(tree)} processes (master and workers)", flush=True)
+        time.sleep(args.hung_seconds)
+        for pid in tree:
+            os.kill(pid, signal.SIGCONT)
+        resumed_at = time.time()
+        print(f"  SIGCONT after {resumed_at - stopped_at:.0f} s", flush=True)
+        for t in threads:
+            t.join()
+        answered_a = Browser(a.url).get("/healthz", timeout=30)[0]
+    finally:
+        for pid in process_tree(a.proc.pid):
+            os.kill(pid, signal.SIGCONT)
+        nginx.stop()
+    loadavg = os.getloadavg()
+    # The first failover: the first request asked while A was hung that took over 1 s ends.
+    slow = [end for start, end, _ in results if start >= stopped_at and end - start > 1]
+    first_failover = min(slow, default=stopped_at)
+    before = [end - start for start, end, _ in results if start < stopped_at]
+    during = [
+        (end - start, status)
+        for start, end, status in results
+        if first_failover <= start < resumed_at
+    ]
+    after = [(end - start, status) for start, end, status in results if start >= resumed_at]
+    worst = max((d for d, _ in during), default=0)
+    over5 = sum(1 for d, _ in during if d > 5)
+    probes = sum(1 for d, _ in during if d > 1)
+    codes = Counter(status for _, _, status in results)
+    print(
+        f"  before the stop: {len(before)} requests, p95 {p95(before) * 1000:.0f} ms\n"
+        f"  first failover done {first_failover - stopped_at:.1f} s after the stop\n"
+        f"  after it, while A was hung: {len(during)} requests, p95 "
+        f"{p95([d for d, _ in during]) * 1000:.0f} ms, slowest {worst * 1000:.0f} ms, "
+        f"{probes} over 1 s (nginx trying A again), {over5} over 5 s\n"
+        f"  after SIGCONT: {len(after)} requests, p95 {p95([d for d, _ in after]) * 1000:.0f} ms\n"
+        f"  codes {dict(codes)}   load average {loadavg[0]:.1f} {loadavg[1]:.1f} "
+        f"{loadavg[2]:.1f} on {os.cpu_count()} cores",
+        flush=True,
+    )
+    check(
+        worst <= 5 and during,
+        "no request slower than 5 s after the first failover",
+        f"slowest {worst:.1f} s",
+    )
+    check(set(codes) == {200}, "every request answered 200", str(dict(codes)))
+    check(answered_a == 200, "A serves again after SIGCONT")
+
+
+def _crossing(env: dict, a: Gunicorn, b: Gunicorn, s3, args) -> Browser:
+    """Session, upload, document and export cross the servers; no local files."""
+    print("\n== a session started on A continues on B", flush=True)
+    on_a = Browser(a.url)
+    on_a.login(STAFF, PASSWORD)
+    on_b = Browser(b.url)
+    on_b.jar, on_b.opener = on_a.jar, on_a.opener  # the same browser, another server
+    check(on_a.get("/admin/")[0] == 200, "signed in on A")
+    check(on_b.get("/admin/")[0] == 200, "the same cookie is signed in on B")
+
+    print("\n== an upload on A, confirmed on B, run by the worker, followed on A", flush=True)
+    training_id = _training_id(env)
+    content = trainee_csv(env, args.rows)
+    rows = content.decode().count("\n") - 1
+    path = f"/admin/umkm/training/{training_id}/import/"
+    code, page = on_a.get(path)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    body, ctype = multipart(
+        {"csrfmiddlewaretoken": token}, {"file": ("peserta.csv", content, "text/csv")}
+    )
+    code, _headers, page = send(on_a, path, body, ctype)
+    check(code == 200 and b'name="token"' in page, f"preview of {rows} rows on A", str(code))
+    confirm_token = re.search(rb'name="token" value="([^"]+)"', page).group(1).decode()
+    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    data = urllib.parse.urlencode({"token": confirm_token, "csrfmiddlewaretoken": csrf})
+    code, headers, _ = send(
+        on_b, path + "confirm/", data.encode(), "application/x-www-form-urlencoded"
+    )
+    job_url = headers.get("Location", "")
+    check(code == 302 and "/tugas/" in job_url, "confirmed on B: a background job", job_url)
+    started_at = time.time()
+    status = wait_job(on_a, job_url)
+    check(
+        status.get("status") == "done",
+        f"the worker saved the import ({time.time() - started_at:.1f} s), followed on A",
+        f"{status.get('message', '')[:90]} progress seen {status.get('progress_seen')}",
+    )
+    check(on_b.get(job_url)[0] == 200, "the job page answers on B too")
+    stranger = Browser(b.url)
+    check(stranger.get(job_url + "status.json")[0] == 302, "signed out: no status")
+
+    _certificate_document(env, on_b)
+    export = _export(on_a, on_b)
+
+    print("\n== nothing that another server needs is on a local disk", flush=True)
+    for name in ("a", "b", "worker"):
+        files = local_files(name)
+        check(not files, f"no local files written by {name}", ", ".join(files[:3]))
+    keys = s3.list_objects_v2(Bucket="umkm-private").get("KeyCount", 0)
+    check(keys >= (1 if export else 0), f"the private bucket holds the results ({keys})")
+
+    return on_a
+
+
+def _throughput(env: dict, a: Gunicorn, b: Gunicorn, on_a: Browser, started: list, args) -> None:
+    """A alone, A and B together, one server with as many workers as both."""
+    print(f"\n== throughput: {args.users} users for {args.seconds} s each", flush=True)
+    print(f"  pages: {', '.join(public_paths(a.url))} and, signed in, /admin/")
+    load1 = load([a.url], on_a, args.users, args.seconds)
+    load2 = load([a.url, b.url], on_a, args.users, args.seconds)
+    b.stop()
+    a.stop()
+    # The same number of processes on one server: what the second server adds beyond
+    # its worker processes (on this 2-core machine, nothing: they share the cores).
+    c = Gunicorn(local_env(env, "a"), A_PORT, workers=args.workers * 2)
+    started.append(c)
+    load3 = load([c.url], on_a, args.users, args.seconds)
+    loadavg = os.getloadavg()[0]
+    for label, figures in (
+        (f"one server, {args.workers} workers", load1),
+        (f"two servers, {args.workers}+{args.workers}", load2),
+        (f"one server, {args.workers * 2} workers", load3),
+    ):
+        print(
+            f"  {label:24} {figures['requests']:6d} requests  "
+            f"{figures['per_second']:7.1f} req/s  p95 {figures['p95_ms']:5.0f} ms  "
+            f"max {figures['max_ms']:5.0f} ms  "
+            f"codes {figures['codes']}"
+        )
+    print(f"  load average after: {loadavg:.1f} on {os.cpu_count()} cores")
+    bad = sum(n for f in (load1, load2, load3) for c, n in f["codes"].items() if c != 200)
+    check(bad == 0, "every request under load answered 200", str(bad))
 
 
 def _training_id(env: dict) -> int:
@@ -498,5 +617,11 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument(
+        "--hung-seconds", type=float, default=60, help="how long A stays SIGSTOPped"
+    )
+    parser.add_argument(
+        "--hung-only", action="store_true", help="only the hung-server drill (root, nginx)"
+    )
     parser.add_argument("--rows", type=int, default=300, help="rows of the trainee import")
     sys.exit(run(parser.parse_args()))

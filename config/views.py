@@ -37,10 +37,16 @@ def _cache_answers() -> bool:
 
 @require_safe
 def home(request):
+    """The next bazaars: the same for every visitor, so cached whole with the bazaar pages
+    (bazaars/cache.py: any change to a bazaar shows at once)."""
     from bazaars.selectors import ScheduleFilters, public_schedule
+    from bazaars.views import serve_cached_page
 
-    schedule = public_schedule(ScheduleFilters())
-    return render(request, "home.html", {"upcoming": schedule["upcoming_page"].object_list[:3]})
+    def context():
+        schedule = public_schedule(ScheduleFilters())
+        return {"upcoming": schedule["upcoming_page"].object_list[:3]}
+
+    return serve_cached_page(request, "home", "home.html", context)
 
 
 @require_safe

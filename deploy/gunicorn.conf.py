@@ -37,8 +37,16 @@ else:
 preload_app = False  # each worker imports the code: a HUP then picks up a new release
 # Heartbeat files in memory, not on a disk that may stall (gunicorn's own advice).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Workers are not recycled (max_requests 0): the portal shows no growth of a worker's memory
+# that would call for it, and recycling cost more than it could save. At 2,000 (+ up to 200
+# jitter) a worker served by ~150 requests/s restarted every ~15 s under load: its successor
+# imports Django and the portal and opens its connections first, the requests queued behind
+# it waited (p95 422-546 ms, issue 17), and when both workers of a server restarted together
+# the server stalled for 3 s, long enough for nginx to leave it out (bench/two_servers.py
+# --hung-only). Measured in docs/DEPLOY.md, "Gunicorn settings by measurement". If a leak is
+# ever found, set GUNICORN_MAX_REQUESTS high (e.g. 50000): the jitter is a tenth of it.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 

@@ -82,3 +82,32 @@ def test_home_shows_the_next_bazaar(client):
     bazaar(title="Bazar Tahun Baru", booths=5, days=[soon])
     body = client.get("/").content.decode()
     assert "Bazar Tahun Baru" in body
+
+
+def test_directory_counts_once_per_filter_set_not_on_every_page(client, count_queries, monkeypatch):
+    from bazaars.selectors import public as public_selectors
+
+    monkeypatch.setattr(public_selectors, "DIRECTORY_PAGE_SIZE", 2)
+    for n in range(5):
+        public_business(name=f"Usaha Hitung {n}")
+    assert "5 usaha" in client.get("/umkm/").content.decode()  # counted here, once
+    with count_queries() as q:
+        page = client.get("/umkm/?halaman=2").content.decode()
+    assert "5 usaha" in page and "Halaman 2 dari 3" in page
+    assert "COUNT(" not in q.sql.upper(), q.sql
+
+
+def test_directory_offers_only_the_first_pages_and_says_how_to_find_the_rest(client, monkeypatch):
+    from bazaars.selectors import public as public_selectors
+
+    monkeypatch.setattr(public_selectors, "DIRECTORY_PAGE_SIZE", 2)
+    monkeypatch.setattr(public_selectors, "DIRECTORY_MAX_PAGES", 2)
+    for n in range(7):
+        public_business(name=f"Usaha Batas {n}")
+    first = client.get("/umkm/").content.decode()
+    assert "7 usaha" in first and "Halaman 1 dari 2" in first
+    assert "Hanya 2 halaman pertama" not in first
+    last = client.get("/umkm/?halaman=4").content.decode()  # beyond the cap: the last offered
+    assert "Halaman 2 dari 2" in last and 'rel="next"' not in last
+    assert "Hanya 2 halaman pertama yang ditampilkan" in last
+    assert "7 usaha" in last

@@ -285,6 +285,26 @@ class Business(models.Model):
                 "scale",
                 "binaan_since",
             ),
+            # The public directory (listed_publicly): a page in name order is read from the
+            # index, not sorted from every consenting business; the count of one city's
+            # businesses is an index-only scan per kelurahan.
+            models.Index(
+                fields=["name", "id"],
+                name="business_listed_name",
+                condition=models.Q(public_consent=True),
+            ),
+            models.Index(
+                fields=["kelurahan"],
+                name="business_listed_kelurahan",
+                condition=models.Q(public_consent=True),
+            ),
+            # The directory's search looks in the products too (name OR products): without
+            # this the OR reads every consenting business.
+            GinIndex(
+                OpClass(Upper("products"), name="gin_trgm_ops"),
+                name="business_products_trgm",
+                condition=models.Q(public_consent=True),
+            ),
         ]
 
     def __str__(self):
