@@ -43,6 +43,7 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
 from config.routers import read_alias
 from reports.asof import reference_day, register_on_sql
 from reports.selectors import Period, Report, Scope, percent
@@ -307,7 +308,7 @@ def add_bazaars(report: Report) -> None:
         "sales on the held days. Booths filled: booths given to accepted participants, of the "
         "bazaar's booths. Never in a bazaar: businesses active on that day without an accepted "
         "place in any bazaar held by then."
-    ) % {"day": on.strftime("%d/%m/%Y")}
+    ) % {"day": formats.date_short(on)}
     bazaar_table.note = note  # under the section's last table
     report.extra.setdefault("summary", []).extend(summary)
     report.extra.setdefault("tables", []).extend([area_table, bazaar_table])
@@ -499,7 +500,7 @@ def add_certificates(report: Report) -> None:
         "trademark: all) with neither; the share is of those the type applies to. Issued in "
         "the period: certificates by their issue date, of every business in the register, "
         "active or not; rejected: cases rejected in the period."
-    ) % {"day": on.strftime("%d/%m/%Y")}
+    ) % {"day": formats.date_short(on)}
     tables = [table]
     if scope.is_city:
         area_table = Table(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config import formats
 from umkm.models.areas import (
     Kecamatan,
 )
@@ -48,7 +49,7 @@ class Training(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.start_date:%d-%m-%Y})"
+        return f"{self.title} ({formats.date_short(self.start_date)})"
 
 
 class Enrolment(models.Model):
@@ -123,7 +124,7 @@ class Mentoring(models.Model):
         indexes = [models.Index(fields=["business", "-date"], name="mentoring_business_date")]
 
     def __str__(self):
-        return f"{self.business} — {self.date:%d-%m-%Y}"
+        return f"{self.business} — {formats.date_short(self.date)}"
 
 
 DEFAULT_YEARLY_TARGET = 18
