@@ -239,6 +239,16 @@ def csv_variants(rounds: int) -> None:
         )
         + f" (target <= 1.1x)  [load {load()}]"
     )
+    # On a shared machine the load drifts between rounds: the ratio within each round (the
+    # three runs follow each other) is the steadier figure.
+    ratios = {
+        n: [t / p for t, p in zip(times[n], times["plain COPY"], strict=True)]
+        for n in ("standard", "excel-id")
+    }
+    print(
+        "median of the per-round ratios to plain COPY: "
+        + ", ".join(f"{n} {statistics.median(ratios[n]):.2f}x" for n in ratios)
+    )
 
 
 def main() -> None:
