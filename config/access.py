@@ -14,8 +14,16 @@ Applied in three places, all asking `may_use_staff_pages`:
   view read on its own says what it needs).
 
 What a staff member may then see (rows, fields, kecamatan) is each app's permissions.py.
+
+Desks: a role that is not staff (mentors, business owners) has its own pages under one URL
+namespace, guarded by that app's own rule instead (`register_desk`, called from the app's
+AppConfig.ready). The middleware asks the desk's rule for every view of the namespace, so a
+desk page cannot forget it either; a desk user is not `is_staff` and so never passes the
+staff rule above.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -73,6 +81,30 @@ PUBLIC_VIEWS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Desk:
+    """A non-staff role's pages: every view in `namespace` answers only when `allows(user)`;
+    otherwise `refuse(request)` (e.g. to the desk's own sign-in page, or a 403)."""
+
+    namespace: str
+    allows: Callable[[object], bool]
+    refuse: Callable[[object], object]
+
+
+DESKS: dict[str, Desk] = {}
+
+
+def register_desk(desk: Desk) -> None:
+    DESKS[desk.namespace] = desk
+
+
+def desk_of(request) -> Desk | None:
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.namespaces:
+        return None
+    return DESKS.get(match.namespaces[0])
+
+
 def is_public(request) -> bool:
     match = getattr(request, "resolver_match", None)
     return match is not None and match.view_name in PUBLIC_VIEWS
@@ -85,7 +117,8 @@ def is_admin_view(request) -> bool:
 
 class StaffAccessMiddleware:
     """Default deny: a view not named in PUBLIC_VIEWS (and not the admin site's, which applies the
-    same rule itself) answers only to `may_use_staff_pages`."""
+    same rule itself) answers only to `may_use_staff_pages`, or, in a desk's namespace, only to
+    that desk's rule."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -98,6 +131,9 @@ class StaffAccessMiddleware:
             return None
         if is_admin_view(request):
             return None  # PortalAdminSite.has_permission: the same rule, on every admin view
+        desk = desk_of(request)
+        if desk is not None:
+            return None if desk.allows(request.user) else desk.refuse(request)
         if may_use_staff_pages(request.user):
             return None
         return refuse(request)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "certifications",
     "reports",
     "jobs",
+    "notifications",
     "django_tasks_db",
 ]
 
@@ -424,6 +425,37 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal-umkm@localhost")
+
+# --- Notifications (notifications/: one layer for every message to a person) ---------------
+# Per channel a backend: "email" goes through Django's mail above; SMS and WhatsApp through a
+# generic HTTP gateway of the office's provider (NOTIFY_GATEWAY_*), or the console (the demo:
+# sign-in codes are printed where `make run` runs).
+_gateway = {
+    "url": env.str("NOTIFY_GATEWAY_URL", default=""),
+    "token": env.str("NOTIFY_GATEWAY_TOKEN", default=""),
+    "template": env.str("NOTIFY_GATEWAY_TEMPLATE", default=""),
+    "timeout": env.float("NOTIFY_GATEWAY_TIMEOUT", default=5.0),
+}
+_NOTIFY_BACKENDS = {
+    "console": "notifications.backends.ConsoleBackend",
+    "email": "notifications.backends.EmailBackend",
+    "http": "notifications.backends.HttpGatewayBackend",
+    "memory": "notifications.backends.MemoryBackend",
+}
+
+
+def _notify_backend(name: str) -> dict:
+    kind = env.str(name, default="console" if DEBUG else "http")
+    if kind not in _NOTIFY_BACKENDS:
+        raise environ.ImproperlyConfigured(f"{name} must be one of {', '.join(_NOTIFY_BACKENDS)}")
+    return {"BACKEND": _NOTIFY_BACKENDS[kind], "OPTIONS": _gateway if kind == "http" else {}}
+
+
+NOTIFICATIONS = {
+    "email": {"BACKEND": _NOTIFY_BACKENDS["email"]},
+    "sms": _notify_backend("NOTIFY_SMS_BACKEND"),
+    "whatsapp": _notify_backend("NOTIFY_WHATSAPP_BACKEND"),
+}
 
 # --- The office ----------------------------------------------------------------------------
 OFFICE_NAME = env.str("OFFICE_NAME", default="Suku Dinas PPAPP Kota Administrasi Jakarta Barat")

@@ -76,6 +76,16 @@ def _development_settings(request):
 
 
 @pytest.fixture(autouse=True)
+def notification_outbox():
+    """The SMS and WhatsApp messages a test sent (notifications' MemoryBackend), empty at start."""
+    from notifications.backends import outbox
+
+    outbox.clear()
+    yield outbox
+    outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Production hashing is deliberately slow; tests sign in often."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,6 +18,10 @@ TEST_ENVIRONMENT = {
     # Fernet key: 32 bytes, url-safe base64 ("test-only-nik-key-0000000000000!").
     "NIK_ENCRYPTION_KEYS": "dGVzdC1vbmx5LW5pay1rZXktMDAwMDAwMDAwMDAwMCE=",
     "NIK_HMAC_KEY": "test-only-nik-hmac-key",
+    # SMS and WhatsApp land in notifications.backends.outbox (the `notification_outbox`
+    # fixture empties it); e-mail goes through Django's test mail outbox as always.
+    "NOTIFY_SMS_BACKEND": "memory",
+    "NOTIFY_WHATSAPP_BACKEND": "memory",
     # The manifest storage serves only what collectstatic wrote: tests/conftest.py collects
     # here (git-ignored) once, again only when a static file changed.
     "STATIC_ROOT": str(Path(__file__).resolve().parent.parent / "var" / "test-static"),

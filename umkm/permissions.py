@@ -90,7 +90,7 @@ PERSONAL_DATA: dict[str, frozenset[str]] = {
         {"nik", "nik_masked", "nik_full", "nik_index", "nik_ciphertext"}
         | {"birth_date", "phone", "email", "address"}
     ),
-    "umkm.business": frozenset({"address"}),
+    "umkm.business": frozenset({"address", "whatsapp"}),
 }
 
 

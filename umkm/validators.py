@@ -109,6 +109,15 @@ def normalise_phone(value) -> str:
     return phone
 
 
+def validate_stored_phone(value: str) -> None:
+    """A phone as the register stores it (+62..., see normalise_phone), or ''."""
+    if value and not PHONE_STORED_RE.match(value):
+        raise ValidationError(
+            _("Phone number must look like 0812-3456-7890 or +62 812 3456 7890."),
+            code="phone_format",
+        )
+
+
 def validate_nib(value: str) -> None:
     if value and not NIB_RE.match(value):
         raise ValidationError(_("NIB must be exactly 13 digits."), code="nib_format")

@@ -7,6 +7,13 @@ from umkm.models.areas import (
     Sector,
     Stage,
 )
+from umkm.models.profile import (
+    LINK_HOSTS,
+    BusinessLink,
+    BusinessPhoto,
+    LinkKind,
+    validate_link,
+)
 from umkm.models.programme import (
     DEFAULT_YEARLY_TARGET,
     Enrolment,
@@ -38,9 +45,12 @@ from umkm.models.states import (
 
 __all__ = [
     "DEFAULT_YEARLY_TARGET",
+    "LINK_HOSTS",
     "RP_BILLION",
     "SCALE_LIMITS",
     "Business",
+    "BusinessLink",
+    "BusinessPhoto",
     "BusinessQuerySet",
     "BusinessStage",
     "BusinessState",
@@ -51,6 +61,7 @@ __all__ = [
     "Gender",
     "Kecamatan",
     "Kelurahan",
+    "LinkKind",
     "Mentoring",
     "Owner",
     "OwnerQuerySet",
@@ -62,4 +73,5 @@ __all__ = [
     "Training",
     "YearlyTarget",
     "scale_for",
+    "validate_link",
 ]

@@ -13,7 +13,7 @@ from umkm.models.areas import (
     Sector,
     Stage,
 )
-from umkm.validators import validate_kbli, validate_nib
+from umkm.validators import validate_kbli, validate_nib, validate_stored_phone
 
 
 class Gender(models.TextChoices):
@@ -191,6 +191,26 @@ class Business(models.Model):
     public_consent = models.BooleanField(_("consents to public listing"), default=False)
     public_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     photo = PublicImageField(_("photo"), upload_to="umkm/%Y/", blank=True)
+    # The public profile the owner keeps (issue 16): shown only while public_consent holds.
+    description = models.TextField(
+        _("description"), blank=True, max_length=2000, default="", db_default=""
+    )
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, default="", db_default=""
+    )
+    # The business's WhatsApp number (often the owner's own phone: personal data). A public
+    # page shows it, as a wa.me link, only while the owner has chosen whatsapp_public.
+    whatsapp = models.CharField(
+        _("WhatsApp number"),
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_stored_phone],
+    )
+    whatsapp_public = models.BooleanField(
+        _("WhatsApp number shown publicly"), default=False, db_default=False
+    )
     # The owner's name, kept by database triggers (migration 0006) for the admin search: one
     # trigram index on this table instead of a join to 370,000 owners. Never written by code.
     owner_name = models.CharField(_("owner name"), max_length=150, blank=True, editable=False)
@@ -234,6 +254,10 @@ class Business(models.Model):
                 condition=models.Q(public_consent=False)
                 | models.Q(public_consent_at__isnull=False),
                 name="business_consent_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(whatsapp_public=False) | ~models.Q(whatsapp=""),
+                name="business_public_whatsapp_has_number",
             ),
         ]
         indexes = [
