@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications import rules
-from config import formats
 from umkm.models import Business, Kecamatan
 
 
@@ -399,33 +398,3 @@ class CaseDocument(models.Model):
         from django.urls import reverse
 
         return reverse("certifications:document", args=[self.pk])
-
-
-class ReminderDelivery(models.Model):
-    """The reminders' sent-log: one row per recipient and day, written in the transaction
-    that sends the mail (certifications.reminders), so a second run that day sends nothing
-    new and a failed send leaves no row (the next run sends it)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("recipient"),
-    )
-    day = models.DateField(_("day"))
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    expiring = models.PositiveIntegerField(_("expiring certificates"), default=0)
-    without_food_certificate = models.PositiveIntegerField(
-        _("Kuliner businesses without PIRT or halal"), default=0
-    )
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-        ordering = ["-day", "recipient"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "day"], name="reminder_once_a_day")
-        ]
-
-    def __str__(self):
-        return f"{self.recipient} {formats.date_short(self.day)}"

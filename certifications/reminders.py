@@ -7,9 +7,10 @@ active users with an email address only. The email names businesses, certificate
 numbers and dates, never an owner's NIK, phone or address.
 
 What a reader can trust:
-- Once a day: each mail is sent inside the transaction that writes its row of the sent-log
-  (models.ReminderDelivery, unique per recipient and day). A second run that day finds the row
-  and sends nothing; a send that fails rolls its row back, so the next run sends it.
+- Once a day: every mail goes through notifications.services.notify with the dedupe key
+  "certificate-reminders:<user id>:<day>" (`dedupe_key`): the sent-log (notifications'
+  Delivery) holds one row per recipient and day, a second run that day sends nothing new, and a
+  send that failed is kept as failed and tried again by the next run.
 - Totals match the list: each section is grouped by kecamatan, every kecamatan named with its
   own count, and the section's total is their sum. A kecamatan's list is cut only past
   MAX_PER_KECAMATAN lines, and then the mail says how many of how many it shows and links to
@@ -24,18 +25,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certifications import selectors
-from certifications.models import ReminderDelivery
 from config import formats
 from config.site import site_url
+from notifications.models import Channel
+from notifications.services import notify
 from umkm import roles
+
+KIND = "certificate_reminders"
 
 MAX_PER_KECAMATAN = 100  # lines of one kecamatan in one section; the rest is in the admin link
 
@@ -155,7 +157,13 @@ def section(items: list, *, kecamatan_of, admin_name: str, query: dict) -> Secti
     )
 
 
-def render(digest: Digest, *, on: datetime.date) -> EmailMessage:
+def dedupe_key(user, on: datetime.date) -> str:
+    """One reminder mail per recipient and day."""
+    return f"certificate-reminders:{user.pk}:{on.isoformat()}"
+
+
+def render(digest: Digest, *, on: datetime.date) -> tuple[str, str]:
+    """The mail's subject and body."""
     expiring = section(
         digest.expiring,
         kecamatan_of=_case_kecamatan,
@@ -178,27 +186,24 @@ def render(digest: Digest, *, on: datetime.date) -> EmailMessage:
         "office": settings.OFFICE_NAME,
     }
     subject = _("Certificate reminders for %(date)s") % {"date": formats.date_text(on)}
-    body = render_to_string("certifications/email/reminders.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[digest.user.email])
+    return subject, render_to_string("certifications/email/reminders.txt", context)
 
 
 def send_reminders(*, on: datetime.date) -> int:
-    """Send the digests of `on` not sent yet that day; return how many emails went out."""
-    sent = 0
+    """Send the digests of `on` not sent yet that day (notify's dedupe key); return how many
+    were handed to notify. Each is sent when its sent-log row is committed, at once here."""
+    handed = 0
     with translation.override(settings.LANGUAGE_CODE):
         for digest in build_digests(on=on):
-            with transaction.atomic():
-                _row, created = ReminderDelivery.objects.get_or_create(
-                    recipient=digest.user,
-                    day=on,
-                    defaults={
-                        "expiring": len(digest.expiring),
-                        "without_food_certificate": len(digest.without_food_certificate),
-                    },
-                )
-                if not created:
-                    continue  # already sent today
-                # Inside the transaction: a send that fails leaves no row behind.
-                mailers.default.send_messages([render(digest, on=on)])
-            sent += 1
-    return sent
+            subject, body = render(digest, on=on)
+            delivery = notify(
+                channel=Channel.EMAIL,
+                to=digest.user.email,
+                subject=subject,
+                body=body,
+                kind=KIND,
+                dedupe_key=dedupe_key(digest.user, on),
+            )
+            if delivery is not None:
+                handed += 1
+    return handed

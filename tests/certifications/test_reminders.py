@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from certifications import reminders, selectors
-from certifications.models import ReminderDelivery
 from config import formats
+from notifications.models import Delivery
 from tests.certifications.factories import issued_case, open_case
 from tests.client import ProductionClient
 from tests.factories import (
@@ -20,6 +20,18 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Run the command; notify() sends once its sent-log row commits, so run those callbacks
+    (the test's own transaction never commits)."""
+
+    def run(**options):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_certificate_reminders", **options)
+
+    return run
 
 
 def _expiring_pirt(business, days_left: int):
@@ -40,7 +52,7 @@ def situation():
     return grogol, cengkareng
 
 
-def test_reminders_go_to_the_kecamatan_operator_and_admin_sudin(situation):
+def test_reminders_go_to_the_kecamatan_operator_and_admin_sudin(situation, send):
     admin_sudin(username="sudin", email="sudin@example.org")
     operator("31.73.02", username="op_grogol", email="grogol@example.org")
     operator("31.73.01", username="op_cengkareng", email="cengkareng@example.org")
@@ -49,7 +61,7 @@ def test_reminders_go_to_the_kecamatan_operator_and_admin_sudin(situation):
     pejabat(username="pejabat", email="pejabat@example.org")
     UserFactory(username="staf_lain", email="lain@example.org")
 
-    call_command("send_certificate_reminders")
+    send()
 
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == {
@@ -69,10 +81,10 @@ def test_reminders_go_to_the_kecamatan_operator_and_admin_sudin(situation):
     assert "Warung Grogol" not in by_recipient["cengkareng@example.org"].body
 
 
-def test_reminders_never_carry_personal_data(situation):
+def test_reminders_never_carry_personal_data(situation, send):
     grogol, cengkareng = situation
     admin_sudin(email="sudin@example.org")
-    call_command("send_certificate_reminders")
+    send()
     body = mail.outbox[0].body
     for business in (grogol, cengkareng):
         owner = business.owner
@@ -80,23 +92,23 @@ def test_reminders_never_carry_personal_data(situation):
             assert private not in body
 
 
-def test_no_email_when_nothing_to_remind():
+def test_no_email_when_nothing_to_remind(send):
     admin_sudin(email="sudin@example.org")
     BusinessFactory(
         name="Usaha Fesyen", sector=__import__("tests.factories").factories.sector("fesyen")
     )
-    call_command("send_certificate_reminders")
+    send()
     assert mail.outbox == []
 
 
-def test_expiring_within_30_days_counts_day_30_and_not_day_31():
+def test_expiring_within_30_days_counts_day_30_and_not_day_31(send):
     # "Expiring within 30 days" (certifications.selectors.EXPIRING_DAYS): still valid today
     # and expiring on one of the next 30 days, today and the 30th day included.
     for days_left, name in ((0, "Habis Hari Ini"), (30, "Tiga Puluh Hari"), (31, "Tiga Satu")):
         _expiring_pirt(BusinessFactory(name=name), days_left)
     admin_sudin(email="sudin@example.org")
 
-    call_command("send_certificate_reminders")
+    send()
 
     body = mail.outbox[0].body
     assert "Habis Hari Ini" in body and "Tiga Puluh Hari" in body
@@ -108,40 +120,45 @@ def test_expiring_within_30_days_counts_day_30_and_not_day_31():
 # --- Reminders a person can trust (issue 18) ------------------------------------------------
 
 
-def test_a_second_run_the_same_day_sends_nothing_new(situation):
-    sudin = admin_sudin(username="sudin", email="sudin@example.org")
+def test_a_second_run_the_same_day_sends_nothing_new(situation, send):
+    admin_sudin(username="sudin", email="sudin@example.org")
     operator("31.73.02", username="op_grogol", email="grogol@example.org")
 
-    call_command("send_certificate_reminders")
+    send()
     assert sorted(m.to[0] for m in mail.outbox) == ["grogol@example.org", "sudin@example.org"]
-    call_command("send_certificate_reminders")
+    send()
     assert len(mail.outbox) == 2  # nothing new
     # A recipient added later that day still gets the day's mail, once.
     operator("31.73.01", username="op_cengkareng", email="cengkareng@example.org")
-    call_command("send_certificate_reminders")
-    call_command("send_certificate_reminders")
+    send()
+    send()
     assert [m.to[0] for m in mail.outbox[2:]] == ["cengkareng@example.org"]
 
+    # The sent-log (notifications' Delivery): one row per recipient and day.
     today = timezone.localdate()
-    row = ReminderDelivery.objects.get(recipient=sudin, day=today)
-    assert (row.expiring, row.without_food_certificate) == (1, 1)
-    assert ReminderDelivery.objects.filter(day=today).count() == 3
+    rows = Delivery.objects.filter(kind=reminders.KIND)
+    assert rows.count() == 3 and {r.status for r in rows} == {Delivery.Status.SENT}
+    assert all(r.dedupe_key.endswith(f":{today.isoformat()}") for r in rows)
     # The next day is a new day.
-    call_command("send_certificate_reminders", date=today + datetime.timedelta(days=1))
+    send(date=today + datetime.timedelta(days=1))
     assert len(mail.outbox) == 6
 
 
-def test_a_failed_send_leaves_no_sent_log_row_so_the_next_run_sends_it(situation, settings):
+def test_a_failed_send_is_logged_and_the_next_run_sends_it(situation, settings, send):
     admin_sudin(username="sudin", email="sudin@example.org")
     working = settings.MAILERS
     settings.MAILERS = {"default": {"BACKEND": "tests.certifications.failing_mail.Backend"}}
-    with pytest.raises(ConnectionRefusedError):
-        call_command("send_certificate_reminders")
-    assert not ReminderDelivery.objects.exists()
+    send()
+    row = Delivery.objects.get(kind=reminders.KIND)
+    assert row.status == Delivery.Status.FAILED and mail.outbox == []
 
     settings.MAILERS = working
-    call_command("send_certificate_reminders")
+    send()
+    row.refresh_from_db()
+    assert row.status == Delivery.Status.SENT
     assert [m.to[0] for m in mail.outbox] == ["sudin@example.org"]
+    send()
+    assert len(mail.outbox) == 1
 
 
 def _kuliner(name, code):
@@ -158,10 +175,10 @@ def many_without(monkeypatch):
     return grogol, cengkareng
 
 
-def test_totals_match_the_list_grouped_by_kecamatan_and_a_cut_says_so(many_without, settings):
+def test_totals_match_the_list_grouped_by_kecamatan_and_a_cut_says_so(many_without, settings, send):
     settings.SITE_URL = "https://umkm.example.go.id"
     admin_sudin(username="sudin", email="sudin@example.org")
-    call_command("send_certificate_reminders")
+    send()
     body = mail.outbox[0].body
 
     assert "6 usaha Kuliner belum memiliki" in body
@@ -181,12 +198,12 @@ def test_totals_match_the_list_grouped_by_kecamatan_and_a_cut_says_so(many_witho
     assert "Semuanya di admin: https://umkm.example.go.id/admin/umkm/business/" in body
 
 
-def test_the_link_opens_the_admin_list_of_exactly_those_businesses(many_without):
+def test_the_link_opens_the_admin_list_of_exactly_those_businesses(many_without, send):
     grogol, _cengkareng = many_without
     sudin = admin_sudin(username="sudin", email="sudin@example.org")
     BusinessFactory(name="Fesyen Grogol", kelurahan=kelurahan("31.73.02.1002"),
                     sector=__import__("tests.factories").factories.sector("fesyen"))  # fmt: skip
-    call_command("send_certificate_reminders")
+    send()
     body = mail.outbox[0].body
     url = next(
         word for word in body.split() if "sertifikat_pangan=tidak-ada&kecamatan=31.73.02" in word
@@ -200,11 +217,11 @@ def test_the_link_opens_the_admin_list_of_exactly_those_businesses(many_without)
     assert page.context["cl"].result_count == 5
 
 
-def test_kecamatan_without_an_operator_are_reported_to_sudin(many_without):
+def test_kecamatan_without_an_operator_are_reported_to_sudin(many_without, send):
     admin_sudin(username="sudin", email="sudin@example.org")
     operator("31.73.02", username="op_grogol", email="grogol@example.org")
     operator("31.73.01", username="op_tanpa_email", email="")  # receives nothing
-    call_command("send_certificate_reminders")
+    send()
     by_recipient = {m.to[0]: m.body for m in mail.outbox}
 
     sudin = by_recipient["sudin@example.org"]

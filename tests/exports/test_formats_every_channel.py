@@ -260,13 +260,14 @@ def test_report_dashboard_page(report_files):
     assert re.search(r">\d+,\d%<", html)
 
 
-def test_reminder_mail_body(world):
+def test_reminder_mail_body(world, django_capture_on_commit_callbacks):
     _fair, business = world
     expires = timezone.localdate() + datetime.timedelta(days=12)
     number = f"2063173010001{expires.year % 100:02d}"
     issued_case(business, "pirt", number=number, issued_on=expires.replace(year=expires.year - 5))
     admin_sudin(username="sudin-mail", email="sudin@example.org")
-    call_command("send_certificate_reminders")
+    with django_capture_on_commit_callbacks(execute=True):  # notify() sends on commit
+        call_command("send_certificate_reminders")
     body = mail.outbox[0].body
     assert f"berakhir {expires.day} {MONTHS[expires.month - 1]} {expires.year}" in body
     assert number in body  # an identity number, never grouped
