@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config import formats
 from config.images import PublicImageField
 from umkm.models import Business, Kelurahan
 
@@ -186,7 +187,7 @@ class BazaarDay(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bazaar} — {self.date:%d-%m-%Y}"
+        return f"{self.bazaar} — {formats.date_short(self.date)}"
 
 
 class Booth(models.Model):
@@ -349,7 +350,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participation} — {self.day.date:%d-%m-%Y}"
+        return f"{self.participation} — {formats.date_short(self.day.date)}"
 
 
 class DailySales(models.Model):
@@ -394,4 +395,4 @@ class DailySales(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participation} — {self.day.date:%d-%m-%Y}"
+        return f"{self.participation} — {formats.date_short(self.day.date)}"

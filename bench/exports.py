@@ -4,6 +4,7 @@ Postgres COPY, on the DKI-scale data of bench/reports.py.
 
     .venv/bin/python bench/exports.py                 # 370,000 businesses, 3 rounds
     .venv/bin/python bench/exports.py --businesses 50000 --rounds 5 --old 920ef55
+    .venv/bin/python bench/exports.py --csv-variants --rounds 5   # the two CSV variants only
 
 It fills (or reuses) BENCH_DATABASE_URL as bench/reports.py does, extracts the old commit's tree
 to a temporary folder (git archive), and alternates, round after round:
@@ -16,6 +17,11 @@ to a temporary folder (git archive), and alternates, round after round:
 then the CSV of all businesses through a real server (gunicorn, bench/reports.py's harness) vs
 plain COPY of the same SELECT. The load average is printed beside each figure: the machine is
 shared, so compare the ratios in one run rather than absolute times across runs.
+
+With --csv-variants, only the two CSV variants (exports.csv_stream) of the city's business list
+(every business), in this process, against plain COPY of the same SELECT, in turn each round:
+the standard CSV and "CSV (Excel Indonesia)" (semicolons, decimal commas and DD/MM/YYYY dates
+made in SQL, exports.sql) through exports.sql.stream_copy_csv. Target: each within 1.1x.
 """
 
 import argparse
@@ -170,12 +176,90 @@ def writers_alone(old_tree: Path, runs: int) -> tuple[float, float, int]:
     return {name: statistics.median(t) for name, t in times.items()}, cells
 
 
+def csv_variants(rounds: int) -> None:
+    """The report's business list as each CSV variant, against plain COPY (see the docstring)."""
+    from django.db import connection
+
+    from exports.csv_stream import EXCEL_ID, STANDARD
+    from exports.sql import stream_copy_csv
+    from reports.selectors import Period, city_scope
+    from reports.tables import long_tables
+
+    year = runpy.run_path(str(ROOT / "bench/reports.py"), run_name="bench_reports")["CSV_YEAR"]
+    table = {t.key: t for t in long_tables(city_scope(), Period.for_year(year))}["umkm"]
+
+    def plain():
+        sql, params = table.queryset().query.sql_with_params()
+        size = 0
+        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        with (
+            connection.cursor() as c,
+            open(os.devnull, "wb") as out,
+            c.cursor.copy(copy_sql, params) as copy,
+        ):
+            for data in copy:
+                out.write(data)
+                size += len(data)
+        return size
+
+    def variant(v):
+        def run():
+            size = 0
+            with open(os.devnull, "wb") as out:
+                for chunk in stream_copy_csv(table.queryset(), table.columns, variant=v):
+                    out.write(chunk)
+                    size += len(chunk)
+            return size
+
+        return run
+
+    runs = {"plain COPY": plain, "standard": variant(STANDARD), "excel-id": variant(EXCEL_ID)}
+    for run in runs.values():
+        run()  # warm-up: the same rows in the cache for each
+    times = {name: [] for name in runs}
+    sizes = {}
+    for r in range(1, rounds + 1):
+        order = list(runs) if r % 2 else list(reversed(runs))
+        for name in order:
+            started = time.perf_counter()
+            sizes[name] = runs[name]()
+            times[name].append(time.perf_counter() - started)
+        print(
+            f"round {r} CSV of every business: "
+            + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in runs)
+            + f"  [load {load()}]"
+        )
+    anchor = statistics.median(times["plain COPY"])
+    print(
+        f"median of {rounds}: plain COPY {anchor:.2f} s ({sizes['plain COPY'] / 1e6:.1f} MB); "
+        + ", ".join(
+            f"{n} {statistics.median(times[n]):.2f} s ({sizes[n] / 1e6:.1f} MB) = "
+            f"{statistics.median(times[n]) / anchor:.2f}x"
+            for n in ("standard", "excel-id")
+        )
+        + f" (target <= 1.1x)  [load {load()}]"
+    )
+    # On a shared machine the load drifts between rounds: the ratio within each round (the
+    # three runs follow each other) is the steadier figure.
+    ratios = {
+        n: [t / p for t, p in zip(times[n], times["plain COPY"], strict=True)]
+        for n in ("standard", "excel-id")
+    }
+    print(
+        "median of the per-round ratios to plain COPY: "
+        + ", ".join(f"{n} {statistics.median(ratios[n]):.2f}x" for n in ratios)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--businesses", type=int, default=370_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--old", default="920ef55", help="the commit with the old XLSX writer")
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn CSV run")
+    parser.add_argument(
+        "--csv-variants", action="store_true", help="only the two CSV variants against COPY"
+    )
     args = parser.parse_args()
     bench = runpy.run_path(str(ROOT / "bench/reports.py"), run_name="bench_reports")
     url = os.environ.get("BENCH_DATABASE_URL", bench["DEFAULT_URL"])
@@ -195,6 +279,9 @@ def main() -> None:
     user.is_superuser = user.is_staff = True  # as bench/reports.py's dashboard run makes it
     user.save()
     print(f"load average (1/5/15 min) at start: {load()}")
+    if args.csv_variants:
+        csv_variants(args.rounds)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         old_tree = extract_old_tree(args.old, Path(tmp))

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from certifications import exports, rules, services
+from certifications import exports, reminders, rules, selectors, services
 from certifications import permissions as policy
 from certifications.forms import CaseDocumentUploadForm, CaseTransitionForm, CertificateCaseForm
 from certifications.models import CaseDocument, CaseTransition, CertificateCase, CertificateType
@@ -449,8 +449,25 @@ class CertificateCaseInline(ScopedTabularInline):
         return case.get_status_display()
 
 
+class FoodCertificateFilter(admin.SimpleListFilter):
+    """On the business list: the active Kuliner businesses without a valid or in-process PIRT
+    or halal today, exactly the reminders' list (selectors.food_gap); its links open it."""
+
+    title = _("food certificate (PIRT/halal)")
+    parameter_name = reminders.FOOD_FILTER_PARAMETER
+
+    def lookups(self, request, model_admin):
+        return [(reminders.FOOD_FILTER_MISSING, _("Kuliner without PIRT or halal"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == reminders.FOOD_FILTER_MISSING:
+            return selectors.food_gap(queryset, on=timezone.localdate())
+        return queryset
+
+
 def attach_to_business_admin(site=None) -> bool:
-    """Add CertificateCaseInline to the Business admin if Business is registered on `site`."""
+    """Add CertificateCaseInline and FoodCertificateFilter to the Business admin if Business
+    is registered on `site`."""
     from umkm.models import Business
 
     site = site or admin.site
@@ -458,6 +475,7 @@ def attach_to_business_admin(site=None) -> bool:
     if model_admin is None or CertificateCaseInline in model_admin.inlines:
         return False
     model_admin.inlines = [*model_admin.inlines, CertificateCaseInline]
+    model_admin.list_filter = [*model_admin.list_filter, FoodCertificateFilter]
     return True
 
 

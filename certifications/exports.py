@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certifications.models import CertificateCase
+from config import formats
 from exports import xlsx
 from exports.columns import CODE, DATE, INT, TEXT, Column
 from exports.registry import ExportFile, admin_action_route, register
@@ -54,7 +55,7 @@ def referral_xlsx(cases, *, title: str) -> bytes:
 
 
 def referral_title(day) -> str:
-    return _("Referral to Sudin PPKUKM, %(date)s") % {"date": f"{day:%d-%m-%Y}"}
+    return _("Referral to Sudin PPKUKM, %(date)s") % {"date": formats.date_text(day)}
 
 
 @register(

@@ -262,11 +262,16 @@ def expiring_cases(*, on: datetime.date, days: int = EXPIRING_DAYS) -> QuerySet[
     )
 
 
+def food_gap(qs: QuerySet[Business], *, on: datetime.date) -> QuerySet[Business]:
+    """The active Kuliner (food sector) businesses of `qs` without a valid or in-process
+    PIRT/halal: the reminders' list, and the business admin's filter that its links open."""
+    return businesses_without_food_certificate(qs.active().filter(sector__is_food=True), on=on)
+
+
 def food_businesses_without_certificate(*, on: datetime.date) -> QuerySet[Business]:
     """Active Kuliner (food sector) businesses without a valid or in-process PIRT/halal."""
-    qs = Business.objects.active().filter(sector__is_food=True)
     return (
-        businesses_without_food_certificate(qs, on=on)
+        food_gap(Business.objects.all(), on=on)
         .select_related("kelurahan__kecamatan")
         .order_by("kelurahan__kecamatan_id", "name", "id")
     )

@@ -26,6 +26,7 @@ from certifications.models import (
     HalalRoute,
 )
 from certifications.uploads import check_document
+from config import formats
 from config.actors import require_actor
 from umkm import permissions
 from umkm.models import Business
@@ -196,7 +197,7 @@ def check_issue(
     if not expires_on_given or expires_on == computed:
         return IssueDetails(number, issued_on, computed, False, "")
     if not reason:
-        computed_text = computed.strftime("%d-%m-%Y") if computed else _("no expiry")
+        computed_text = formats.date_short(computed) if computed else _("no expiry")
         raise ValidationError(
             {
                 "expiry_override_reason": _(

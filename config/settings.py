@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            # The formatting module's filters (config/formats/templatetags.py).
+            "libraries": {"portal_formats": "config.formats.templatetags"},
         },
     },
 ]
@@ -255,6 +257,8 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Dates, times and numbers as the office writes them (config/formats/__init__.py says which).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and uploaded files -------------------------------------------------------------
 STATIC_URL = "static/"

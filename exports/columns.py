@@ -3,16 +3,18 @@
 from dataclasses import dataclass
 
 # Kinds of cell. They decide the format in XLSX and on screen; CODE is for identity numbers and
-# codes (NIK, NIB, PIRT, phone, kode wilayah), which are always text.
+# codes (NIK, NIB, PIRT, phone, kode wilayah), which are always text; YEAR is a number written
+# without thousands separators (a cohort year is 2019, never 2.019).
 TEXT = "text"
 CODE = "code"
 INT = "int"
+YEAR = "year"
 RUPIAH = "rupiah"
 PERCENT = "percent"
 DATE = "date"
 DATETIME = "datetime"
 MONTH = "month"
-KINDS = (TEXT, CODE, INT, RUPIAH, PERCENT, DATE, DATETIME, MONTH)
+KINDS = (TEXT, CODE, INT, YEAR, RUPIAH, PERCENT, DATE, DATETIME, MONTH)
 
 
 @dataclass(frozen=True)

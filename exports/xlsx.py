@@ -20,17 +20,31 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from config import formats
 from exports.cells import cell, safe_text
-from exports.columns import CODE, DATE, DATETIME, INT, MONTH, PERCENT, RUPIAH, TEXT, Column
+from exports.columns import CODE, DATE, DATETIME, INT, MONTH, PERCENT, RUPIAH, TEXT, YEAR, Column
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Cell styles (index into cellXfs below).
-GENERAL, HEADER, TITLE, S_INT, S_RUPIAH, S_PERCENT, S_DATE, S_MONTH, S_TEXT, S_DATETIME = range(10)
+(
+    GENERAL,
+    HEADER,
+    TITLE,
+    S_INT,
+    S_RUPIAH,
+    S_PERCENT,
+    S_DATE,
+    S_MONTH,
+    S_TEXT,
+    S_DATETIME,
+    S_YEAR,
+) = range(11)
 _STYLE_OF_KIND = {
     TEXT: S_TEXT,
     CODE: S_TEXT,
     INT: S_INT,
+    YEAR: S_YEAR,
     RUPIAH: S_RUPIAH,
     PERCENT: S_PERCENT,
     DATE: S_DATE,
@@ -44,12 +58,13 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="5">
-<numFmt numFmtId="164" formatCode="&quot;Rp&quot;#,##0"/>
-<numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/>
-<numFmt numFmtId="166" formatCode="dd/mm/yyyy"/>
-<numFmt numFmtId="167" formatCode="mmm yyyy"/>
-<numFmt numFmtId="168" formatCode="dd/mm/yyyy hh:mm"/>
+<numFmts count="6">
+<numFmt numFmtId="164" formatCode={rupiah}/>
+<numFmt numFmtId="165" formatCode={percent}/>
+<numFmt numFmtId="166" formatCode={date}/>
+<numFmt numFmtId="167" formatCode={month}/>
+<numFmt numFmtId="168" formatCode={datetime}/>
+<numFmt numFmtId="169" formatCode={year}/>
 </numFmts>
 <fonts count="3">
 <font><sz val="11"/><name val="Calibri"/></font>
@@ -64,7 +79,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="10">
+<cellXfs count="11">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"
  applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
@@ -76,9 +91,18 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="169" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>"""
+</styleSheet>""".format(  # noqa: UP032 (a long template)
+    # The formatting module's spreadsheet formats (config/formats), as XML attributes.
+    rupiah=quoteattr(formats.XLSX_RUPIAH),
+    percent=quoteattr(formats.XLSX_PERCENT),
+    date=quoteattr(formats.XLSX_DATE),
+    month=quoteattr(formats.XLSX_MONTH),
+    datetime=quoteattr(formats.XLSX_DATETIME),
+    year=quoteattr(formats.XLSX_YEAR),
+)
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'

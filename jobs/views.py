@@ -9,12 +9,12 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from config import formats
 from config.access import staff_required
 from config.actors import SYSTEM
 from jobs.models import Job, private_storage
@@ -39,7 +39,7 @@ def waiting_note(job: Job) -> str:
     be stopped (jobs wait in the database and start by themselves when it runs again)."""
     if job.status != Job.Status.QUEUED:
         return ""
-    since = date_format(timezone.localtime(job.created_at), "j F Y H:i")
+    since = formats.datetime_text(job.created_at)
     note = _("Waiting for the background worker since %(since)s.") % {"since": since}
     waited = (timezone.now() - job.created_at).total_seconds()
     if waited > WORKER_LATE_SECONDS:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.routers import report_read, report_reads
+from exports import csv_stream
 from exports.registry import ExportFile, content_bytes, register
 from reports import charts, renderers
 from reports import permissions as policy
@@ -45,8 +46,18 @@ def report_context(*, user, query, scope: Scope) -> dict:
         "query": query,
         "xlsx_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "xlsx"}) + "?" + query,
         "pdf_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "pdf"}) + "?" + query,
+        # Each table's CSV in both variants (exports.csv_stream): the standard one first.
         "csv_links": [
-            (t.title, f"{csv_url}?{query}&tabel={t.key}")
+            (
+                t.title,
+                [
+                    (
+                        v.label,
+                        "&".join(filter(None, [f"{csv_url}?{query}&tabel={t.key}", v.query()])),
+                    )
+                    for v in csv_stream.VARIANTS.values()
+                ],
+            )
             for t in [*tables, *long_tables(scope, period)]
         ],
         "charts": charts.report_charts(by_key, scope_name=scope.name, is_city=scope.is_city),
@@ -80,20 +91,22 @@ def _export_file(*, user, query, scope: Scope, fmt: str) -> tuple[bytes, str, st
 
 
 def csv_file(*, user, query, scope: Scope, table_key: str) -> tuple[object, str]:
-    """One table of a report as a streamed CSV: (content iterator, file name); 404 for a
-    table the report does not have."""
+    """One table of a report as a streamed CSV, in the variant the query asks for (`csv=`,
+    exports.csv_stream): (content iterator, file name); 404 for a table the report does not
+    have."""
     period = PeriodForm(query or None).period()
+    variant = csv_stream.variant_of(query)
     query_tables = {t.key: t for t in long_tables(scope, period)}
     if table_key in query_tables:
         # A long list alone: Postgres writes it, no report figures needed.
-        content = renderers.stream_query_csv(query_tables[table_key])
+        content = renderers.stream_query_csv(query_tables[table_key], variant)
     else:
         with report_reads():
             tables = report_context(user=user, query=query, scope=scope)["tables"]
         if table_key not in tables:
             raise Http404
-        content = renderers.stream_table_csv(tables[table_key])
-    return content, f"{export_stem(scope, period)}-{table_key}.csv"
+        content = renderers.stream_table_csv(tables[table_key], variant)
+    return content, csv_stream.filename(f"{export_stem(scope, period)}-{table_key}", variant)
 
 
 def log_export(*, user, fmt: str, table: str, scope: Scope, period) -> None:
@@ -118,8 +131,10 @@ def _every_file(*, user, query, scope: Scope):
     with report_reads():
         keys = [t.key for t in report_context(user=user, query=query, scope=scope)["table_list"]]
     for key in [*keys, *(t.key for t in long_tables(scope, period))]:
-        content, filename = csv_file(user=user, query=query, scope=scope, table_key=key)
-        yield ExportFile(filename, "text/csv", content_bytes(content))
+        for variant in csv_stream.VARIANTS.values():
+            variant_query = {**query, csv_stream.PARAM: variant.key}
+            content, filename = csv_file(user=user, query=variant_query, scope=scope, table_key=key)
+            yield ExportFile(filename, "text/csv", content_bytes(content))
 
 
 def _year_of(business) -> dict:

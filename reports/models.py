@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
+
 
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
@@ -51,7 +53,7 @@ class ExportLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} {self.format} {self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.format} {self.scope} {formats.datetime_short(self.created_at)}"
 
 
 class DataVersion(models.Model):
@@ -80,4 +82,4 @@ class DataVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return f"{self.token} ({formats.datetime_short(self.changed_at)})"

@@ -10,12 +10,12 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from config import formats
 from exports import xlsx
 from exports.columns import TEXT
-from exports.csv_stream import stream_csv
+from exports.csv_stream import STANDARD, Variant, stream_csv
 from exports.sql import stream_copy_csv
 
 XLSX_CONTENT_TYPE = xlsx.CONTENT_TYPE
@@ -25,13 +25,13 @@ def period_text(period) -> str:
     if period.year:
         return _("Year %(year)s") % {"year": period.year}
     return _("%(start)s to %(end)s") % {
-        "start": period.start.strftime("%d/%m/%Y"),
-        "end": period.end.strftime("%d/%m/%Y"),
+        "start": formats.date_short(period.start),
+        "end": formats.date_short(period.end),
     }
 
 
 def month_label(month: datetime.date) -> str:
-    return date_format(month, "M Y")
+    return formats.month_text(month)
 
 
 def report_title(report) -> str:
@@ -49,7 +49,7 @@ def _sheet(table, *, title_rows: list[str] = ()) -> xlsx.Sheet:
 
 
 def render_xlsx(report, tables: list, query_tables: list) -> bytes:
-    printed = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+    printed = formats.datetime_short(timezone.now())
     title_rows = [
         report_title(report),
         _("Period: %(period)s") % {"period": period_text(report.period)},
@@ -65,17 +65,17 @@ def render_xlsx(report, tables: list, query_tables: list) -> bytes:
 # --- CSV (exports.csv_stream, exports.sql) -----------------------------------------------------
 
 
-def stream_table_csv(table) -> Iterator[str]:
+def stream_table_csv(table, variant: Variant = STANDARD) -> Iterator[str]:
     per_row = table.row_kinds_at if getattr(table, "row_kinds", None) else None
-    return stream_csv(table.columns, table.values(), kinds=per_row)
+    return stream_csv(table.columns, table.values(), kinds=per_row, variant=variant)
 
 
-def stream_query_csv(table) -> Iterator[bytes]:
+def stream_query_csv(table, variant: Variant = STANDARD) -> Iterator[bytes]:
     """Postgres writes the CSV itself (COPY ... TO STDOUT): flat memory, no Python per row.
 
     The rows' SQL is the queryset the XLSX iterates, so both files hold the same rows.
     """
-    return stream_copy_csv(table.queryset(), table.columns)
+    return stream_copy_csv(table.queryset(), table.columns, variant=variant)
 
 
 # --- PDF (WeasyPrint) ------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from exports.columns import CODE, DATE, INT, MONTH, PERCENT, RUPIAH, TEXT, Column
+from config import formats
+from exports.columns import CODE, DATE, INT, MONTH, PERCENT, RUPIAH, TEXT, YEAR, Column
 from reports import selectors
 from reports.selectors import Period, Report, Scope
 
@@ -93,7 +94,7 @@ class BusinessTable(QueryTable):
             Column("scale", _("Scale"), TEXT, 12),
             Column("status", _("Status"), TEXT, 14),
             Column("stage", _("7P stage"), TEXT, 18),
-            Column("cohort", _("Cohort (year)"), INT, 10),
+            Column("cohort", _("Cohort (year)"), YEAR, 10),
             Column("binaan_since", _("Mentored since"), DATE, 14),
             Column("nib", _("NIB"), CODE, 16),
         ]
@@ -198,7 +199,7 @@ TABLE_NOTES = {
 
 
 def _words(text, report: Report) -> str:
-    return str(text).replace("{on}", report.on.strftime("%d/%m/%Y"))
+    return str(text).replace("{on}", formats.date_short(report.on))
 
 
 def summary_rows(report: Report) -> list[tuple[str, str, object, str]]:

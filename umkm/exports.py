@@ -62,7 +62,9 @@ CODE_COLUMNS = [
 ]
 
 
-def filename(training: Training, fmt: str) -> str:
+def filename(training: Training, fmt: str, variant=csv_stream.STANDARD) -> str:
+    if fmt == "csv":
+        return csv_stream.filename(f"templat-peserta-pelatihan-{training.pk}", variant)
     return f"templat-peserta-pelatihan-{training.pk}.{fmt}"
 
 
@@ -83,8 +85,8 @@ def _code_rows(user):
         yield (*left, "", sectors[i] if i < len(sectors) else "")
 
 
-def template_csv(user):
-    return csv_stream.stream_csv(TRAINEE_COLUMNS, [_example(user)])
+def template_csv(user, variant=csv_stream.STANDARD):
+    return csv_stream.stream_csv(TRAINEE_COLUMNS, [_example(user)], variant=variant)
 
 
 def template_xlsx(user) -> bytes:
@@ -103,9 +105,12 @@ def template_files(*, user, business):
     training = Training.objects.order_by("pk").first()
     if training is None:
         return
-    yield ExportFile(
-        filename(training, "csv"), csv_stream.CONTENT_TYPE, content_bytes(template_csv(user))
-    )
+    for variant in csv_stream.VARIANTS.values():
+        yield ExportFile(
+            filename(training, "csv", variant),
+            csv_stream.CONTENT_TYPE,
+            content_bytes(template_csv(user, variant)),
+        )
     yield ExportFile(filename(training, "xlsx"), xlsx.CONTENT_TYPE, template_xlsx(user))
 
 

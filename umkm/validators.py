@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
+
 NIK_RE = re.compile(r"^\d{16}$")
 NIB_RE = re.compile(r"^\d{13}$")
 KBLI_RE = re.compile(r"^\d{5}$")
@@ -71,7 +73,7 @@ def nik_birth_date_warning(nik: str, birth_date, gender: str | None = None) -> s
     if birth_date and facts.birth_date and facts.birth_date != birth_date:
         return str(
             _("The birth date in the NIK (%(nik_date)s) differs from the entered birth date.")
-            % {"nik_date": facts.birth_date.strftime("%d-%m-%Y")}
+            % {"nik_date": formats.date_short(facts.birth_date)}
         )
     if gender and facts.gender != gender:
         return str(_("The gender in the NIK differs from the entered gender."))

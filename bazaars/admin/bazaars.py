@@ -26,7 +26,8 @@ from bazaars.models import (
     Venue,
 )
 from bazaars.services.bazaars import BAZAAR_FIELDS
-from config import params
+from config import formats, params
+from exports import csv_stream
 from umkm import permissions
 from umkm.admin.base import ScopedAdmin, ScopedTabularInline
 
@@ -165,11 +166,17 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
             ),
             (reverse("admin:bazaars_bazaar_export", args=[obj.pk, "xlsx"]), gettext("Export XLSX")),
             (reverse("admin:bazaars_bazaar_export", args=[obj.pk, "csv"]), gettext("Export CSV")),
+            (
+                reverse("admin:bazaars_bazaar_export", args=[obj.pk, "csv"])
+                + "?"
+                + csv_stream.EXCEL_ID.query(),
+                gettext("Export CSV (Excel Indonesia)"),
+            ),
         ]
         links += [
             (
                 reverse("admin:bazaars_bazaar_day", args=[obj.pk, day.pk]),
-                gettext("Check-in and sales %(date)s") % {"date": day.date.strftime("%d-%m-%Y")},
+                gettext("Check-in and sales %(date)s") % {"date": formats.date_short(day.date)},
             )
             for day in obj.days.all()
         ]
@@ -252,7 +259,7 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if fmt == "xlsx":
             return exports.xlsx_response(bazaar, request.user)
         if fmt == "csv":
-            return exports.csv_response(bazaar, request.user)
+            return exports.csv_response(bazaar, request.user, csv_stream.variant_of(request.GET))
         raise PermissionDenied
 
     def propose_view(self, request, pk):
@@ -363,7 +370,7 @@ class BazaarAdmin(ScopedAdmin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Check-in and sales, %(date)s")
-            % {"date": day.date.strftime("%d-%m-%Y")},
+            % {"date": formats.date_short(day.date)},
             "bazaar": bazaar,
             "day": day,
             "rows": rows,

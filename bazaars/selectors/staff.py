@@ -2,8 +2,6 @@
 
 from collections import defaultdict
 
-from django.utils import timezone
-
 from bazaars.models import (
     Attendance,
     Bazaar,
@@ -43,7 +41,7 @@ def participant_rows(bazaar: Bazaar, user):
             b.kelurahan.name,
             b.nib or "",
             p.get_status_display(),
-            timezone.localtime(p.decided_at).strftime("%d-%m-%Y %H:%M") if p.decided_at else "",
+            p.decided_at,  # a datetime: the export layer shows it in Jakarta
             days[p.pk],
             sales[p.pk][0],
             sales[p.pk][1],

@@ -28,6 +28,7 @@ from bazaars.models import (
     Venue,
 )
 from bazaars.services.base import S, _check_perm, _save, require_actor
+from config import formats
 
 BAZAAR_FIELDS = (
     "title",
@@ -190,7 +191,7 @@ def _check_distinct_dates(days: list[DayInput]) -> None:
             raise ValidationError(
                 {
                     "days": _("%(date)s is entered twice: each date is one day of the bazaar.")
-                    % {"date": day.date.strftime("%d-%m-%Y")}
+                    % {"date": formats.date_short(day.date)}
                 }
             )
         seen.add(day.date)
@@ -224,7 +225,7 @@ def _apply_days(bazaar: Bazaar, days: list[DayInput]) -> None:
             raise ValidationError(
                 {
                     "days": _("%(date)s has check-ins or sales recorded: it cannot be removed.")
-                    % {"date": day.date.strftime("%d-%m-%Y")}
+                    % {"date": formats.date_short(day.date)}
                 }
             )
     BazaarDay.objects.filter(pk__in=[d.pk for d in removed]).delete()

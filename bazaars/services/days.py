@@ -21,6 +21,7 @@ from bazaars.models import (
     Participation,
 )
 from bazaars.services.base import S, _check_access, _save, _user, require_actor
+from config import formats
 from umkm.models import StageEvent
 from umkm.services import stage_event
 
@@ -33,7 +34,7 @@ def _check_not_future(day: BazaarDay) -> None:
                     "The bazaar day %(date)s has not come yet: check-ins and sales can be "
                     "recorded from that day on."
                 )
-                % {"date": day.date.strftime("%d-%m-%Y")}
+                % {"date": formats.date_short(day.date)}
             },
             code="future_day",
         )

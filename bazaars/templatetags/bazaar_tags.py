@@ -2,6 +2,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config import formats
+
 register = template.Library()
 
 
@@ -25,4 +27,4 @@ def rupiah(value) -> str:
     """Rp1.250.000"""
     if value is None or value == "":
         return ""
-    return "Rp" + f"{int(value):,}".replace(",", ".")
+    return formats.money(value)

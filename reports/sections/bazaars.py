@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
 from reports.asof import reference_day
 from reports.sections.common import add_definitions, base_params, scope_register
 from reports.selectors import Period, Report, Scope, percent
@@ -256,7 +257,7 @@ def add_bazaars(report: Report) -> None:
         "sales on the held days. Booths filled: booths given to accepted participants, of the "
         "bazaar's booths. Never in a bazaar: businesses active on that day without an accepted "
         "place in any bazaar held by then."
-    ) % {"day": on.strftime("%d/%m/%Y")}
+    ) % {"day": formats.date_short(on)}
     bazaar_table.note = note  # under the section's last table
     report.extra.setdefault("summary", []).extend(summary)
     report.extra.setdefault("tables", []).extend([area_table, bazaar_table])

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
 from reports.asof import reference_day
 from reports.sections.common import add_definitions, base_params, scope_register
 from reports.selectors import Report, percent
@@ -218,7 +219,7 @@ def add_certificates(report: Report) -> None:
         "trademark: all) with neither; the share is of those the type applies to. Issued in "
         "the period: certificates by their issue date, of every business in the register, "
         "active or not; rejected: cases rejected in the period."
-    ) % {"day": on.strftime("%d/%m/%Y")}
+    ) % {"day": formats.date_short(on)}
     tables = [table]
     if scope.is_city:
         area_table = Table(

@@ -2,11 +2,10 @@ import datetime
 from html import escape
 
 from django import template
-from django.utils.dateformat import format as date_format
-from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from config import formats
 from reports import tables as t
 
 register = template.Library()
@@ -14,20 +13,9 @@ register = template.Library()
 
 @register.filter
 def figure(value, kind):
-    """A figure formatted the Indonesian way: 1.250.000, Rp1.250.000, 12,5%, 06/03/2023."""
-    if value is None:
-        return "–"
-    if kind == t.INT:
-        return number_format(value, force_grouping=True)
-    if kind == t.RUPIAH:
-        return "Rp" + number_format(value, force_grouping=True)
-    if kind == t.PERCENT:
-        return number_format(value, 1, force_grouping=True) + "%"
-    if kind == t.MONTH:
-        return date_format(value, "M Y")
-    if kind == t.DATE and isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return value
+    """A figure formatted the Indonesian way (config.formats): 1.250.000, Rp1.250.000, 12,5%,
+    06/03/2023, a cohort year 2019."""
+    return formats.figure(value, kind)
 
 
 @register.filter
@@ -40,7 +28,7 @@ def raw(value):
     return str(value)
 
 
-NUMERIC = frozenset({t.INT, t.RUPIAH, t.PERCENT})
+NUMERIC = frozenset({t.INT, t.YEAR, t.RUPIAH, t.PERCENT})
 
 
 @register.filter

@@ -27,7 +27,7 @@ def test_check_in_on_a_future_day_is_refused_by_the_service():
     with pytest.raises(ValidationError) as exc:
         services.attendance_set(actor=SYSTEM, participation=p, day=tomorrow)
     assert exc.value.message_dict["day"] == [
-        f"Hari bazar {tomorrow.date:%d-%m-%Y} belum tiba: check-in dan penjualan baru bisa "
+        f"Hari bazar {tomorrow.date:%d/%m/%Y} belum tiba: check-in dan penjualan baru bisa "
         "dicatat mulai hari itu."
     ]
     assert not Attendance.objects.exists()
@@ -66,7 +66,7 @@ def test_the_admin_day_page_refuses_a_future_day_in_indonesian(client):
     response = client.post(url.format(tomorrow.pk), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"Hari bazar {tomorrow.date:%d-%m-%Y} belum tiba" in html
+    assert f"Hari bazar {tomorrow.date:%d/%m/%Y} belum tiba" in html
     assert not Attendance.objects.exists() and not DailySales.objects.exists()
     # The same page for today saves.
     response = client.post(url.format(today.pk), data)

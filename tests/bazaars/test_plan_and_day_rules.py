@@ -170,7 +170,7 @@ def test_a_day_with_sales_is_not_removed_and_nothing_else_changes():
     days[0].delete = True
     with pytest.raises(ValidationError) as exc:
         services.bazaar_update(actor=SYSTEM, bazaar=b, title="Judul Baru", days=days)
-    assert "25-09-2023" in exc.value.message_dict["days"][0]
+    assert "25/09/2023" in exc.value.message_dict["days"][0]
     b.refresh_from_db()
     assert b.title == "Bazar UMKM Jakarta Barat" and b.days.count() == 2
 

@@ -141,7 +141,7 @@ def test_expiry_other_than_the_rule_without_reason_is_refused():
             issued_on=datetime.date(2024, 1, 5),
             expires_on=datetime.date(2030, 1, 5),
         )
-    assert "05-01-2029" in messages_of(exc_info, "expiry_override_reason")
+    assert "05/01/2029" in messages_of(exc_info, "expiry_override_reason")
     assert CertificateCase.objects.get(pk=case.pk).status == "submitted"
 
 

@@ -146,7 +146,8 @@ def _cells(file) -> list[str]:
     if file.filename.endswith(".csv"):
         text = file.content.decode("utf-8")
         assert text.startswith("\ufeff")
-        return [v for row in csv.reader(io.StringIO(text[1:])) for v in row]
+        delimiter = ";" if file.filename.endswith("-excel-id.csv") else ","  # csv_stream.EXCEL_ID
+        return [v for row in csv.reader(io.StringIO(text[1:]), delimiter=delimiter) for v in row]
     assert file.filename.endswith(".pdf") and file.content.startswith(b"%PDF"), file.filename
     return []
 

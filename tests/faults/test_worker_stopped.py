@@ -36,7 +36,7 @@ def test_jobs_wait_for_a_stopped_worker_and_the_page_says_since_when(client):
 
     # No worker: the task waits in the table, the page says since when.
     page = client.get(job.get_absolute_url()).text
-    since = timezone.localtime(job.created_at).strftime("%H:%M")
+    since = timezone.localtime(job.created_at).strftime("%H.%M WIB")  # 09.00 WIB
     assert "Menunggu pekerja latar belakang sejak " in page and f" {since}." in page
     assert "mungkin sedang berhenti" not in page
     assert DBTaskResult.objects.get(id=job.task_id).status == "READY"

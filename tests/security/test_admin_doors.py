@@ -445,7 +445,8 @@ def _secrets(world) -> list[str]:
             f"{day:%Y-%m-%d}",
             f"{day.day} {day:%b}. {day.year}",  # Indonesian DATE_FORMAT, "13 Feb. 1979"
             f"{day.day} {['Februari', 'Maret'][day.month - 2]} {day.year}",
-            f"{day:%b}. {day.day}, {day.year}",  # English
+            f"{day:%b}. {day.day}, {day.year}",  # English (Django's)
+            f"{day.day} {day:%B} {day.year}",  # English (config/formats/en), "13 February 1979"
         ]
     return out
 

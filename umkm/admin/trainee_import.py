@@ -218,9 +218,10 @@ class TraineeImportAdminMixin:
 
     def trainee_import_template_view(self, request, training_id, fmt):
         training = self._import_training(request, training_id)
+        variant = csv_stream.variant_of(request.GET)
         if fmt == "csv":
             response = HttpResponse(
-                content_bytes(import_template.template_csv(request.user)),
+                content_bytes(import_template.template_csv(request.user, variant)),
                 content_type=csv_stream.CONTENT_TYPE,
             )
         elif fmt == "xlsx":
@@ -229,7 +230,7 @@ class TraineeImportAdminMixin:
             )
         else:
             raise Http404
-        filename = import_template.filename(training, fmt)
+        filename = import_template.filename(training, fmt, variant)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

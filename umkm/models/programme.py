@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config import formats
 from umkm.models.areas import (
     Kecamatan,
 )
@@ -49,7 +50,7 @@ class Training(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.start_date:%d-%m-%Y})"
+        return f"{self.title} ({formats.date_short(self.start_date)})"
 
 
 class Enrolment(models.Model):
@@ -129,7 +130,7 @@ class Mentoring(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.business} — {self.date:%d-%m-%Y}"
+        return f"{self.business} — {formats.date_short(self.date)}"
 
 
 DEFAULT_YEARLY_TARGET = 18

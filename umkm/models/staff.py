@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
 from umkm.models.areas import (
     Kecamatan,
 )
@@ -79,4 +80,4 @@ class PersonalDataAccess(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.actor} {self.get_action_display()} {self.at:%d-%m-%Y %H:%M}"
+        return f"{self.actor} {self.get_action_display()} {formats.datetime_short(self.at)}"

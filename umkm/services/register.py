@@ -9,6 +9,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config import formats
 from umkm import permissions
 from umkm.models import (
     Business,
@@ -246,7 +247,7 @@ def _check_effective_on(business: Business, on: datetime.date | None) -> datetim
                     "The last change of this business took effect on %(day)s; a change "
                     "cannot take effect before it."
                 )
-                % {"day": last.valid.lower.strftime("%d-%m-%Y")}
+                % {"day": formats.date_short(last.valid.lower)}
             }
         )
     return on
