@@ -29,8 +29,9 @@ from umkm.models import Business
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = {"umkm", "bazaars", "certifications", "reports"}
-# Not ours to change, or below umkm (jobs imports no project app); small tables all of them.
-NOT_OURS = {"auth", "axes", "otp_totp", "django_tasks_database", "jobs"}
+# Not ours to change, or below umkm (jobs and notifications import no project app); small
+# tables all of them.
+NOT_OURS = {"auth", "axes", "otp_totp", "django_tasks_database", "jobs", "notifications"}
 # Reference data of a few hundred rows at most, or lists bounded by the programme (27,000
 # trainings, ~15,000 participations, the export log): a sort of the whole table in memory is
 # a few ms; bench/admin_changelists.py measures them all the same.
@@ -43,6 +44,7 @@ REFERENCE = {
     "umkm.Kelurahan",
     "umkm.Sector",
     "umkm.Stage",
+    "umkm.StageRule",
     "umkm.YearlyTarget",
     "certifications.CertificateType",
     "bazaars.Venue",

@@ -124,7 +124,7 @@ class StageAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
 
 
 @admin.register(StageRule)
-class StageRuleAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+class StageRuleAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
     """Which event moves a business to which 7P stage (umkm.services.stages)."""
 
     list_display = ["event", "stage", "active"]
