@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -83,6 +84,15 @@ def _image_urls(request, image, prefix: str) -> dict:
     }
 
 
+def _apply_url(bazaar) -> str:
+    """Where an owner applies online (the owners' desk, when installed; this app does not
+    depend on it): the same link for every visitor, the desk asks them to sign in."""
+    try:
+        return reverse("owners:bazaar", kwargs={"slug": bazaar.slug})
+    except NoReverseMatch:
+        return ""
+
+
 @require_safe
 def schedule(request):
     filters = selectors.ScheduleFilters.from_query(request.GET)
@@ -117,7 +127,9 @@ def detail(request, slug):
         bazaar = context["bazaar"]
         context.update(_image_urls(request, bazaar.poster, "poster"))
         context["page_url"] = absolute_url(request, bazaar.get_absolute_url())
+        context["share_url"] = selectors.whatsapp_share_url(bazaar.title, context["page_url"])
         context["finished"] = bazaar.is_finished()
+        context["apply_url"] = _apply_url(bazaar) if bazaar.is_open_for_applications else ""
         return _page(request, "bazaars/detail.html", context)
 
     return _serve_cached(request, f"detail:{slug}", build)
@@ -149,6 +161,8 @@ def business(request, slug):
             return _not_found(request)
         business = context["business"]
         context.update(_image_urls(request, business.photo, "photo"))
+        context["page_url"] = absolute_url(request, reverse("bazaars:business", args=[slug]))
+        context["share_url"] = selectors.whatsapp_share_url(business.name, context["page_url"])
         return _page(request, "bazaars/business.html", context)
 
     return _serve_cached(request, f"business:{slug}", build)

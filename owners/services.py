@@ -215,6 +215,7 @@ def consent_set(*, actor, business: Business, public: bool) -> Business:
         if public
         else _("The owner withdrew consent to the public listing (owners' desk).")
     )
+    business._change_reason = reason[:100]  # the business's history (simple_history) too
     with transaction.atomic():
         register.business_update(
             actor=SYSTEM, business=business, public_consent=public, reason=reason

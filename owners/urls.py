@@ -12,6 +12,7 @@ urlpatterns = [
     path("data-saya/", views.my_data, name="my_data"),
     path("hapus-data/", views.deletion, name="deletion"),
     path("pemberitahuan/", views.preferences, name="preferences"),
+    path("bazar/<slug:slug>/", views.bazaar, name="bazaar"),
     path("<int:business_id>/", views.business, name="business"),
     path("<int:business_id>/profil/", views.profile, name="profile"),
     path("<int:business_id>/koreksi/", views.correction, name="correction"),

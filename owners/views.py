@@ -240,6 +240,19 @@ def correction(request, business_id):
     return render(request, "owners/correction.html", {"business": business, "form": form})
 
 
+def consent_history(business, limit: int = 10) -> list[dict]:
+    """Each change of the consent, dated to the minute, from the business's history."""
+    rows = business.history.order_by("history_date", "history_id").values(
+        "history_date", "public_consent", "history_change_reason"
+    )
+    out, last = [], None
+    for row in rows.iterator():
+        if row["public_consent"] != last:
+            out.append(row)
+            last = row["public_consent"]
+    return out[::-1][:limit]
+
+
 @require_http_methods(["GET", "POST"])
 def consent(request, business_id):
     business = _business(request, business_id)
@@ -272,7 +285,7 @@ def consent(request, business_id):
                 return redirect("owners:consent", business_id=business.pk)
         except ValidationError as exc:
             _show_errors(wa_form, exc)
-    history = business.states.order_by("-recorded_at")[:10]
+    history = consent_history(business)
     return render(
         request,
         "owners/consent.html",
@@ -299,6 +312,16 @@ def apply(request, business_id, slug):
         "owners/apply.html",
         {"business": business, "bazaar": bazaar, "reasons": reasons, "existing": existing},
     )
+
+
+@require_safe
+def bazaar(request, slug):
+    """The public page's "Daftar": the owner's business applies (or picks which one does)."""
+    bazaar = get_object_or_404(Bazaar.objects.public(), slug=slug)
+    businesses = list(permissions.businesses_of(request.user).order_by("name"))
+    if len(businesses) == 1:
+        return redirect("owners:apply", business_id=businesses[0].pk, slug=bazaar.slug)
+    return render(request, "owners/home.html", {"businesses": businesses, "bazaar": bazaar})
 
 
 @require_POST

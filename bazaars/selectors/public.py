@@ -260,6 +260,9 @@ def public_business(slug: str) -> dict:
                 "name",
                 "slug",
                 "products",
+                "description",
+                "opening_hours",
+                "whatsapp_public",
                 "photo",
                 "binaan_since",
                 "public_consent",
@@ -277,7 +280,35 @@ def public_business(slug: str) -> dict:
         .select_related("bazaar", "booth")
         .order_by("-bazaar__start_date")
     )
-    return {"business": business, "participations": participations}
+    # The WhatsApp number is read only when its owner made it public (issue 16): a number
+    # that is not public is never in the page's data, so no template can show it.
+    whatsapp = ""
+    if business.whatsapp_public:
+        whatsapp = Business.objects.filter(pk=business.pk).values_list("whatsapp", flat=True)[0]
+    return {
+        "business": business,
+        "participations": participations,
+        "links": list(business.links.all()),
+        "photos": [p for p in business.photos.all() if p.image and p.image.is_clean],
+        "whatsapp_url": whatsapp_contact_url(whatsapp, business.name) if whatsapp else "",
+    }
+
+
+def whatsapp_contact_url(number: str, name: str) -> str:
+    """A wa.me link to a public number, with a first message ready to send."""
+    from urllib.parse import quote
+
+    from django.utils.translation import gettext as _
+
+    text = _("Hello %(name)s, I found your business on the UMKM portal.") % {"name": name}
+    return f"https://wa.me/{number.lstrip('+')}?text={quote(text)}"
+
+
+def whatsapp_share_url(title: str, url: str) -> str:
+    """Share a page on WhatsApp: its title and address, ready to send to a contact or group."""
+    from urllib.parse import quote
+
+    return "https://wa.me/?text=" + quote(f"{title} {url}")
 
 
 def ical_bazaars(slug: str | None = None):
