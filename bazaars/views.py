@@ -72,6 +72,23 @@ def _not_found(request):
     return _page(request, "404.html", {}, status=404)
 
 
+def _counts_text(accepted: int, shown: int) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("bazaars/_counts.html", {"accepted": accepted, "shown": shown}).strip()
+
+
+def _share_image(request, context, *, kind: str, title: str, lines: list[str]) -> None:
+    """og:image: the poster or photo in its share size, else a drawn card (share_cards)."""
+    from bazaars.share_cards import card_url, share_card
+
+    if not context.get(f"{kind}_share_url"):
+        name = share_card(kind=kind, title=title, lines=lines, footer=settings.OFFICE_NAME)
+        context["share_image_url"] = absolute_url(request, card_url(name))
+    else:
+        context["share_image_url"] = context[f"{kind}_share_url"]
+
+
 def _image_urls(request, image, prefix: str) -> dict:
     """The card-size image for the page, the full size for wide screens, the share size for
     og:image (config/images.py); nothing for a file stored before that rule."""
@@ -130,6 +147,13 @@ def detail(request, slug):
         context["share_url"] = selectors.whatsapp_share_url(bazaar.title, context["page_url"])
         context["finished"] = bazaar.is_finished()
         context["apply_url"] = _apply_url(bazaar) if bazaar.is_open_for_applications else ""
+        from bazaars.templatetags.bazaar_tags import date_range
+
+        venue = bazaar.venue
+        lines = [date_range(bazaar), f"{venue.name}, {venue.kelurahan.kecamatan.name}"]
+        if context["accepted_count"]:
+            lines.append(_counts_text(context["accepted_count"], context["shown_count"]))
+        _share_image(request, context, kind="poster", title=bazaar.title, lines=lines)
         return _page(request, "bazaars/detail.html", context)
 
     return _serve_cached(request, f"detail:{slug}", build)
@@ -163,6 +187,10 @@ def business(request, slug):
         context.update(_image_urls(request, business.photo, "photo"))
         context["page_url"] = absolute_url(request, reverse("bazaars:business", args=[slug]))
         context["share_url"] = selectors.whatsapp_share_url(business.name, context["page_url"])
+        lines = [business.sector.name, business.kelurahan.kecamatan.name]
+        if business.products:
+            lines.append(business.products[:120])
+        _share_image(request, context, kind="photo", title=business.name, lines=lines)
         return _page(request, "bazaars/business.html", context)
 
     return _serve_cached(request, f"business:{slug}", build)

@@ -120,6 +120,8 @@ class Card:
     venue_name: str
     kecamatan_name: str
     accepted_count: int | None
+    # Of those, the ones whose owner consented to a public listing: what the page lists.
+    shown_count: int | None = None
     public_url: str = ""
     opens_at: datetime.time | None = None
     closes_at: datetime.time | None = None
@@ -135,6 +137,7 @@ CARD_FIELDS = {
     "venue_name": "venue__name",
     "kecamatan_name": "venue__kelurahan__kecamatan__name",
     "accepted_count": "accepted_count",
+    "shown_count": "shown_count",
 }
 
 
@@ -149,7 +152,17 @@ def _public_bazaars():
                 .values("bazaar")
                 .annotate(n=Count("id"))
                 .values("n")[:1]
-            )
+            ),
+            shown_count=Subquery(
+                Participation.objects.filter(
+                    bazaar=OuterRef("pk"),
+                    status=ParticipationStatus.ACCEPTED,
+                    business__public_consent=True,
+                )
+                .values("bazaar")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
         )
         .values_list(*CARD_FIELDS.values())
     )
@@ -246,7 +259,13 @@ def public_bazaar(slug: str) -> dict:
         p.business.public_url = url(p.business.slug)
         group = groups.setdefault(p.business.sector_id, SectorGroup(p.business.sector))
         group.participations.append(p)
-    return {"bazaar": bazaar, "sector_groups": list(groups.values())}
+    accepted_count = Participation.objects.accepted().filter(bazaar=bazaar).count()
+    return {
+        "bazaar": bazaar,
+        "sector_groups": list(groups.values()),
+        "accepted_count": accepted_count,
+        "shown_count": sum(len(g.participations) for g in groups.values()),
+    }
 
 
 def public_business(slug: str) -> dict:
