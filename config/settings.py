@@ -478,6 +478,7 @@ DEMO_SEEDERS = [
     "umkm.demo.seed_register",
     "certifications.demo.seed",
     "bazaars.demo.seed",  # after certificates: food sellers need PIRT or halal
+    "owners.demo.seed",  # photos, a bazaar open for online applications, owners who sign in
 ]
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
