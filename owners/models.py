@@ -134,14 +134,9 @@ class CorrectionField(models.TextChoices):
     OTHER = "other", _("Something else")
 
 
-class CorrectionRequest(models.Model):
-    """An owner asks staff to correct what the register holds (fields only staff change)."""
+class HandledRequest(models.Model):
+    """What an owner's request to staff has: its state, the staff's note, who handled it."""
 
-    business = models.ForeignKey(
-        Business, on_delete=models.CASCADE, related_name="correction_requests"
-    )
-    field = models.CharField(_("what is wrong"), max_length=10, choices=CorrectionField.choices)
-    message = models.TextField(_("what it should say"), max_length=1000)
     status = models.CharField(
         _("status"), max_length=8, choices=RequestStatus.choices, default=RequestStatus.OPEN
     )
@@ -153,6 +148,19 @@ class CorrectionRequest(models.Model):
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class CorrectionRequest(HandledRequest):
+    """An owner asks staff to correct what the register holds (fields only staff change)."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    field = models.CharField(_("what is wrong"), max_length=10, choices=CorrectionField.choices)
+    message = models.TextField(_("what it should say"), max_length=1000)
+
+    class Meta:
         verbose_name = _("correction request")
         verbose_name_plural = _("correction requests")
         ordering = ["-created_at", "-id"]
@@ -161,7 +169,7 @@ class CorrectionRequest(models.Model):
         return f"{self.business}: {self.get_field_display()}"
 
 
-class DeletionRequest(models.Model):
+class DeletionRequest(HandledRequest):
     """An owner asks for their personal data to be erased (UU PDP); staff carry it out with
     umkm's anonymisation (pdp_anonymise) or refuse it with a reason."""
 
@@ -169,15 +177,6 @@ class DeletionRequest(models.Model):
         Owner, on_delete=models.CASCADE, related_name="deletion_requests", verbose_name=_("owner")
     )
     reason = models.TextField(_("reason given"), blank=True, max_length=1000)
-    status = models.CharField(
-        _("status"), max_length=8, choices=RequestStatus.choices, default=RequestStatus.OPEN
-    )
-    staff_note = models.TextField(_("note to the owner"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("deletion request")

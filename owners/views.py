@@ -24,6 +24,7 @@ from notifications.services import mask_address
 from owners import forms, permissions, services
 from owners import signin as codes
 from owners.models import CorrectionRequest, NotificationPreference, ProfileEdit, ReviewStatus
+from umkm.admin.service_errors import show_service_error
 from umkm.validators import mask_nik
 
 SESSION_PENDING = "owners_signin"
@@ -43,14 +44,6 @@ class RedirectThenSend(HttpResponseRedirect):
         pending, self._pending = self._pending, None
         if pending is not None:
             pending.send()
-
-
-def _show_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _safe_next(request, value) -> str:
@@ -74,7 +67,7 @@ def signin(request):
                 identifier=identifier, client_ip=get_client_ip_address(request) or ""
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_error(form, exc)
         else:
             next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
             request.session[SESSION_PENDING] = {
@@ -100,7 +93,7 @@ def code(request):
                 identifier_hash=pending["hash"], code=form.cleaned_data["code"]
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_error(form, exc)
         else:
             account = codes.account_for(owner)
             if request.user.is_authenticated:
@@ -209,7 +202,7 @@ def profile(request, business_id):
                 photo=form.cleaned_data.get("photo"),
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -233,7 +226,7 @@ def correction(request, business_id):
                 actor=request.user, business=business, **form.cleaned_data
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_error(form, exc)
         else:
             messages.success(request, _("Your request went to the office."))
             return redirect("owners:business", business_id=business.pk)
@@ -284,7 +277,7 @@ def consent(request, business_id):
                 messages.success(request, _("Your WhatsApp choice is saved."))
                 return redirect("owners:consent", business_id=business.pk)
         except ValidationError as exc:
-            _show_errors(wa_form, exc)
+            show_service_error(wa_form, exc)
     history = consent_history(business)
     return render(
         request,
@@ -369,7 +362,7 @@ def certificates(request, business_id):
                     description=form.cleaned_data["description"],
                 )
             except ValidationError as exc:
-                _show_errors(form, exc)
+                show_service_error(form, exc)
             else:
                 messages.success(request, _("The document is uploaded for the office."))
                 return redirect("owners:certificates", business_id=business.pk)
@@ -395,7 +388,7 @@ def deletion(request):
         try:
             services.deletion_request_submit(actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_error(form, exc)
         else:
             messages.success(request, _("Your request went to the office."))
             return redirect("owners:home")
