@@ -233,3 +233,17 @@ def test_a_staff_user_with_the_same_phone_is_not_an_owner(client, business):
     from owners.backends import OwnerBackend
 
     assert OwnerBackend().get_user(staff.pk) is None
+
+
+def test_a_staff_session_never_acts_as_an_owner_even_when_linked(client, business):
+    staff = admin_sudin()
+    OwnerAccount.objects.create(owner=business.owner, user=staff)
+    client.force_login(staff)
+    assert client.get("/usaha-saya/")["Location"].startswith(SIGNIN)
+    assert client.get(f"/usaha-saya/{business.pk}/")["Location"].startswith(SIGNIN)
+    assert (
+        client.post(f"/usaha-saya/{business.pk}/persetujuan/", {"action": "grant"}).status_code
+        == 302
+    )
+    business.refresh_from_db()
+    assert business.public_consent is False
