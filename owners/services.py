@@ -356,6 +356,7 @@ def application_withdraw(*, actor, participation: Participation) -> Participatio
     """The owner withdraws; a freed booth goes to the waitlist's first (bazaars' rule)."""
     from bazaars.services import participation_withdraw
 
+    require_actor(actor)
     _own_business(actor, participation.business)
     if participation.status == ParticipationStatus.WITHDRAWN:
         raise ValidationError(_("This application has already been withdrawn."))
@@ -375,6 +376,7 @@ def document_upload(*, actor, case, upload, description: str = ""):
     from certifications.models import CaseStatus
     from certifications.services import document_attach
 
+    require_actor(actor)
     _own_business(actor, case.business)
     if case.status in (CaseStatus.ISSUED, CaseStatus.REJECTED):
         raise ValidationError({"file": _("This case is closed: no more documents are needed.")})
