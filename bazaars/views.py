@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -88,6 +89,23 @@ def _not_found(request):
     return _page(request, "404.html", {}, status=404)
 
 
+def _counts_text(accepted: int, shown: int) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("bazaars/_counts.html", {"accepted": accepted, "shown": shown}).strip()
+
+
+def _share_image(request, context, *, kind: str, title: str, lines: list[str]) -> None:
+    """og:image: the poster or photo in its share size, else a drawn card (share_cards)."""
+    from bazaars.share_cards import card_url, share_card
+
+    if not context.get(f"{kind}_share_url"):
+        name = share_card(kind=kind, title=title, lines=lines, footer=settings.OFFICE_NAME)
+        context["share_image_url"] = absolute_url(request, card_url(name))
+    else:
+        context["share_image_url"] = context[f"{kind}_share_url"]
+
+
 def _image_urls(request, image, prefix: str) -> dict:
     """The card-size image for the page, the full size for wide screens, the share size for
     og:image (config/images.py); nothing for a file stored before that rule."""
@@ -98,6 +116,15 @@ def _image_urls(request, image, prefix: str) -> dict:
         f"{prefix}_card_url": absolute_url(request, image.card_url),
         f"{prefix}_share_url": absolute_url(request, image.share_url),
     }
+
+
+def _apply_url(bazaar) -> str:
+    """Where an owner applies online (the owners' desk, when installed; this app does not
+    depend on it): the same link for every visitor, the desk asks them to sign in."""
+    try:
+        return reverse("owners:bazaar", kwargs={"slug": bazaar.slug})
+    except NoReverseMatch:
+        return ""
 
 
 @require_safe
@@ -134,7 +161,16 @@ def detail(request, slug):
         bazaar = context["bazaar"]
         context.update(_image_urls(request, bazaar.poster, "poster"))
         context["page_url"] = absolute_url(request, bazaar.get_absolute_url())
+        context["share_url"] = selectors.whatsapp_share_url(bazaar.title, context["page_url"])
         context["finished"] = bazaar.is_finished()
+        context["apply_url"] = _apply_url(bazaar) if bazaar.is_open_for_applications else ""
+        from bazaars.templatetags.bazaar_tags import date_range
+
+        venue = bazaar.venue
+        lines = [date_range(bazaar), f"{venue.name}, {venue.kelurahan.kecamatan.name}"]
+        if context["accepted_count"]:
+            lines.append(_counts_text(context["accepted_count"], context["shown_count"]))
+        _share_image(request, context, kind="poster", title=bazaar.title, lines=lines)
         return _page(request, "bazaars/detail.html", context)
 
     return _serve_cached(request, f"detail:{slug}", build)
@@ -166,6 +202,12 @@ def business(request, slug):
             return _not_found(request)
         business = context["business"]
         context.update(_image_urls(request, business.photo, "photo"))
+        context["page_url"] = absolute_url(request, reverse("bazaars:business", args=[slug]))
+        context["share_url"] = selectors.whatsapp_share_url(business.name, context["page_url"])
+        lines = [business.sector.name, business.kelurahan.kecamatan.name]
+        if business.products:
+            lines.append(business.products[:120])
+        _share_image(request, context, kind="photo", title=business.name, lines=lines)
         return _page(request, "bazaars/business.html", context)
 
     return _serve_cached(request, f"business:{slug}", build)

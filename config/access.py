@@ -78,6 +78,8 @@ PUBLIC_VIEWS = frozenset(
         "bazaars:detail",
         "bazaars:directory",
         "bazaars:business",
+        "owners:signin",  # the business owners' sign-in with a one-time code
+        "owners:code",
     }
 )
 

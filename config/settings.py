@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "jobs",
     "notifications",
+    "owners",
     "django_tasks_db",
 ]
 
@@ -207,6 +208,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out sign-ins before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Business owners' sessions (owners/): signed in by a one-time code, never staff.
+    "owners.backends.OwnerBackend",
 ]
 
 # Lockout after repeated failures, keyed on username AND address together, so one office
@@ -485,6 +488,7 @@ DEMO_SEEDERS = [
     "umkm.demo.seed_register",
     "certifications.demo.seed",
     "bazaars.demo.seed",  # after certificates: food sellers need PIRT or halal
+    "owners.demo.seed",  # photos, a bazaar open for online applications, owners who sign in
 ]
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
@@ -497,6 +501,13 @@ PDP_SECTIONS = [
 PDP_ANONYMISERS = [
     "certifications.pdp.anonymise",
 ]
+
+# --- Business owners' desk (owners/) ---------------------------------------------------
+# An owner's change of their public profile waits for staff review; off: written at once.
+OWNER_EDITS_NEED_APPROVAL = env.bool("OWNER_EDITS_NEED_APPROVAL", default=True)
+# Sign-in codes asked for: per number in 15 minutes, per client address in an hour.
+OWNER_CODES_PER_NUMBER = env.int("OWNER_CODES_PER_NUMBER", default=3)
+OWNER_CODES_PER_CLIENT = env.int("OWNER_CODES_PER_CLIENT", default=20)
 
 # --- Bazaars: only food sellers holding PIRT or halal (issued or in process) may apply -----
 # On by default since the certificates app (issue 5) provides the rule's data.

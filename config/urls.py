@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("certifications.urls")),
     path("laporan/", include("reports.urls")),
     path("tugas/", include("jobs.urls")),
+    path("usaha-saya/", include("owners.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -14,6 +14,8 @@ from bazaars.selectors.public import (
     public_business,
     public_directory,
     public_schedule,
+    whatsapp_contact_url,
+    whatsapp_share_url,
 )
 from bazaars.selectors.selection import (
     Proposal,
@@ -42,4 +44,6 @@ __all__ = [
     "public_business",
     "public_directory",
     "public_schedule",
+    "whatsapp_contact_url",
+    "whatsapp_share_url",
 ]

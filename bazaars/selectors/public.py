@@ -123,6 +123,8 @@ class Card:
     venue_name: str
     kecamatan_name: str
     accepted_count: int | None
+    # Of those, the ones whose owner consented to a public listing: what the page lists.
+    shown_count: int | None = None
     public_url: str = ""
     opens_at: datetime.time | None = None
     closes_at: datetime.time | None = None
@@ -138,6 +140,7 @@ CARD_FIELDS = {
     "venue_name": "venue__name",
     "kecamatan_name": "venue__kelurahan__kecamatan__name",
     "accepted_count": "accepted_count",
+    "shown_count": "shown_count",
 }
 
 
@@ -152,7 +155,17 @@ def _public_bazaars():
                 .values("bazaar")
                 .annotate(n=Count("id"))
                 .values("n")[:1]
-            )
+            ),
+            shown_count=Subquery(
+                Participation.objects.filter(
+                    bazaar=OuterRef("pk"),
+                    status=ParticipationStatus.ACCEPTED,
+                    business__public_consent=True,
+                )
+                .values("bazaar")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
         )
         .values_list(*CARD_FIELDS.values())
     )
@@ -249,7 +262,13 @@ def public_bazaar(slug: str) -> dict:
         p.business.public_url = url(p.business.slug)
         group = groups.setdefault(p.business.sector_id, SectorGroup(p.business.sector))
         group.participations.append(p)
-    return {"bazaar": bazaar, "sector_groups": list(groups.values())}
+    accepted_count = Participation.objects.accepted().filter(bazaar=bazaar).count()
+    return {
+        "bazaar": bazaar,
+        "sector_groups": list(groups.values()),
+        "accepted_count": accepted_count,
+        "shown_count": sum(len(g.participations) for g in groups.values()),
+    }
 
 
 def public_business(slug: str) -> dict:
@@ -263,6 +282,9 @@ def public_business(slug: str) -> dict:
                 "name",
                 "slug",
                 "products",
+                "description",
+                "opening_hours",
+                "whatsapp_public",
                 "photo",
                 "binaan_since",
                 "public_consent",
@@ -280,7 +302,35 @@ def public_business(slug: str) -> dict:
         .select_related("bazaar", "booth")
         .order_by("-bazaar__start_date")
     )
-    return {"business": business, "participations": participations}
+    # The WhatsApp number is read only when its owner made it public (issue 16): a number
+    # that is not public is never in the page's data, so no template can show it.
+    whatsapp = ""
+    if business.whatsapp_public:
+        whatsapp = Business.objects.filter(pk=business.pk).values_list("whatsapp", flat=True)[0]
+    return {
+        "business": business,
+        "participations": participations,
+        "links": list(business.links.all()),
+        "photos": [p for p in business.photos.all() if p.image and p.image.is_clean],
+        "whatsapp_url": whatsapp_contact_url(whatsapp, business.name) if whatsapp else "",
+    }
+
+
+def whatsapp_contact_url(number: str, name: str) -> str:
+    """A wa.me link to a public number, with a first message ready to send."""
+    from urllib.parse import quote
+
+    from django.utils.translation import gettext as _
+
+    text = _("Hello %(name)s, I found your business on the UMKM portal.") % {"name": name}
+    return f"https://wa.me/{number.lstrip('+')}?text={quote(text)}"
+
+
+def whatsapp_share_url(title: str, url: str) -> str:
+    """Share a page on WhatsApp: its title and address, ready to send to a contact or group."""
+    from urllib.parse import quote
+
+    return "https://wa.me/?text=" + quote(f"{title} {url}")
 
 
 def ical_bazaars(slug: str | None = None):

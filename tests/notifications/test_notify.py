@@ -2,8 +2,6 @@
 backend against what it talks to (Django's mail outbox, a local fake HTTP gateway)."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -12,56 +10,15 @@ from django.core.management import call_command
 from notifications.backends import HttpGatewayBackend, Message
 from notifications.models import Delivery
 from notifications.services import mask_address, notify
+from tests.gateway import FakeGateway, gateway_settings
 
 pytestmark = pytest.mark.django_db
-
-
-class FakeGateway:
-    """An SMS/WhatsApp provider on loopback: records each POST, answers with `status`."""
-
-    def __init__(self, status=200):
-        self.status = status
-        self.received = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                gateway.received.append(
-                    {
-                        "path": self.path,
-                        "authorization": self.headers.get("Authorization"),
-                        "body": json.loads(self.rfile.read(length)),
-                    }
-                )
-                self.send_response(gateway.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
 def gateway(settings):
     fake = FakeGateway()
-    options = {
-        "url": fake.url,
-        "token": "t0ken",
-        "template": '{"number": "$to", "text": "$message", "via": "$channel"}',
-        "timeout": 2,
-    }
-    settings.NOTIFICATIONS = {
-        **settings.NOTIFICATIONS,
-        "sms": {"BACKEND": "notifications.backends.HttpGatewayBackend", "OPTIONS": options},
-    }
+    gateway_settings(settings, fake)
     yield fake
     fake.close()
 

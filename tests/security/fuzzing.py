@@ -305,6 +305,9 @@ def build_world() -> Samples:
         "uidb64": ["MQ"],
         "token": ["set-password"],
         "url": ["umkm/business/"],
+        # The owners' desk (owners/urls.py): a business and a participation of it.
+        "business_id": [business.pk],
+        "participation_id": [getattr(business.participations.first(), "pk", 1)],
     }
     return samples
 

@@ -27,7 +27,7 @@ from umkm import services as register_services
 from umkm.models import Stage
 
 SERVICE_PACKAGES = ["umkm.services", "bazaars.services"]
-SERVICE_MODULES = ["certifications.services", "jobs.services"]
+SERVICE_MODULES = ["certifications.services", "jobs.services", "owners.services"]
 
 
 def _service_modules():

@@ -146,6 +146,13 @@ def _seed(code: str, bazaar, stage) -> dict:
     record_personal_data_access(
         owner=owner, user=SYSTEM, action=PersonalDataAccess.Action.VIEW, purpose="uji"
     )
+    # What the owner asked of staff at the owners' desk (owners/): a proposal, a correction,
+    # an erasure request.
+    from owners.models import CorrectionRequest, DeletionRequest, ProfileEdit
+
+    ProfileEdit.objects.create(business=business, proposed={"description": f"Usulan {tag}"})
+    CorrectionRequest.objects.create(business=business, field="nib", message=f"NIB {tag}")
+    DeletionRequest.objects.create(owner=owner, reason=f"Hapus {tag}")
     # A corrected birth date and phone: the owner's history holds both values, old and new.
     owner_update(
         actor=SYSTEM, owner=owner, birth_date=datetime.date(1981, 3, 14), phone=f"+6282{tag}55"

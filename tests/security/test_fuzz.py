@@ -49,6 +49,7 @@ def test_every_path_parameter_gets_a_real_value():
     world_names = {
         "slug", "code", "fmt", "pk", "job_id", "version_id", 2, "day", "app_label",
         "content_type_id", "object_id", "uidb64", "token", "url",
+        "business_id", "participation_id",
     }  # fmt: skip
     assert names <= world_names, names - world_names
     assert samples.by_name == {}

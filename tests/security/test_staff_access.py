@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bazaars.models import Bazaar, BazaarDay
+from bazaars.models import Bazaar, BazaarDay, Participation
 from certifications.models import CaseDocument
 from config.access import PUBLIC_VIEWS
 from jobs.models import Job
@@ -75,6 +75,8 @@ def _values(route: Route, name, user) -> list[str]:
         "pk": lambda: [pk()],
         "id": lambda: [pk()],
         "training_id": lambda: [pk()],
+        "business_id": lambda: [Business.objects.order_by("pk").first().pk],
+        "participation_id": lambda: [Participation.objects.order_by("pk").first().pk],
         1: lambda: [pk()],  # simple_history's ^([^/]+)/history/([^/]+)/$
         2: lambda: [obj().history.order_by("-history_id").first().history_id],
         "day": lambda: [BazaarDay.objects.filter(bazaar=obj()).first().pk],
@@ -84,7 +86,8 @@ def _values(route: Route, name, user) -> list[str]:
         "content_type_id": lambda: [ContentType.objects.get_for_model(Business).pk],
         "slug": lambda: (
             [Bazaar.objects.first().slug]
-            if route.name.startswith("bazaars:ical") or route.name == "bazaars:detail"
+            if route.name.startswith("bazaars:ical")
+            or route.name in ("bazaars:detail", "owners:apply", "owners:bazaar")
             else [Business.objects.first().slug]
         ),
         "app_label": lambda: sorted({m._meta.app_label for m in admin.site._registry}),

@@ -95,6 +95,9 @@ class Owner(models.Model):
         indexes = [
             GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="owner_name_trgm"),
             *sort_indexes("owner", "full_name", "gender", "kelurahan"),
+            # The owners' sign-in finds an owner by phone or e-mail (owners.signin).
+            models.Index(fields=["phone"], name="owner_phone", condition=~models.Q(phone="")),
+            models.Index(Upper("email"), name="owner_email_upper", condition=~models.Q(email="")),
         ]
 
     def __str__(self):

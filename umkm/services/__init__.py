@@ -13,6 +13,10 @@ from umkm.services.mentoring import (
     mentoring_record,
     mentoring_update,
 )
+from umkm.services.profile import (
+    PROFILE_TEXT_FIELDS,
+    business_profile_update,
+)
 from umkm.services.register import (
     business_create,
     business_update,
@@ -45,11 +49,13 @@ from umkm.services.trainees import (
 )
 
 __all__ = [
+    "PROFILE_TEXT_FIELDS",
     "Outcome",
     "Registration",
     "RegistrationError",
     "TraineeData",
     "business_create",
+    "business_profile_update",
     "business_update",
     "enrolment_create",
     "enrolment_remove",
