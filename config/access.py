@@ -77,6 +77,8 @@ PUBLIC_VIEWS = frozenset(
         "bazaars:detail",
         "bazaars:directory",
         "bazaars:business",
+        "mentors:signin",  # the mentor desk's own sign-in form, and signing out
+        "mentors:signout",
     }
 )
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "jobs",
     "notifications",
+    "mentors",
     "django_tasks_db",
 ]
 
@@ -475,7 +476,14 @@ DEMO_SEEDERS = [
     "umkm.demo.seed_register",
     "certifications.demo.seed",
     "bazaars.demo.seed",  # after certificates: food sellers need PIRT or halal
+    "mentors.demo.seed",  # mentor accounts, assignments and the workers/assets of reports
 ]
+
+# Demo sign-ins of the roles of apps above umkm, printed by `manage.py demo_accounts`.
+DEMO_ACCOUNTS = ["mentors.demo.ensure_accounts"]
+
+# --- Mentors: a mentor's caseload above this warns on assignment (issue 15) ----------------
+MENTOR_CASELOAD_CEILING = env.int("MENTOR_CASELOAD_CEILING", default=60)
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
 PDP_SECTIONS = [

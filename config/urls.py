@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("certifications.urls")),
     path("laporan/", include("reports.urls")),
     path("tugas/", include("jobs.urls")),
+    path("pendamping/", include("mentors.urls")),
+    path("staf/pendamping/", include("mentors.staff_urls")),
 ]
 
 handler400 = "config.views.bad_request"

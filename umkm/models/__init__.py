@@ -18,6 +18,7 @@ from umkm.models.programme import (
     DEFAULT_YEARLY_TARGET,
     Enrolment,
     Mentoring,
+    Need,
     Training,
     YearlyTarget,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Kelurahan",
     "LinkKind",
     "Mentoring",
+    "Need",
     "Owner",
     "OwnerQuerySet",
     "PersonalDataAccess",

@@ -40,6 +40,7 @@ def mentoring_record(
     session = Mentoring(
         mentor=mentor or (actor if _is_user(actor) else None),  # SYSTEM names the mentor
         business=business,
+        month=date.replace(day=1) if date else None,
         date=date,
         topic=topic,
         notes=notes,
@@ -48,10 +49,16 @@ def mentoring_record(
     session.full_clean()
     with transaction.atomic():
         session.save()
-        stage = Stage.objects.filter(code="pendampingan").first()
-        if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
-            _record_stage(business, stage, date, actor)
+        mentoring_mark_stage(actor=actor, business=business, on=date)
     return Outcome(session, created=True)
+
+
+def mentoring_mark_stage(*, actor, business: Business, on: datetime.date) -> None:
+    """A first mentoring report marks the Pendampingan stage reached on its visit date (the
+    ad-hoc rule until stage rules are data). Call inside the writing transaction."""
+    stage = Stage.objects.filter(code="pendampingan").first()
+    if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
+        _record_stage(business, stage, on, actor)
 
 
 def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
@@ -64,6 +71,8 @@ def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
         if name not in allowed:
             raise ValueError(name)
         setattr(session, name, value)
+    if changes.get("date"):
+        session.month = changes["date"].replace(day=1)
     session.full_clean()
     with transaction.atomic():
         session.save()
