@@ -45,14 +45,15 @@ class RupiahField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 25)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.widget.attrs.update({"inputmode": "numeric", "maxlength": 25})
 
     def to_python(self, value):
         value = super().to_python(value).strip()
         if not value:
             return None
+        if len(value) > 25:
+            raise forms.ValidationError(_("This amount is too large."), code="too_large")
         if value.startswith("-"):
             raise forms.ValidationError(_("Cannot be negative."), code="negative")
         if not _RUPIAH.match(value):

@@ -217,14 +217,20 @@ def _open_certificate_case(*, actor, business: Business, data: ReportData, mento
     if open_case.exists():
         return
     # The mentor is no staff member: the case is opened by the portal on their word, naming them.
-    cert_services.case_open(
-        actor=SYSTEM,
-        business=business,
-        cert_type=data.certificate_type,
-        product=product,
-        note=_("Needed according to the monthly report of mentor %(name)s.")
-        % {"name": mentor.full_name},
-    )
+    try:
+        cert_services.case_open(
+            actor=SYSTEM,
+            business=business,
+            cert_type=data.certificate_type,
+            product=product,
+            note=_("Needed according to the monthly report of mentor %(name)s.")
+            % {"name": mentor.full_name},
+        )
+    except ValidationError as exc:  # the form's names for the case's fields
+        names = {"product": "certificate_product", "halal_route": "certificate_type"}
+        raise ValidationError(
+            {names.get(k, "certificate_type"): v for k, v in exc.message_dict.items()}
+        ) from exc
 
 
 def _photo_file(photo):
