@@ -25,7 +25,6 @@ bare SQL of its main aggregate timed alone. The load average is printed before a
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -48,8 +47,8 @@ CREATE TEMP TABLE bench_kel AS
 
 INSERT INTO umkm_owner (full_name, nik_ciphertext, nik_index, gender, phone, email, address,
                         kelurahan_id, created_at, updated_at)
-SELECT 'Pemilik ' || i, '\\x00'::bytea, md5('m' || i) || md5('n' || i), 'P', '0812' || i, '', '',
-       '31.73.01.1001', now(), now()
+SELECT 'Pemilik ' || i, '\\x00'::bytea, md5('m' || i) || md5('n' || i), 'P',
+       '+62812' || lpad(i::text, 8, '0'), '', '', '31.73.01.1001', now(), now()
 FROM generate_series(1, %(n)s) AS i;
 
 INSERT INTO umkm_business (name, slug, owner_id, sector_id, products, kelurahan_id, address, nib,
@@ -110,19 +109,6 @@ WHERE b.n < %(assigned)s
   AND ((k > 0 AND (b.n + k) %% 11 <> 0) OR (k = 0 AND b.n %% 5 < 2))
   AND mo.month + (b.n %% 25)::int <= current_date;
 """
-
-
-def prepare(url: str, businesses: int) -> None:
-    env = _env(url)
-    subprocess.run(
-        [sys.executable, "-m", "config.dbserver", "ensure-db"], env=env, cwd=ROOT, check=True
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
 
 
 def fill(businesses: int) -> None:
@@ -266,6 +252,8 @@ def main():
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     sys.path.insert(0, str(ROOT))
+    from bench.reports import prepare  # the database and its migrations, as the reports' bench
+
     prepare(url, args.businesses)
     os.environ.update(_env(url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"

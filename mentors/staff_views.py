@@ -16,6 +16,7 @@ from config.access import staff_required
 from mentors import permissions, selectors, services
 from umkm import permissions as umkm_permissions
 from umkm import services as umkm_services
+from umkm.admin.service_errors import show_service_error
 from umkm.models import Business, BusinessStatus, Scale
 
 
@@ -83,8 +84,7 @@ def suggestion(request, pk: int):
                     **changes,
                 )
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                show_service_error(form, exc)
             else:
                 messages.success(request, _("The change is recorded from the day given."))
                 return redirect("mentors_staff:suggestion", pk=business.pk)

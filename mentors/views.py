@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mentors import permissions, selectors, services
 from mentors.forms import MentorSignInForm, MonthlyReportForm
+from umkm.admin.service_errors import show_service_error
 from umkm.models import Need
 
 
@@ -69,14 +70,6 @@ def business(request, pk: int):
     return render(request, "mentors/business.html", selectors.business_record(request.user, b))
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def report_new(request, pk: int):
     b = _business_or_404(request, pk)
     if request.method == "POST":
@@ -90,7 +83,7 @@ def report_new(request, pk: int):
                     photo=form.cleaned_data.get("photo"),
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                show_service_error(form, exc)
             else:
                 messages.success(request, _("The report is saved."))
                 return redirect("mentors:report", pk=outcome.obj.pk)
@@ -138,7 +131,7 @@ def report_edit(request, pk: int):
                     actor=request.user, report=r, data=form.report_data(month=r.month)
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                show_service_error(form, exc)
             else:
                 messages.success(request, _("The correction is saved; the earlier text is kept."))
                 return redirect("mentors:report", pk=r.pk)
