@@ -93,3 +93,33 @@ def test_mentor_files_the_months_report_and_sudin_sees_it(open_page):
     visit(sudin, f"/admin/certifications/certificatecase/?q={due.name}")
     expect(sudin.locator("#result_list")).to_contain_text("Keripik Bu Wati")
     expect(sudin.locator("#result_list")).to_contain_text("Dibutuhkan")
+
+
+def test_what_was_typed_survives_a_lost_connection(open_page):
+    """No script: the send fails offline and the browser shows its own error page, holding the
+    form as sent; back online, reloading that page sends the same form again, and the report
+    is saved once with what was typed."""
+    from umkm.models import Mentoring
+
+    m = mentor("31.73.02", username="pendamping.sinyal")
+    business = assigned_business(m, name="Warung Sinyal Lemah")
+    page = open_page("phone")
+    visit(page, "/pendamping/masuk/")
+    page.get_by_label("Nama pengguna").fill("pendamping.sinyal")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    if settings.OTP_REQUIRED:
+        page.locator("input[name=otp_token]").fill(_code(m.user))
+    page.get_by_role("button", name="Masuk").click()
+    visit(page, f"/pendamping/usaha/{business.pk}/laporan/")
+    page.get_by_label("Topik").fill("Kunjungan saat sinyal lemah")
+    page.get_by_label("Omzet bulan ini (Rp)").fill("1.500.000")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Simpan laporan").click()
+    page.wait_for_timeout(500)
+    assert page.url.startswith("chrome-error://")
+    assert not Mentoring.objects.filter(business=business).exists()
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator(".messages")).to_contain_text("Laporan tersimpan")
+    report = Mentoring.objects.get(business=business)
+    assert (report.topic, report.monthly_omzet) == ("Kunjungan saat sinyal lemah", 1_500_000)
