@@ -205,4 +205,4 @@ def test_the_portal_itself_cannot_file_a_mentors_report():
                 month=timezone.localdate().replace(day=1), date=timezone.localdate(), topic="x"
             ),
         )
-    assert not Mentoring.objects.exists()
+    assert not Mentoring.objects.filter(business=business).exists()

@@ -152,4 +152,4 @@ def test_a_mentor_or_pejabat_cannot_confirm_a_change():
     url = reverse("mentors_staff:suggestion", args=[business.pk])
     assert _client(pejabat()).post(url, {"yearly_omzet": 1}).status_code == 404
     assert Business.objects.get(pk=business.pk).yearly_omzet == business.yearly_omzet
-    assert not Mentoring.objects.exists()
+    assert not Mentoring.objects.filter(business=business).exists()

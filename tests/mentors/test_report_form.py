@@ -78,8 +78,8 @@ def test_bad_input_gets_an_indonesian_message_and_nothing_is_saved(desk, overrid
         errors = _errors(_post(client, business, **overrides))
     assert field in errors, errors
     assert any(message.lower() in e.lower() for e in errors[field]), errors[field]
-    assert not Mentoring.objects.exists()
-    assert not CertificateCase.objects.exists()
+    assert not Mentoring.objects.filter(business=business).exists()
+    assert not CertificateCase.objects.filter(business=business).exists()
     assert not BusinessStage.objects.filter(business=business, stage__code="pendampingan").exists()
 
 
@@ -97,7 +97,7 @@ def test_visit_date_outside_the_month_reported_is_refused(desk):
     last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     errors = _errors(_post(client, business, date=last_month.isoformat()))
     assert any("bulan yang dilaporkan" in e for e in errors["date"]), errors
-    assert not Mentoring.objects.exists()
+    assert not Mentoring.objects.filter(business=business).exists()
 
 
 def test_certificate_needed_opens_a_needed_case_for_sudin(desk):
@@ -138,8 +138,8 @@ def test_a_per_product_certificate_without_product_saves_nothing(desk):
     with override("id"):
         errors = _errors(_post(client, business, needs=["sertifikat"], certificate_type=pirt.pk))
     assert any("sebutkan produknya" in e.lower() for e in errors["certificate_product"]), errors
-    assert not Mentoring.objects.exists()
-    assert not CertificateCase.objects.exists()
+    assert not Mentoring.objects.filter(business=business).exists()
+    assert not CertificateCase.objects.filter(business=business).exists()
 
 
 def test_a_correction_keeps_the_earlier_text_in_history(desk):
