@@ -71,8 +71,9 @@ def businesses_for(user, qs: QuerySet | None = None) -> QuerySet:
     mentor = mentor_of(user)
     if mentor is None:
         return qs.none()
-    current = Assignment.objects.filter(business=OuterRef("pk"), mentor=mentor, end=None)
-    return qs.filter(Exists(current))
+    # Driven from the mentor's current assignments (a partial index), not a scan of businesses.
+    current = Assignment.objects.filter(mentor=mentor, end=None).values("business_id")
+    return qs.filter(pk__in=current)
 
 
 def reports_for(user, qs: QuerySet | None = None) -> QuerySet:

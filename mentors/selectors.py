@@ -161,11 +161,15 @@ def _completeness_rows(user, month: datetime.date) -> list[tuple]:
         return cursor.fetchall()
 
 
+MENTOR_ROWS = 200
+
+
 def completeness(user, *, month: datetime.date | None = None) -> dict:
     """This month's reported / due per kecamatan, per mentor (for staff who work with
     mentors), and the city's total. Two queries."""
     month = month_start(month)
     rows = _completeness_rows(user, month)
+    mentor_count = len({r[0] for r in rows})
     by_kec: dict[str, dict] = {}
     by_mentor: dict[int, dict] = {}
     for mentor_id, code, name, due, reported in rows:
@@ -182,6 +186,7 @@ def completeness(user, *, month: datetime.date | None = None) -> dict:
             row["name"] = names.get(row["mentor_id"], "")
             mentors.append(row)
         mentors.sort(key=lambda r: (r["reported"] / r["due"] if r["due"] else 1, r["name"]))
+        mentors = mentors[:MENTOR_ROWS]  # the furthest behind; the city has thousands
     for row in [*by_kec.values(), *mentors]:
         row["percent"] = round(100 * row["reported"] / row["due"]) if row["due"] else 100
     total_due = sum(k["due"] for k in by_kec.values())
@@ -190,6 +195,7 @@ def completeness(user, *, month: datetime.date | None = None) -> dict:
         "month": month,
         "kecamatan": sorted(by_kec.values(), key=lambda r: r["code"]),
         "mentors": mentors,
+        "mentor_count": mentor_count,
         "due": total_due,
         "reported": total_reported,
         "percent": round(100 * total_reported / total_due) if total_due else 100,
@@ -198,7 +204,7 @@ def completeness(user, *, month: datetime.date | None = None) -> dict:
 
 def without_report(user, *, month: datetime.date | None = None, months: int = 2, limit=100):
     """Businesses assigned now with no report in this month nor the `months - 1` before it
-    (default: two months), with their mentor; the oldest silence first."""
+    (default: two months), with their mentor and last report, the first `limit` of them."""
     month = month_start(month)
     since = add_months(month, -(months - 1))
     recent = Mentoring.objects.filter(business=OuterRef("business"), month__gte=since)
@@ -211,7 +217,7 @@ def without_report(user, *, month: datetime.date | None = None, months: int = 2,
         .exclude(Exists(recent))
         .annotate(last_month=Subquery(last[:1]))
         .values("business_id", "business__name", "mentor__full_name", "last_month")
-        .order_by("last_month", "business_id")
+        .order_by("business_id")  # the last month is then read for the rows shown only
     )
     return list(qs[:limit])
 
