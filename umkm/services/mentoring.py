@@ -56,6 +56,7 @@ def mentoring_record(
 def mentoring_mark_stage(*, actor, business: Business, on: datetime.date) -> None:
     """A first mentoring report marks the Pendampingan stage reached on its visit date (the
     ad-hoc rule until stage rules are data). Call inside the writing transaction."""
+    require_actor(actor)
     stage = Stage.objects.filter(code="pendampingan").first()
     if stage and not BusinessStage.objects.filter(business=business, stage=stage).exists():
         _record_stage(business, stage, on, actor)
