@@ -125,10 +125,12 @@ JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM umkm_training) tr
   ON tr.n = (b.id + k * 250) %% 1000
 WHERE b.slug LIKE 'bench-%%' AND b.id %% 3 <> 1;
 
-INSERT INTO umkm_mentoring (mentor_id, business_id, date, topic, notes, monthly_omzet, created_at)
-SELECT %(mentor)s, b.id, DATE '2019-01-01' + ((b.id * 31 + k * 97) %% 2190)::int, 'Keuangan', '',
-       (b.id %% 50) * 1000000, now()
-FROM umkm_business b, generate_series(1, 2) AS k
+INSERT INTO umkm_mentoring (mentor_id, business_id, month, date, topic, notes, monthly_omzet,
+                            needs, photo, created_at, updated_at)
+SELECT %(mentor)s, b.id, date_trunc('month', d.day)::date, d.day, 'Keuangan', '',
+       (b.id %% 50) * 1000000, '{}', '', now(), now()
+FROM umkm_business b, generate_series(1, 2) AS k,
+     LATERAL (SELECT DATE '2019-01-01' + ((b.id * 31 + k * 97) %% 2190)::int AS day) d
 WHERE b.slug LIKE 'bench-%%' AND b.id %% 2 = 0;
 """
 

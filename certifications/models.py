@@ -3,13 +3,13 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications import rules
+from config.storage import private_storage
 from umkm.models import Business, Kecamatan
 from umkm.models.sort_indexes import sort_indexes
 
@@ -315,42 +315,6 @@ class CaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
-
-
-class PrivateStorage(Storage):
-    """Forwards to settings.STORAGES["private"] looked up at each call, so that the storage
-    settings (and tests overriding them) decide where documents go; never a public URL."""
-
-    def _target(self):
-        return storages["private"]
-
-    def _open(self, name, mode="rb"):
-        return self._target().open(name, mode)
-
-    def _save(self, name, content):
-        return self._target().save(name, content)
-
-    def get_available_name(self, name, max_length=None):
-        return self._target().get_available_name(name, max_length=max_length)
-
-    def delete(self, name):
-        return self._target().delete(name)
-
-    def exists(self, name):
-        return self._target().exists(name)
-
-    def size(self, name):
-        return self._target().size(name)
-
-    def path(self, name):
-        return self._target().path(name)
-
-    def url(self, name):
-        raise NotImplementedError("Certificate documents are served by a view only.")
-
-
-def private_storage():
-    return PrivateStorage()
 
 
 def document_path(instance, filename: str) -> str:

@@ -80,6 +80,8 @@ PUBLIC_VIEWS = frozenset(
         "bazaars:business",
         "owners:signin",  # the business owners' sign-in with a one-time code
         "owners:code",
+        "mentors:signin",  # the mentor desk's own sign-in form, and signing out
+        "mentors:signout",
     }
 )
 

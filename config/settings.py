@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jobs",
     "notifications",
     "owners",
+    "mentors",
     "django_tasks_db",
 ]
 
@@ -489,7 +490,14 @@ DEMO_SEEDERS = [
     "certifications.demo.seed",
     "bazaars.demo.seed",  # after certificates: food sellers need PIRT or halal
     "owners.demo.seed",  # photos, a bazaar open for online applications, owners who sign in
+    "mentors.demo.seed",  # mentor accounts, assignments and the workers/assets of reports
 ]
+
+# Demo sign-ins of the roles of apps above umkm, printed by `manage.py demo_accounts`.
+DEMO_ACCOUNTS = ["mentors.demo.ensure_accounts"]
+
+# --- Mentors: a mentor's caseload above this warns on assignment (issue 15) ----------------
+MENTOR_CASELOAD_CEILING = env.int("MENTOR_CASELOAD_CEILING", default=60)
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
 PDP_SECTIONS = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("laporan/", include("reports.urls")),
     path("tugas/", include("jobs.urls")),
     path("usaha-saya/", include("owners.urls")),
+    path("pendamping/", include("mentors.urls")),
+    path("staf/pendamping/", include("mentors.staff_urls")),
 ]
 
 handler400 = "config.views.bad_request"

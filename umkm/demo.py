@@ -619,8 +619,9 @@ class _Seeder:
                       "created_at"]  # fmt: skip
         enrol_cols = ["id", "training_id", "business_id", "owner_id", "attended", "passed",
                       "score", "created_at"]  # fmt: skip
-        mentoring_cols = ["id", "mentor_id", "business_id", "date", "topic", "notes",
-                          "monthly_omzet", "created_at"]  # fmt: skip
+        mentoring_cols = ["id", "mentor_id", "business_id", "month", "date", "topic", "notes",
+                          "monthly_omzet", "needs", "photo", "created_at",
+                          "updated_at"]  # fmt: skip
 
         chunk = 20_000
         for start in range(0, len(plan), chunk):
@@ -661,8 +662,9 @@ class _Seeder:
                     mentor = mentor_of_kec[b.kec] if self.city_wide else rnd.choice(self.mentors)
                     for day, omzet in self._sessions(b, min(attended_ends)):
                         sessions.append(
-                            (mentoring_id, mentor, b.bid, day, rnd.choice(MENTORING_TOPICS), "",
-                             omzet, self._at(day))
+                            (mentoring_id, mentor, b.bid, day.replace(day=1), day,
+                             rnd.choice(MENTORING_TOPICS), "", omzet, "{}", "", self._at(day),
+                             self._at(day))
                         )  # fmt: skip
                         mentoring_id += 1
                         if len(reached) == 2:

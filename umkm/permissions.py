@@ -273,6 +273,13 @@ def enrolments_for(user, qs: QuerySet | None = None) -> QuerySet:
     return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
+def mentor_users():
+    """The users who may be named as a session's mentor: active members of Pendamping."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=roles.PENDAMPING, is_active=True)
+
+
 def mentorings_for(user, qs: QuerySet | None = None) -> QuerySet:
     from umkm.models import Mentoring
 

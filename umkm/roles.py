@@ -16,6 +16,9 @@ ADMIN_SUDIN = "Admin Sudin"
 OPERATOR_KECAMATAN = "Operator Kecamatan"
 PEJABAT = "Pejabat"
 ROLES = (ADMIN_SUDIN, OPERATOR_KECAMATAN, PEJABAT)
+# Not a staff role: mentors work on their own desk (the mentors app), never in admin. Its group
+# is created by the mentors app's migration; umkm names it so that its admin can list mentors.
+PENDAMPING = "Pendamping"
 
 ACTIONS = ("view", "add", "change", "delete")
 

@@ -143,6 +143,18 @@ def _seed(code: str, bazaar, stage) -> dict:
         upload=SimpleUploadedFile("ktp.pdf", pdf_bytes(), content_type="application/pdf"),
         description="Dokumen uji",
     )
+    # A mentor of the kecamatan and the business's assignment to them (mentors' admin).
+    from mentors import services as mentor_services
+
+    mentor = mentor_services.mentor_create(
+        actor=SYSTEM,
+        username=f"pendamping-pintu-{tag}",
+        full_name=f"Pendamping Pintu {tag}",
+        kecamatan=[kecamatan],
+    )
+    mentor_services.assignment_set(
+        actor=SYSTEM, business=business, mentor=mentor, start=datetime.date(2023, 4, 1)
+    )
     record_personal_data_access(
         owner=owner, user=SYSTEM, action=PersonalDataAccess.Action.VIEW, purpose="uji"
     )

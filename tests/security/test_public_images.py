@@ -83,7 +83,12 @@ def assert_clean(stored, *, longest: int | None = None):
 
 # File fields that are not public images: each with the check its only writer applies. Keep
 # this short; a new public image field is a PublicImageField, not an entry here.
-PRIVATE_DOCUMENTS = {"certifications.CaseDocument.file": check_document}
+PRIVATE_DOCUMENTS = {
+    "certifications.CaseDocument.file": check_document,
+    # A mentor's visit photo: re-encoded by config.images, kept in the private storage, served
+    # by the desk's scoped view only (tests/mentors/test_desk_scope.py).
+    "umkm.Mentoring.photo": images.clean_image,
+}
 
 
 def file_fields():

@@ -25,7 +25,7 @@ from config.access import PUBLIC_VIEWS
 from jobs.models import Job
 from tests.factories import UserFactory
 from tests.security.test_admin_doors import world  # noqa: F401  (the fixture)
-from umkm.models import Business
+from umkm.models import Business, Mentoring
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,13 @@ def _object(route: Route, user):
     return {
         "certifications:document": lambda: CaseDocument.objects.first(),
         "admin:view_on_site": lambda: Business.objects.first(),
+        # The mentors' desk (its own rule, config.access.DESKS) and Sudin's pages of the loop.
+        "mentors:business": lambda: Business.objects.first(),
+        "mentors:report_new": lambda: Business.objects.first(),
+        "mentors:report": lambda: Mentoring.objects.first(),
+        "mentors:report_edit": lambda: Mentoring.objects.first(),
+        "mentors:photo": lambda: Mentoring.objects.first(),
+        "mentors_staff:suggestion": lambda: Business.objects.first(),
     }[route.name]()
 
 

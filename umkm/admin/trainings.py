@@ -284,7 +284,7 @@ class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Mentoring)
-class MentoringAdmin(ScopedAdmin):
+class MentoringAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.mentorings_for)
     list_display = ["business", "date", "mentor", "topic", "monthly_omzet"]
     list_select_related = ["business", "mentor"]
@@ -294,9 +294,15 @@ class MentoringAdmin(ScopedAdmin):
     autocomplete_fields = ["business"]
     date_hierarchy = "date"
     fields = ["business", "mentor", "date", "topic", "notes", "monthly_omzet"]
+    # The month, workers, assets, needs and photo are the mentor's (their desk, mentors app).
 
     def get_readonly_fields(self, request, obj=None):
         return ["business"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mentor":
+            kwargs["queryset"] = permissions.mentor_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -18,6 +18,7 @@ from umkm.models.programme import (
     DEFAULT_YEARLY_TARGET,
     Enrolment,
     Mentoring,
+    Need,
     Training,
     YearlyTarget,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "Kelurahan",
     "LinkKind",
     "Mentoring",
+    "Need",
     "Owner",
     "OwnerQuerySet",
     "PersonalDataAccess",

@@ -1,11 +1,16 @@
-"""Trainings and their trainees, mentoring sessions and the yearly targets."""
+"""Trainings and their trainees, monthly mentoring reports and the yearly targets."""
+
+import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config import formats
+from config.storage import private_storage
 from umkm.models.areas import (
     Kecamatan,
 )
@@ -95,8 +100,28 @@ class Enrolment(models.Model):
         return f"{self.business} — {self.training}"
 
 
+class Need(models.TextChoices):
+    """What a mentor finds a business needs on a monthly visit."""
+
+    CERTIFICATE = "sertifikat", _("A certificate (halal, PIRT, BPOM, NIB ...)")
+    BAZAAR = "bazar", _("A place at a bazaar")
+    TRAINING = "pelatihan", _("A training")
+    CAPITAL = "modal", _("Access to capital")
+    MARKETING = "pemasaran", _("Marketing (online shop, packaging)")
+    BOOKKEEPING = "pembukuan", _("Bookkeeping")
+
+
+def report_photo_path(instance, filename: str) -> str:
+    """A random name (never the uploaded one; the extension is that of the re-encoded image);
+    the photo is private, served by a view only."""
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"mentoring/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
 class Mentoring(models.Model):
-    """A mentoring session (pendampingan) and the monthly omzet the mentor reports."""
+    """The monthly mentoring report (pendampingan) of a business: one per business and month,
+    the single record of mentoring. A mentor files it on their desk (mentors app); staff may
+    type one in admin. Corrections keep their history."""
 
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,30 +132,76 @@ class Mentoring(models.Model):
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="mentorings", verbose_name=_("business")
     )
-    date = models.DateField(_("date"))
+    month = models.DateField(_("month reported"), help_text=_("The first day of the month."))
+    date = models.DateField(_("visit date"))
     topic = models.CharField(_("topic"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     monthly_omzet = models.BigIntegerField(_("monthly omzet (Rp)"), null=True, blank=True)
+    workers_male = models.PositiveIntegerField(_("male workers"), null=True, blank=True)
+    workers_female = models.PositiveIntegerField(_("female workers"), null=True, blank=True)
+    assets = models.BigIntegerField(_("assets (Rp)"), null=True, blank=True)
+    needs = ArrayField(
+        models.CharField(max_length=20, choices=Need.choices),
+        verbose_name=_("needs"),
+        default=list,
+        blank=True,
+    )
+    photo = models.FileField(
+        _("photo"),
+        upload_to=report_photo_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("mentoring session")
-        verbose_name_plural = _("mentoring sessions")
+        verbose_name = _("mentoring report")
+        verbose_name_plural = _("mentoring reports")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(monthly_omzet__isnull=True) | models.Q(monthly_omzet__gte=0),
                 name="mentoring_omzet_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(assets__isnull=True) | models.Q(assets__gte=0),
+                name="mentoring_assets_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1)
+                & models.Q(date__year=models.F("month__year"))
+                & models.Q(date__month=models.F("month__month")),
+                name="mentoring_date_in_month",
+            ),
+            models.UniqueConstraint(
+                fields=["business", "month"], name="mentoring_once_per_business_month"
+            ),
         ]
         indexes = [
             models.Index(fields=["business", "-date"], name="mentoring_business_date"),
+            models.Index(fields=["month", "business"], name="mentoring_month_business"),
+            models.Index(fields=["mentor", "-month"], name="mentoring_mentor_month"),
             # also the date hierarchy's first/last date
             *sort_indexes("mentoring", "date", "mentor", "topic", "monthly_omzet"),
         ]
 
     def __str__(self):
-        return f"{self.business} — {formats.date_short(self.date)}"
+        return f"{self.business} — {self.month:%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.month is None and self.date is not None:
+            self.month = self.date.replace(day=1)  # the visit's month unless said otherwise
+        super().save(*args, **kwargs)
+
+    @property
+    def workers(self) -> int | None:
+        if self.workers_male is None and self.workers_female is None:
+            return None
+        return (self.workers_male or 0) + (self.workers_female or 0)
 
 
 DEFAULT_YEARLY_TARGET = 18

@@ -10,6 +10,7 @@ from umkm.services.base import (
     Outcome,
 )
 from umkm.services.mentoring import (
+    mentoring_mark_stage,
     mentoring_record,
     mentoring_update,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "enrolment_create",
     "enrolment_remove",
     "enrolment_update",
+    "mentoring_mark_stage",
     "mentoring_record",
     "mentoring_update",
     "owner_create",

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from umkm import permissions
 from umkm.models import (
@@ -38,6 +39,7 @@ def mentoring_record(
     session = Mentoring(
         mentor=mentor or (actor if _is_user(actor) else None),  # SYSTEM names the mentor
         business=business,
+        month=date.replace(day=1) if date else None,
         date=date,
         topic=topic,
         notes=notes,
@@ -46,14 +48,22 @@ def mentoring_record(
     session.full_clean()
     with transaction.atomic():
         session.save()
-        stage_event(
-            actor=actor,
-            business=business,
-            event=StageEvent.MENTORING_REPORT,
-            on=min(date, timezone.localdate()),
-            cause=session,
-        )
+        mentoring_mark_stage(actor=actor, business=business, on=date, cause=session)
     return Outcome(session, created=True)
+
+
+def mentoring_mark_stage(*, actor, business: Business, on: datetime.date, cause=None) -> None:
+    """A mentoring report is the stage rules' event "mentoring report" (umkm.services.stages:
+    by default the Pendampingan stage, reached on the visit's day). Call inside the writing
+    transaction; the mentors' desk calls it too."""
+    require_actor(actor)
+    stage_event(
+        actor=actor,
+        business=business,
+        event=StageEvent.MENTORING_REPORT,
+        on=min(on, timezone.localdate()),
+        cause=cause if cause is not None else _("mentoring report"),
+    )
 
 
 def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
@@ -66,6 +76,8 @@ def mentoring_update(*, actor, session: Mentoring, **changes) -> Outcome:
         if name not in allowed:
             raise ValueError(name)
         setattr(session, name, value)
+    if changes.get("date"):
+        session.month = changes["date"].replace(day=1)
     session.full_clean()
     with transaction.atomic():
         session.save()

@@ -1,0 +1,114 @@
+"""Assignments: one current per business (the database holds it), dates kept on a change of
+mentor, the caseload ceiling warns, operators assign only in their kecamatan, the admin's
+bulk action over a filtered list, and the mentor drop-downs list mentors only."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from mentors import services
+from mentors.models import Assignment
+from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator
+from tests.mentors.factories import assigned_business, mentor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_business_has_one_current_assignment_held_by_the_database():
+    m = mentor()
+    business = assigned_business(m)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.create(business=business, mentor=mentor(), start=timezone.localdate())
+
+
+def test_reassignment_closes_the_old_one_on_the_new_ones_first_day():
+    old, new = mentor(), mentor()
+    start = timezone.localdate() - datetime.timedelta(days=100)
+    business = assigned_business(old, start=start)
+    today = timezone.localdate()
+    services.assignment_set(actor=admin_sudin(), business=business, mentor=new, start=today)
+    rows = list(
+        Assignment.objects.filter(business=business)
+        .order_by("start")
+        .values_list("mentor", "start", "end")
+    )
+    assert rows == [(old.pk, start, today), (new.pk, today, None)]
+
+
+def test_caseload_above_the_ceiling_warns_but_assigns(settings):
+    settings.MENTOR_CASELOAD_CEILING = 2
+    m = mentor()
+    sudin = admin_sudin()
+    outcomes = [
+        services.assignment_set(
+            actor=sudin, business=BusinessFactory(kelurahan=kelurahan("31.73.02.1001")), mentor=m
+        )
+        for _ in range(3)
+    ]
+    assert [bool(o.warnings) for o in outcomes] == [False, False, True]
+    assert "3" in outcomes[2].warnings[0] and "2" in outcomes[2].warnings[0]
+    assert Assignment.objects.filter(mentor=m, end=None).count() == 3
+
+
+def test_operator_assigns_only_in_their_kecamatan_and_nothing_changes_otherwise():
+    here = mentor("31.73.02")
+    elsewhere_business = BusinessFactory(kelurahan=kelurahan("31.73.01.1001"))
+    grogol = operator("31.73.02")
+    with pytest.raises(PermissionDenied):
+        services.assignment_set(actor=grogol, business=elsewhere_business, mentor=here)
+    assert not Assignment.objects.exists()
+    # A mentor of another kecamatan is not theirs to choose.
+    with pytest.raises(Exception) as refused:
+        services.assignment_set(
+            actor=grogol,
+            business=BusinessFactory(kelurahan=kelurahan("31.73.02.1001")),
+            mentor=mentor("31.73.01"),
+        )
+    assert "mentor" in refused.value.message_dict
+    assert not Assignment.objects.exists()
+
+
+def test_bulk_action_assigns_the_filtered_list_all_or_nothing(admin_client):
+    m = mentor()
+    businesses = [BusinessFactory(kelurahan=kelurahan("31.73.02.1001")) for _ in range(3)]
+    url = reverse("admin:umkm_business_changelist")
+    ids = [str(b.pk) for b in businesses]
+    page = admin_client.post(url, {"action": "assign_to_mentor", "_selected_action": ids})
+    assert page.status_code == 200
+    assert m.full_name in page.content.decode()
+    response = admin_client.post(
+        url,
+        {
+            "action": "assign_to_mentor",
+            "_selected_action": ids,
+            "apply": "1",
+            "mentor": m.pk,
+            "start": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert set(Assignment.objects.filter(end=None).values_list("business", flat=True)) == {
+        b.pk for b in businesses
+    }
+
+
+def test_the_mentor_drop_downs_list_mentors_only(admin_client):
+    m = mentor()
+    UserFactory(username="operator-bukan-pendamping")
+    for url in [reverse("admin:umkm_mentoring_add"), reverse("admin:mentors_assignment_add")]:
+        html = admin_client.get(url).content.decode()
+        assert m.full_name in html or m.user.username in html, url
+        assert "operator-bukan-pendamping" not in html, url
+
+
+def test_caseload_is_visible_in_the_mentor_list(admin_client):
+    m = mentor()
+    for _ in range(2):
+        assigned_business(m)
+    html = admin_client.get(reverse("admin:mentors_mentor_changelist")).content.decode()
+    assert m.full_name in html
+    assert '<td class="field-caseload">2</td>' in html
