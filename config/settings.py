@@ -489,8 +489,8 @@ DEMO_SEEDERS = [
     "umkm.demo.seed_register",
     "certifications.demo.seed",
     "bazaars.demo.seed",  # after certificates: food sellers need PIRT or halal
-    "owners.demo.seed",  # photos, a bazaar open for online applications, owners who sign in
     "mentors.demo.seed",  # mentor accounts, assignments and the workers/assets of reports
+    "owners.demo.seed",  # photos, a bazaar open for online applications, owners who sign in
 ]
 
 # Demo sign-ins of the roles of apps above umkm, printed by `manage.py demo_accounts`.

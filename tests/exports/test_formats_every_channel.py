@@ -321,6 +321,11 @@ def _csv_rows(file) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";" if excel else ","))
 
 
+# Exports that hand a clerk's own uploaded file back (with an error column): in the form it
+# came in, separator included, so no second CSV variant.
+OWN_FILE_BACK = {"umkm.trainee_import_errors"}
+
+
 @pytest.mark.parametrize("export", all_exports(), ids=lambda e: e.name)
 def test_every_export_writes_the_formats(world, export):
     """Each export's XLSX cells typed (no date or grouped year as text, a year column without
@@ -347,6 +352,8 @@ def test_every_export_writes_the_formats(world, export):
         elif file.filename.endswith(".csv"):
             csvs[file.filename] = _csv_rows(file)
     standard = {n: r for n, r in csvs.items() if not n.endswith("-excel-id.csv")}
+    if export.name in OWN_FILE_BACK:
+        return
     assert len(csvs) == 2 * len(standard), (export.name, sorted(csvs))
     for name, rows in standard.items():
         excel = csvs[name.removesuffix(".csv") + "-excel-id.csv"]

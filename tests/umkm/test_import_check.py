@@ -198,7 +198,7 @@ def test_the_error_file_is_only_the_uploaders_own(client, sudin_client, training
     other = admin_sudin()
     client.force_login(other)
     response = client.get(url("import_errors", training))
-    assert response.status_code == 400
+    assert response.status_code == 404
 
 
 def test_the_error_file_of_another_training_is_refused(sudin_client, training):
@@ -207,7 +207,7 @@ def test_the_error_file_of_another_training_is_refused(sudin_client, training):
 
     response = sudin_client.get(url("import_errors", other))
 
-    assert response.status_code == 400
+    assert response.status_code == 404
 
 
 # --- quick entry ------------------------------------------------------------------------

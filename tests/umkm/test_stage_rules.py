@@ -206,4 +206,4 @@ def test_admin_sudin_changes_a_rule_in_the_admin_and_the_business_page_shows_the
     page = client.get(reverse("admin:umkm_business_change", args=[business.pk]))
     text = page.content.decode()
     assert "Laporan pendampingan" in text  # the rule's event, in Indonesian
-    assert "Keripik Ani — 10-05-2023" in text  # and the session that caused it
+    assert "Keripik Ani — Mei 2023" in text  # and the monthly report that caused it

@@ -198,14 +198,14 @@ class TraineeImportAdminMixin:
         training = self._import_training(request, training_id)
         pending = request.session.get(SESSION_KEY) or {}
         if pending.get("training") != training.pk or not pending.get("source"):
-            return self._render_expired(request, training)
+            return self._render_expired(request, training, status=404)  # no file of yours here
         try:
             with _pending_storage().open(pending["source"]) as stored:
                 content = decrypt_bytes(stored.read())
             rows = _read_rows(pending)
         except (OSError, ValueError, InvalidToken):
             self._drop_pending(request)
-            return self._render_expired(request, training)
+            return self._render_expired(request, training, status=404)  # no file of yours here
         kind = pending["kind"]
         preview = importer.check_rows(actor=request.user, training=training, rows=rows)
         response = HttpResponse(
@@ -302,19 +302,20 @@ class TraineeImportAdminMixin:
             **extra,
         }
 
-    def _render_expired(self, request, training):
+    def _render_expired(self, request, training, status=400):
         return self._render_upload(
             request,
             training,
             error=_("This import has expired or was already saved. Upload the file again."),
+            status=status,
         )
 
-    def _render_upload(self, request, training, error: str | None = None):
+    def _render_upload(self, request, training, error: str | None = None, status=None):
         return TemplateResponse(
             request,
             "admin/umkm/training/import_upload.html",
             self._context(request, training, error=error),
-            status=400 if error else 200,
+            status=status or (400 if error else 200),
         )
 
     def _render_preview(self, request, training, preview, token: str, filename: str):

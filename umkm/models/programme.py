@@ -190,7 +190,7 @@ class Mentoring(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.business} — {self.month:%m/%Y}"
+        return f"{self.business} — {formats.month_text(self.month)}"
 
     def save(self, *args, **kwargs):
         if self.month is None and self.date is not None:
