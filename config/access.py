@@ -61,6 +61,7 @@ PUBLIC_VIEWS = frozenset(
         "home",
         "healthz",
         "set_language",  # the language switcher (django.conf.urls.i18n)
+        "javascript_catalog",  # the translations of the portal's scripts
         "admin:login",  # the sign-in form, and signing out
         "admin:logout",
         "bazaars:schedule",

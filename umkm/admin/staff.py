@@ -4,6 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -74,14 +78,97 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+# django-otp writes its admin in English (field names as labels: "Key", "Step", "T0"), and its
+# models' names cannot be changed here without a migration of that app: the labels are given
+# by the admin instead (form fields, read-only values, columns, filters, sections).
+TOTP_LABELS = {
+    "user": (_("staff member"), _("The staff account this device signs in.")),
+    "name": (_("device name"), _("E.g. the phone it is on: “HP Siti”.")),
+    "confirmed": (_("ready for use"), _("Off: the code of this device is not accepted.")),
+    "key": (_("secret key"), _("Made for you: leave it as it is.")),
+    "step": (_("time step (seconds)"), _("How long one code is valid; authenticator apps use 30.")),
+    "t0": (_("start time (T0)"), _("The Unix time counting starts from; apps use 0.")),
+    "digits": (_("digits"), _("The length of the code; apps use 6.")),
+    "tolerance": (_("tolerance (steps)"), _("How many steps before or after a code is accepted.")),
+    "drift": (_("clock drift (steps)"), _("How far the phone's clock is known to be off.")),
+    "throttling_failure_timestamp": (_("last wrong code at"), None),
+    "throttling_failure_count": (_("wrong codes in a row"), None),
+}
+
+
+def _titled(filter_class, title):
+    return type(f"Titled{filter_class.__name__}", (filter_class,), {"title": title})
+
+
 @admin.register(TOTPDevice)
 class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
     """django-otp's device admin (key, QR code), for Admin Sudin too (permissions.py), but a
     device of a superuser is a superuser's business: others neither see nor make one, so the
-    QR code of an administrator's account never reaches a Sudin screen."""
+    QR code of an administrator's account never reaches a Sudin screen. In Indonesian."""
 
     raw_id_fields = []
     autocomplete_fields = []
+    readonly_fields = ["created", "last_used", "qrcode_link"]
+    list_filter = [
+        "confirmed",
+        ("created_at", _titled(admin.DateFieldListFilter, _("created"))),
+        ("last_used_at", _titled(admin.DateFieldListFilter, _("last used"))),
+    ]
+    search_help_text = _("Search by the staff member's username or e-mail.")
+
+    def get_list_display(self, request):
+        return ["staff_member", "device_name", "created", "last_used", "ready", "qrcode_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        titles = {
+            "Identity": _("Staff member and device"),
+            "Timestamps": _("Times"),
+            "Configuration": _("Code settings"),
+            "State": _("State"),
+            "Throttling": _("Wrong codes"),
+        }
+        renamed = {"created_at": "created", "last_used_at": "last_used"}
+        return [
+            (
+                titles.get(title, title),
+                {**options, "fields": [renamed.get(f, f) for f in options["fields"]]},
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in TOTP_LABELS:
+            label, help_text = TOTP_LABELS[db_field.name]
+            kwargs["label"] = capfirst(label)
+            kwargs["help_text"] = help_text or ""
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("staff member"), ordering="user__username")
+    def staff_member(self, device):
+        return device.user
+
+    @admin.display(description=_("device name"), ordering="name")
+    def device_name(self, device):
+        return device.name
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
+
+    @admin.display(description=_("ready for use"), boolean=True, ordering="confirmed")
+    def ready(self, device):
+        return device.confirmed
+
+    @admin.display(description=_("QR code"))
+    def qrcode_link(self, device):
+        if not device.pk:
+            return ""
+        href = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
+        return format_html('<a href="{}">{}</a>', href, gettext("Show the QR code"))
 
     def get_queryset(self, request):
         return permissions.totp_devices_for(request.user, super().get_queryset(request))
