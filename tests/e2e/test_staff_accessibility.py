@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.e2e.helpers import SERIOUS, login_admin, visit
 from tests.factories import UserFactory
-from tests.security.test_admin_doors import A, B, KELURAHAN, _seed  # noqa: F401  (one world)
+from tests.security.test_admin_doors import KELURAHAN, A, _seed
 
 PASSWORD = "kata-sandi-uji-123"
 
