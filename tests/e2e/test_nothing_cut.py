@@ -1,9 +1,9 @@
 """Nothing cut: every report page and every public page fits the screen at 1024, 1366 and
 1440 px and at 200% zoom on a 390 px phone (a 195 CSS-px viewport): the page never scrolls
 sideways (document scrollWidth <= clientWidth), no figure card's value runs past its card (the
-median monthly omzet is made eleven digits long, Rp10.848.280.000), and a table or chart
-wider than its box scrolls inside the box and says so with a visible hint, which stays hidden
-while everything fits."""
+median monthly omzet is made eleven digits long, Rp10.848.280.000, and must stay on one line
+from 1024 px up), and a table or chart wider than its box scrolls inside the box and says so
+with a visible hint, which stays hidden while everything fits."""
 
 import pytest
 
@@ -33,8 +33,13 @@ _MEASURE = """() => {
         scrolls: getComputedStyle(box).overflowX === "auto",
         hint: shown(document.querySelector(`[data-scroll-hint-for="${box.id}"]`)),
     }));
+    const lines = (el) => {  // line boxes of the element's text
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
     const big = [...document.querySelectorAll("[data-figure='kartu.omzet']")]
-        .map((el) => ({value: Number(el.dataset.value), text: el.innerText}));
+        .map((el) => ({value: Number(el.dataset.value), text: el.innerText, lines: lines(el)}));
     // What reaches past the right edge (outside the scrolling boxes), to name it when the page
     // scrolls: elements, and text running out of its element (a long word).
     const edge = doc.clientWidth + 0.5;
@@ -87,6 +92,12 @@ def test_report_and_public_pages_fit_every_width(open_page, settings):
             overflowed |= {(width, b["id"]) for b in seen["boxes"] if b["overflows"]}
             fitted |= {(width, b["id"]) for b in seen["boxes"] if not b["overflows"]}
             big += [(path, width, card["text"]) for card in seen["big"]]
+            if width >= 1024:  # on a laptop the figure is read whole, not broken over lines
+                problems += [
+                    f"{path} @ {width}px: {card['text']} broken over {card['lines']} lines"
+                    for card in seen["big"]
+                    if card["lines"] != 1
+                ]
     assert not problems, "\n".join(problems)
     # The figures are what the test means to measure: the eleven-digit omzet card on both
     # report pages at every width, and tables both wider than their box and fitting it.
