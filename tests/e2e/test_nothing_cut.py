@@ -17,7 +17,9 @@ WIDTHS = (1024, 1366, 1440, 195)
 BIG_OMZET = 10_848_280_000  # the issue's figure, "Rp10.848.280.0" at 1366 px
 REPORTS = ("/laporan/?tahun=2023", "/laporan/kecamatan/31.73.02/?tahun=2023")
 
-_MEASURE = """() => {
+_MEASURE = """async () => {
+    // Scroll-state queries (the hint) are evaluated once a frame is laid out: wait for two.
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const doc = document.documentElement;
     const cut = [...document.querySelectorAll(".figure-card")].filter((card) => {
         const value = card.querySelector(".figure-value");
@@ -31,7 +33,7 @@ _MEASURE = """() => {
         id: box.getAttribute("aria-labelledby"),
         overflows: box.scrollWidth > box.clientWidth,
         scrolls: getComputedStyle(box).overflowX === "auto",
-        hint: shown(document.querySelector(`[data-scroll-hint-for="${box.id}"]`)),
+        hint: shown(box.querySelector(":scope > .scroll-hint")),
     }));
     const lines = (el) => {  // line boxes of the element's text
         const range = document.createRange();
