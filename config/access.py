@@ -70,6 +70,7 @@ PUBLIC_VIEWS = frozenset(
         "healthz",
         "favicon",  # a redirect to the static icon
         "set_language",  # the language switcher (django.conf.urls.i18n)
+        "javascript_catalog",  # the translations of the portal's scripts
         "admin:login",  # the sign-in form, and signing out
         "admin:logout",
         "bazaars:schedule",

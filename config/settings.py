@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +29,7 @@ if SECRET_KEY is None:
 SITE_URL = env.str("SITE_URL", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"  # in the site's layout, not Django's English page
 
 INSTALLED_APPS = [
     "config.apps.PortalAdminConfig",  # django.contrib.admin with the portal's admin site
@@ -81,6 +81,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Every form field named for screen readers, per row in formsets (config/forms.py).
+FORM_RENDERER = "config.forms.PortalFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -255,7 +257,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+# Each language named in its own tongue, never translated: a reader of English looks for
+# "English", not "Bahasa Inggris".
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from config import views
 
@@ -9,6 +10,9 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("staf/", views.staff_home, name="staff_home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The portal's own scripts' strings (locale/id/LC_MESSAGES/djangojs.po); the admin loads
+    # its own catalogue (admin:jsi18n), which merges the same file over Django's.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),
     path("", include("umkm.urls")),
     path("", include("bazaars.urls")),
@@ -21,5 +25,6 @@ urlpatterns = [
 ]
 
 handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

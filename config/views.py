@@ -80,6 +80,22 @@ def bad_request(request, exception):
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def permission_denied(request, exception):
+    """403 in the site's layout, in the visitor's language (Django's own is a bare English page)."""
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: a form sent without a valid token (open too long, cookies
+    refused) gets a page in the site's layout that says nothing was saved and what to do. The
+    reason is for the log (django.security.csrf), not for the visitor."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    return render(
+        request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403
+    )
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

@@ -4,6 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -69,69 +73,60 @@ class PersonalDataAccessAdmin(ScopedAdmin):
         return False
 
 
-def _when(moment) -> str:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    return date_format(timezone.localtime(moment), "j F Y H:i") if moment else "—"
-
-
 # --- Authenticator (TOTP) devices: Admin Sudin gives staff theirs -----------------------------
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+# django-otp writes its admin in English (field names as labels: "Key", "Step", "T0"), and its
+# models' names cannot be changed here without a migration of that app: the labels are given
+# by the admin instead (form fields, read-only values, columns, filters, sections).
+TOTP_LABELS = {
+    "user": (_("staff member"), _("The staff account this device signs in.")),
+    "name": (_("device name"), _("E.g. the phone it is on: “HP Siti”.")),
+    "confirmed": (_("ready for use"), _("Off: the code of this device is not accepted.")),
+    "key": (_("secret key"), _("Made for you: leave it as it is.")),
+    "step": (_("time step (seconds)"), _("How long one code is valid; authenticator apps use 30.")),
+    "t0": (_("start time (T0)"), _("The Unix time counting starts from; apps use 0.")),
+    "digits": (_("digits"), _("The length of the code; apps use 6.")),
+    "tolerance": (_("tolerance (steps)"), _("How many steps before or after a code is accepted.")),
+    "drift": (_("clock drift (steps)"), _("How far the phone's clock is known to be off.")),
+    "throttling_failure_timestamp": (_("last wrong code at"), None),
+    "throttling_failure_count": (_("wrong codes in a row"), None),
+}
+
+
+def _titled(filter_class, title):
+    return type(f"Titled{filter_class.__name__}", (filter_class,), {"title": title})
+
+
 @admin.register(TOTPDevice)
 class StaffTOTPDeviceAdmin(FastListMixin, TOTPDeviceAdmin):
     """django-otp's device admin (key, QR code), for Admin Sudin too (permissions.py), but a
     device of a superuser is a superuser's business: others neither see nor make one, so the
-    QR code of an administrator's account never reaches a Sudin screen."""
+    QR code of an administrator's account never reaches a Sudin screen. In Indonesian."""
 
     raw_id_fields = []
     autocomplete_fields = []
-    # django-otp's own labels are English and not marked for translation: the portal names
-    # the device's fields itself (tests/config/test_admin_untranslated.py).
-    list_display = ["staff_member", "device_name", "created", "last_used", "is_confirmed"]
-    list_display_links = ["device_name"]
-    list_filter = []  # django-otp's filters are titled in English; a handful of devices
-    search_help_text = _("The staff member's user name.")
     readonly_fields = ["created", "last_used", "qrcode_link"]
-    LABELS = {
-        "user": _("Staff member"),
-        "name": _("Device name"),
-        "confirmed": _("Confirmed"),
-        "key": _("Secret key"),
-        "step": _("Time step (seconds)"),
-        "t0": _("Start time (Unix)"),
-        "digits": _("Digits"),
-        "tolerance": _("Tolerance (steps)"),
-        "drift": _("Drift (steps)"),
-        "throttling_failure_timestamp": _("Last failed attempt"),
-        "throttling_failure_count": _("Failed attempts in a row"),
-    }
-    HELP = {
-        "user": _("The staff member who signs in with this authenticator."),
-        "name": _("A name to tell the devices apart, e.g. the phone's."),
-        "confirmed": _("Ready for signing in."),
-        "key": _("Filled in by the portal; the QR code carries it to the app."),
-        "step": "",
-        "t0": "",
-        "digits": "",
-        "tolerance": "",
-        "drift": "",
-        "throttling_failure_timestamp": "",
-        "throttling_failure_count": "",
-    }
+    list_filter = [
+        "confirmed",
+        ("created_at", _titled(admin.DateFieldListFilter, _("created"))),
+        ("last_used_at", _titled(admin.DateFieldListFilter, _("last used"))),
+    ]
+    search_help_text = _("Search by the staff member's username or e-mail.")
+
+    def get_list_display(self, request):
+        return ["staff_member", "device_name", "created", "last_used", "ready", "qrcode_link"]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
         titles = {
-            "Identity": _("Identity"),
+            "Identity": _("Staff member and device"),
             "Timestamps": _("Times"),
-            "Configuration": _("Configuration"),
+            "Configuration": _("Code settings"),
             "State": _("State"),
-            "Throttling": _("Failed attempts"),
+            "Throttling": _("Wrong codes"),
         }
         renamed = {"created_at": "created", "last_used_at": "last_used"}
         return [
@@ -139,43 +134,42 @@ class StaffTOTPDeviceAdmin(FastListMixin, TOTPDeviceAdmin):
                 titles.get(title, title),
                 {**options, "fields": [renamed.get(f, f) for f in options["fields"]]},
             )
-            for title, options in fieldsets
+            for title, options in super().get_fieldsets(request, obj)
         ]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs.setdefault("labels", self.LABELS)
-        kwargs.setdefault("help_texts", self.HELP)
-        return super().get_form(request, obj, change, **kwargs)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in TOTP_LABELS:
+            label, help_text = TOTP_LABELS[db_field.name]
+            kwargs["label"] = capfirst(label)
+            kwargs["help_text"] = help_text or ""
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description=_("Device name"), ordering="name")
-    def device_name(self, device):
-        return device.name
-
-    @admin.display(description=_("Staff member"), ordering="user__username")
+    @admin.display(description=_("staff member"), ordering="user__username")
     def staff_member(self, device):
         return device.user
 
-    @admin.display(description=_("created at"), ordering="created_at")
+    @admin.display(description=_("device name"), ordering="name")
+    def device_name(self, device):
+        return device.name
+
+    @admin.display(description=_("created"), ordering="created_at")
     def created(self, device):
-        return _when(device.created_at)
+        return device.created_at
 
-    @admin.display(description=_("Last used at"), ordering="last_used_at")
+    @admin.display(description=_("last used"), ordering="last_used_at")
     def last_used(self, device):
-        return _when(device.last_used_at)
+        return device.last_used_at
 
-    @admin.display(description=_("Confirmed"), boolean=True, ordering="confirmed")
-    def is_confirmed(self, device):
+    @admin.display(description=_("ready for use"), boolean=True, ordering="confirmed")
+    def ready(self, device):
         return device.confirmed
 
     @admin.display(description=_("QR code"))
     def qrcode_link(self, device):
-        from django.urls import reverse
-        from django.utils.html import format_html
-
         if not device.pk:
             return ""
         href = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
-        return format_html('<a href="{}">{}</a>', href, _("Show the QR code"))
+        return format_html('<a href="{}">{}</a>', href, gettext("Show the QR code"))
 
     def get_queryset(self, request):
         return permissions.totp_devices_for(request.user, super().get_queryset(request))
