@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentors import permissions, services
 from mentors.models import Assignment, Mentor
-from umkm.admin.base import ScopedAdmin
+from umkm.admin.base import FastListMixin, ScopedAdmin
 
 
 class MentorAddForm(forms.ModelForm):
@@ -29,7 +29,7 @@ class MentorAddForm(forms.ModelForm):
 
 
 @admin.register(Mentor)
-class MentorAdmin(admin.ModelAdmin):
+class MentorAdmin(FastListMixin, admin.ModelAdmin):
     list_display = ["full_name", "user", "kecamatan_list", "caseload", "active"]
     list_filter = ["active", "kecamatan"]
     search_fields = ["full_name", "user__username"]
@@ -57,7 +57,7 @@ class MentorAdmin(admin.ModelAdmin):
     def kecamatan_list(self, obj):
         return ", ".join(k.name for k in obj.kecamatan.all())
 
-    @admin.display(description=_("caseload"), ordering="current")
+    @admin.display(description=_("caseload"))
     def caseload(self, obj):
         return obj.current
 

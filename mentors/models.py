@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from umkm.models import Business, Kecamatan
+from umkm.models.sort_indexes import sort_indexes
 
 
 class MentorQuerySet(models.QuerySet):
@@ -103,6 +104,8 @@ class Assignment(models.Model):
                 condition=models.Q(end=None),
                 name="assignment_current_mentor",
             ),
+            # the admin list's sorts (umkm.admin.base.FastListMixin: one (column, -id) btree)
+            *sort_indexes("assignment", "start", "end"),
         ]
 
     def __str__(self):

@@ -115,7 +115,7 @@ def test_admin_sudin_without_the_device_permissions_gets_them_from_the_migration
     listing = reverse("admin:otp_totp_totpdevice_changelist")
     assert client.get(listing).status_code == 403
 
-    migration = import_module("umkm.migrations.0011_admin_sudin_totp_devices")
+    migration = import_module("umkm.migrations.0021_admin_sudin_totp_devices")
     migration.forwards(django_apps, None)
     client.force_login(type(sudin).objects.get(pk=sudin.pk))
     assert client.get(listing).status_code == 200

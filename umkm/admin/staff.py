@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config import formats
 from umkm import permissions
 from umkm.admin.base import FastListMixin, ScopedAdmin
 from umkm.models import (
@@ -110,11 +111,9 @@ class StaffTOTPDeviceAdmin(FastListMixin, TOTPDeviceAdmin):
     raw_id_fields = []
     autocomplete_fields = []
     readonly_fields = ["created", "last_used", "qrcode_link"]
-    list_filter = [
-        "confirmed",
-        ("created_at", _titled(admin.DateFieldListFilter, _("created"))),
-        ("last_used_at", _titled(admin.DateFieldListFilter, _("last used"))),
-    ]
+    # django-otp's date filters take their titles from its English field names (a field list
+    # filter sets its title from the field); an office has a handful of devices.
+    list_filter = [("confirmed", _titled(admin.BooleanFieldListFilter, _("ready for use")))]
     search_help_text = _("Search by the staff member's username or e-mail.")
 
     def get_list_display(self, request):
@@ -154,11 +153,11 @@ class StaffTOTPDeviceAdmin(FastListMixin, TOTPDeviceAdmin):
 
     @admin.display(description=_("created"), ordering="created_at")
     def created(self, device):
-        return device.created_at
+        return formats.datetime_short(device.created_at) if device.created_at else "—"
 
     @admin.display(description=_("last used"), ordering="last_used_at")
     def last_used(self, device):
-        return device.last_used_at
+        return formats.datetime_short(device.last_used_at) if device.last_used_at else "—"
 
     @admin.display(description=_("ready for use"), boolean=True, ordering="confirmed")
     def ready(self, device):
