@@ -22,6 +22,7 @@ from bazaars import selectors
 from bazaars.cache import get_page, public_version, set_page
 from bazaars.models import BazaarStatus
 from config import account_nav
+from config.middleware import storage_outage
 from config.site import absolute_url, origin_key, site_host
 
 CSRF_PLACEHOLDER = "__bazaars_csrf_placeholder__"
@@ -100,7 +101,14 @@ def _share_image(request, context, *, kind: str, title: str, lines: list[str]) -
     from bazaars.share_cards import card_url, share_card
 
     if not context.get(f"{kind}_share_url"):
-        name = share_card(kind=kind, title=title, lines=lines, footer=settings.OFFICE_NAME)
+        try:
+            name = share_card(kind=kind, title=title, lines=lines, footer=settings.OFFICE_NAME)
+        except Exception as error:
+            # The page only shows files: with the object store away it is served without a
+            # share image rather than refused (config.middleware.StorageUnavailableMiddleware).
+            if not storage_outage(error):
+                raise
+            return
         context["share_image_url"] = absolute_url(request, card_url(name))
     else:
         context["share_image_url"] = context[f"{kind}_share_url"]
