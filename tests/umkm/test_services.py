@@ -112,7 +112,7 @@ def test_owner_nik_birth_date_mismatch_is_kept_with_a_warning():
     outcome = new_owner(nik=nik, birth_date=datetime.date(1991, 5, 17))
     assert outcome.obj.pk
     assert outcome.warnings
-    assert "17-05-1990" in outcome.warnings[0]
+    assert "17/05/1990" in outcome.warnings[0]  # config.formats.date_short
 
 
 def test_owner_update_refuses_a_nik_of_another_owner():
