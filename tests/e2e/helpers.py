@@ -70,7 +70,14 @@ def login_admin(page: Page, username: str, password: str) -> None:
     page.wait_for_load_state()
     errors = page.locator(".errornote, .errorlist")
     assert not errors.count(), f"login as {username!r} refused: {errors.all_inner_texts()}"
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    # The admin, or the role's own home (a Pejabat is sent from the admin to the report).
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from umkm.roles import home_url_name
+
+    home = reverse(home_url_name(get_user_model().objects.get(username=username)))
+    expect(page).to_have_url(re.compile(re.escape(home) + "$"))
 
 
 def assert_no_serious_axe_violations(page: Page, *, context=None) -> None:
@@ -218,3 +225,12 @@ def screenshot(page: Page, name: str, *, mask: list | None = None) -> Path:
         mask_color="#d8d8d8",
     )
     return path
+
+
+def choose_autocomplete(page: Page, name: str, search: str, label: str) -> None:
+    """Pick `label` in the admin's autocomplete (select2) box of the field `name`, as a clerk
+    does: open it, type `search`, click the offered line."""
+    page.locator(f"select[name='{name}'] + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=label).first.click()
+    expect(page.locator(f"select[name='{name}'] + .select2")).to_contain_text(label)

@@ -122,7 +122,7 @@ def test_staff_creates_a_bazaar_accepts_sellers_assigns_booths_and_enters_sales(
         start_date=F("start_date") - shift, end_date=F("end_date") - shift
     )
     page.reload()
-    page.get_by_role("link", name=f"Kehadiran dan penjualan {today:%d-%m-%Y}").click()
+    page.get_by_role("link", name=f"Kehadiran dan penjualan {today:%d/%m/%Y}").click()
     for name, omzet, transactions in (
         ("Batik Kembangan", "1.250.000", "25"),
         ("Anyaman Pandan Sari", "480000", "12"),

@@ -8,7 +8,7 @@ import re
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login_admin, screenshot
+from tests.e2e.helpers import choose_autocomplete, login_admin, screenshot
 from tests.factories import (
     BusinessFactory,
     OwnerFactory,
@@ -39,8 +39,8 @@ def test_staff_adds_a_new_trainee_with_the_quick_entry(desktop_page):
     page.locator("[name=peserta-0-gender]").select_option("P")
     page.locator("[name=peserta-0-birth_date]").fill("1988-04-12")
     page.locator("[name=peserta-0-phone]").fill("0812-7777-1234")
-    page.locator("[name=peserta-0-owner_kelurahan]").select_option(
-        label="Tanjung Duren Utara (Grogol Petamburan)"
+    choose_autocomplete(
+        page, "peserta-0-owner_kelurahan", "Tanjung Duren Utara", "Tanjung Duren Utara"
     )
     page.locator("[name=peserta-0-business_name]").fill("Sambal Roa Bu Dewi")
     page.locator("[name=peserta-0-sector]").select_option(label="Kuliner")
@@ -48,7 +48,7 @@ def test_staff_adds_a_new_trainee_with_the_quick_entry(desktop_page):
     page.get_by_role("button", name="Simpan semua peserta").click()
 
     expect(page.locator(".messagelist .success")).to_have_text(
-        "1 peserta ditambahkan ke Pelatihan Kemasan Produk (06-03-2023)."
+        "1 peserta ditambahkan ke Pelatihan Kemasan Produk (06/03/2023)."
     )
     expect(page).to_have_url(re.compile(rf"/admin/umkm/training/{training.pk}/change/$"))
     expect(page.locator(".inline-group")).to_contain_text("Sambal Roa Bu Dewi")
