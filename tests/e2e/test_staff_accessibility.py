@@ -40,6 +40,13 @@ def _more_world():
     AccessFailureLog.objects.create(
         username="tamu", ip_address="127.0.0.1", user_agent="uji", path_info="/admin/login/"
     )
+    # A message the portal sent (its sent-log admin), through the one door that writes it.
+    from django.db import transaction
+
+    from notifications.services import notify
+
+    with transaction.atomic():
+        notify(channel="email", to="siti@example.org", subject="Uji", body="Uji", kind="uji")
 
 
 def _admin_pages(user) -> list[str]:
