@@ -546,10 +546,16 @@ http {{
 
 
 if __name__ == "__main__":
+    code = 1  # an exception inside main() is not a pass either
     try:
         code = main()
     finally:
         step("stopping nginx, gunicorn, the worker and the database")
         stop_all()
-    print(f"\n{'ALL CHECKS PASSED' if not failures else 'FAILED: ' + ', '.join(failures)}")
+    if failures:
+        print("\nFAILED: " + ", ".join(failures))
+    elif code:
+        print(f"\nSTOPPED before the end (exit {code}): nothing above counts as passed")
+    else:
+        print("\nALL CHECKS PASSED")
     sys.exit(1 if failures or code else 0)
