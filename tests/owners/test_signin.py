@@ -2,6 +2,7 @@
 limited, and the answer never tells whether a number is registered."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -247,3 +248,38 @@ def test_a_staff_session_never_acts_as_an_owner_even_when_linked(client, busines
     )
     business.refresh_from_db()
     assert business.public_consent is False
+
+
+def test_a_number_two_owners_share_signs_in_neither(
+    client, business, notification_outbox, django_capture_on_commit_callbacks
+):
+    # A family phone: a second owner registered with the same number. The first owner's
+    # account (and with it NIK, birth date and address in "my data") must not open to whoever
+    # holds the phone, nor the second's; the phone is told why instead of given a code.
+    second = owner_business(owner__phone="+6281311112222")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(SIGNIN, {"identifier": "0813-1111-2222"})
+    assert asked.status_code == 302 and asked["Location"] == CODE  # the answer of any number
+    [message] = notification_outbox
+    assert message.to == "+6281311112222"
+    assert not re.search(r"\b\d{6}\b", message.body)  # no code in it
+    assert "lebih dari satu" in message.body  # the reason, in Indonesian
+    assert SignInCode.objects.get().owner is None
+    for guess in ("000000", "123456"):
+        assert client.post(CODE, {"code": guess}).status_code == 200
+    assert not OwnerAccount.objects.filter(owner__in=[business.owner, second.owner]).exists()
+    assert client.get("/usaha-saya/")["Location"].startswith(SIGNIN)
+
+
+def test_a_number_that_is_one_owners_again_signs_in(
+    client, business, notification_outbox, django_capture_on_commit_callbacks
+):
+    from umkm.models import Owner
+
+    second = owner_business(owner__phone="+6281311112222")
+    Owner.objects.filter(pk=second.owner.pk).update(phone="+6281399998888")  # corrected by staff
+    response = sign_in_with_code(
+        client, "081311112222", notification_outbox, django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 302
+    assert OwnerAccount.objects.get().owner == business.owner
