@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -60,7 +60,15 @@ def mentor_create(
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": _("This username is already taken.")})
         user = User(username=username, email=email, is_staff=False, first_name=full_name[:150])
-        user.set_password(password) if password else user.set_unusable_password()
+        if password:
+            # The same rules as every staff password (AUTH_PASSWORD_VALIDATORS), in Indonesian.
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from exc
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
         user.full_clean()
         user.save()
         user.groups.add(Group.objects.get(name=roles.PENDAMPING))

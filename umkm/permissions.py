@@ -250,10 +250,13 @@ def totp_devices_for(user, qs: QuerySet):
 
 
 def device_owners_for(user):
-    """Whom a device may be made for: active staff (superusers by superusers only)."""
+    """Whom a device may be made for: active staff and active mentors (the mentors' desk asks
+    for the same second factor as staff pages; superusers' devices by superusers only)."""
     from django.contrib.auth import get_user_model
 
-    qs = get_user_model().objects.filter(is_active=True, is_staff=True)
+    qs = get_user_model().objects.filter(
+        Q(is_staff=True) | Q(mentor__active=True), is_active=True
+    )
     return qs if _user(user).is_superuser else qs.filter(is_superuser=False)
 
 
