@@ -254,9 +254,7 @@ def device_owners_for(user):
     for the same second factor as staff pages; superusers' devices by superusers only)."""
     from django.contrib.auth import get_user_model
 
-    qs = get_user_model().objects.filter(
-        Q(is_staff=True) | Q(mentor__active=True), is_active=True
-    )
+    qs = get_user_model().objects.filter(Q(is_staff=True) | Q(mentor__active=True), is_active=True)
     return qs if _user(user).is_superuser else qs.filter(is_superuser=False)
 
 

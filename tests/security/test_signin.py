@@ -270,9 +270,9 @@ def test_admin_sudin_can_give_a_mentor_a_device_but_not_an_owner_account(client)
 def test_a_mentor_password_follows_the_password_rules():
     from django.core.exceptions import ValidationError
 
+    from config.actors import SYSTEM
     from mentors import services
     from umkm.models import Kecamatan
-    from config.actors import SYSTEM
 
     with pytest.raises(ValidationError) as refused:
         services.mentor_create(
