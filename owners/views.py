@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bazaars.models import Bazaar, Participation
+from config import params
 from notifications.services import mask_address
 from owners import forms, permissions, services
 from owners import signin as codes
@@ -350,7 +351,9 @@ def certificates(request, business_id):
     form = forms.DocumentForm()
     if request.method == "POST":
         case = get_object_or_404(
-            CertificateCase, pk=request.POST.get("case") or 0, business=business
+            CertificateCase,
+            pk=params.get(request.POST, "case", params.object_id, default=0),
+            business=business,
         )
         form = forms.DocumentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -371,8 +374,12 @@ def certificates(request, business_id):
     )
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 def my_data(request):
+    """GET: what the file holds; POST (a button): the file itself. Handing over the full NIK
+    and writing the audit row are not for a GET that any link or prefetch can trigger."""
+    if request.method != "POST":
+        return render(request, "owners/my_data.html")
     data = services.my_data(actor=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"

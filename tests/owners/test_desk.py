@@ -8,13 +8,12 @@ import pytest
 from django.urls import URLPattern, get_resolver
 from django.utils import timezone
 
-from bazaars.models import Participation
 from owners.models import CorrectionRequest, DeletionRequest, ProfileEdit, ReviewStatus
 from tests.bazaars.factories import accepted, bazaar
 from tests.certifications.factories import open_case, pdf_bytes, upload
 from tests.factories import admin_sudin, operator, sector
 from tests.owners.factories import owner_business, signed_in
-from umkm.models import Business, BusinessState, PersonalDataAccess
+from umkm.models import BusinessState, PersonalDataAccess
 from umkm.validators import mask_nik
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +241,10 @@ def test_an_unpublished_whatsapp_number_is_on_no_public_page(client, mine, setti
 
 def test_my_data_downloads_and_is_audited(client, mine):
     signed_in(client, mine.owner)
-    response = client.get("/usaha-saya/data-saya/")
+    page = client.get("/usaha-saya/data-saya/")  # a GET only says what the file holds
+    assert page.status_code == 200 and mine.owner.nik not in page.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    response = client.post("/usaha-saya/data-saya/")
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
     assert data["owner"]["nik"] == mine.owner.nik
@@ -281,6 +283,7 @@ def test_an_owner_uploads_a_document_to_their_case_through_the_checks(client, mi
     assert bad.status_code == 200 and case.documents.count() == 1
     other = client.post(page, {"case": their_case.pk, "file": upload("k.pdf", pdf_bytes())})
     assert other.status_code == 404 and their_case.documents.count() == 0
+    assert client.post(page, {"case": "abc"}).status_code == 400  # not a 500
 
 
 def ProductionClientFor(user):
@@ -291,6 +294,26 @@ def ProductionClientFor(user):
     return c
 
 
-def test_business_count_does_not_leak_into_owner_pages(client, mine):
-    assert Business.objects.count() == 1
-    assert Participation.objects.count() == 0
+def test_no_owner_page_shows_another_business(client, mine, theirs):
+    # Every page of the owners' URLconf that takes no other argument than the business, for
+    # the signed-in owner's business: nothing of the other business is in it; and each of
+    # those pages answers 404 for the other business's id.
+    from django.urls import reverse
+
+    from owners import urls as owner_urls
+
+    signed_in(client, mine.owner)
+    walked = 0
+    for pattern in owner_urls.urlpatterns:
+        converters = set(pattern.pattern.converters)
+        if converters != {"business_id"}:
+            continue
+        url = reverse(f"owners:{pattern.name}", args=[mine.pk])
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert "Batik Pak Joko" not in text and theirs.owner.phone[-4:] not in text, url
+        other = reverse(f"owners:{pattern.name}", args=[theirs.pk])
+        assert client.get(other).status_code == 404, other
+        walked += 1
+    assert walked >= 5
