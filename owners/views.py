@@ -234,14 +234,20 @@ def correction(request, business_id):
     return render(request, "owners/correction.html", {"business": business, "form": form})
 
 
-def consent_history(business, limit: int = 10) -> list[dict]:
-    """Each change of the consent, dated to the minute, from the business's history."""
+def consent_history(business, owner_user, limit: int = 10) -> list[dict]:
+    """Each change of the consent, dated to the minute, from the business's history. The
+    reason is shown for the owner's own changes only: staff's reasons are the office's working
+    notes, not written for the owner ("by the office" instead)."""
     rows = business.history.order_by("history_date", "history_id").values(
-        "history_date", "public_consent", "history_change_reason"
+        "history_date", "public_consent", "history_change_reason", "history_user_id"
     )
     out, last = [], None
     for row in rows.iterator():
         if row["public_consent"] != last:
+            own = row.pop("history_user_id") == owner_user.pk
+            row["by_office"] = not own
+            if not own:
+                row["history_change_reason"] = ""
             out.append(row)
             last = row["public_consent"]
     return out[::-1][:limit]
@@ -279,7 +285,7 @@ def consent(request, business_id):
                 return redirect("owners:consent", business_id=business.pk)
         except ValidationError as exc:
             show_service_error(wa_form, exc)
-    history = consent_history(business)
+    history = consent_history(business, request.user)
     return render(
         request,
         "owners/consent.html",

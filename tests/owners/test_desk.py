@@ -317,3 +317,29 @@ def test_no_owner_page_shows_another_business(client, mine, theirs):
         assert client.get(other).status_code == 404, other
         walked += 1
     assert walked >= 5
+
+
+def test_the_office_s_working_notes_stay_off_the_owner_pages(client, mine):
+    # A case's note and a change's reason are written by staff for staff ("owner difficult on
+    # the phone"); the owner sees states, dates and the notes written to them.
+    from django.urls import reverse
+
+    from umkm import services as register_services
+
+    case = open_case(mine, "halal")
+    type(case).objects.filter(pk=case.pk).update(note="Catatan internal: pemilik sulit dihubungi")
+    register_services.business_update(
+        actor=admin_sudin(),
+        business=mine,
+        public_consent=False,
+        reason="Catatan internal: ditelepon operator, marah",
+    )
+    # Whatever reason a staff path records on the history row (simple_history's change reason).
+    latest = mine.history.order_by("-history_id").first()
+    type(latest).objects.filter(pk=latest.pk).update(
+        history_change_reason="Catatan internal: ditelepon operator, marah"
+    )
+    signed_in(client, mine.owner)
+    for name in ("certificates", "consent", "business"):
+        text = client.get(reverse(f"owners:{name}", args=[mine.pk])).content.decode()
+        assert "Catatan internal" not in text, name
