@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -134,11 +133,9 @@ def home(request):
 
 
 def _open_bazaars():
-    today = timezone.localdate()
     return (
         Bazaar.objects.public()
-        .filter(status="published", applications_open__lte=today, end_date__gte=today)
-        .exclude(applications_close__lt=today)
+        .open_for_applications()
         .select_related("venue")
         .order_by("start_date")[:10]
     )
