@@ -274,11 +274,17 @@ def enrolments_for(user, qs: QuerySet | None = None) -> QuerySet:
     return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
-def mentor_users():
-    """The users who may be named as a session's mentor: active members of Pendamping."""
+def mentor_users(user):
+    """The users `user` may name as a session's mentor (and filter sessions by): active
+    members of Pendamping; for an operator, only those working in its kecamatan (the mentors
+    app's Mentor.kecamatan), never the city's whole list."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(groups__name=roles.PENDAMPING, is_active=True)
+    qs = get_user_model().objects.filter(groups__name=roles.PENDAMPING, is_active=True)
+    code = operator_kecamatan_code(user)
+    if code is not None:
+        qs = qs.filter(mentor__active=True, mentor__kecamatan=code)
+    return qs.order_by("first_name", "username")
 
 
 def mentorings_for(user, qs: QuerySet | None = None) -> QuerySet:
