@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from umkm.audit import record_personal_data_access
 from umkm.crypto import encrypt_nik, nik_blind_index
 from umkm.models import Business, Mentoring, Owner, PersonalDataAccess
+from umkm.signals import send_public_listing_withdrawn
 
 
 def _jsonable(value):
@@ -175,6 +176,7 @@ def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
         business.public_consent_at = None
         business._change_reason = "PDP anonymisation"
         business.save()
+        send_public_listing_withdrawn(business)
         business.history.update(
             name=business.name, address="", nib=None, photo="", slug=business.slug
         )
