@@ -85,7 +85,8 @@ PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
         "passed",
         "score",
     ),
-    "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet", "notes"),
+    # Not the notes: free text a mentor writes about people (an official reads the figures).
+    "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet"),
     **{f"umkm.{m}": ("*",) for m in ["training", *_REFERENCE_MODELS]},
 }
 
@@ -98,6 +99,8 @@ PERSONAL_DATA: dict[str, frozenset[str]] = {
         | {"birth_date", "phone", "email", "address"}
     ),
     "umkm.business": frozenset({"address", "whatsapp"}),
+    # A mentor's notes and visit photo are about the owner, their home and family.
+    "umkm.mentoring": frozenset({"notes", "photo"}),
 }
 
 
