@@ -168,7 +168,7 @@ def test_the_answer_is_the_same_whether_the_number_is_registered_or_not(
 
         text = page.content.decode()
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
-        return text.replace("+62813••••2222", "X").replace("+62813••••3333", "X")
+        return text.replace("••••••222", "X").replace("••••••333", "X")
 
     assert strip(known_page) == strip(unknown_page)
     # The same work before answering: the queries up to the redirect (the message is sent
