@@ -194,11 +194,12 @@ class CorrectionRequest(HandledRequest):
     def text(self) -> str:
         """What the owner wrote (decrypted for a NIK correction): ask owners.permissions
         `can_read_correction` before showing it."""
-        if self.message_ciphertext:
-            from umkm.crypto import decrypt_bytes
+        if not self.message_ciphertext:
+            return self.message
+        from umkm.crypto import decrypt_bytes
 
-            return decrypt_bytes(bytes(self.message_ciphertext)).decode()
-        return self.message
+        secret = decrypt_bytes(bytes(self.message_ciphertext)).decode()
+        return f"{self.message}\n{secret}" if self.message else secret
 
 
 class DeletionRequest(HandledRequest):

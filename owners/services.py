@@ -340,7 +340,8 @@ def deletion_request_carry_out(*, actor, request: DeletionRequest) -> DeletionRe
         request.status = RequestStatus.DONE
         request.handled_at = timezone.now()
         request.handled_by = actor if actor.is_authenticated else None
-        request.save()
+        # Only these: the reason the owner gave has just been erased (owners.pdp).
+        request.save(update_fields=["status", "handled_at", "handled_by"])
         bump_public_version()
     return request
 
