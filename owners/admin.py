@@ -4,6 +4,7 @@ decided through owners.services: nothing is written here."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -93,8 +94,10 @@ class ProfileEditAdmin(_QueueAdmin):
     def photo_view(self, request, pk):
         """An unreviewed proposal's photo, from the private storage, to the staff who may see
         the proposal (its kecamatan's, by the queue's own scope)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         edit = self.get_queryset(request).filter(pk=pk).first()
-        if edit is None or not self.has_view_permission(request, edit) or not edit.photo:
+        if edit is None or not edit.photo:
             raise Http404
         kind = "image/png" if edit.photo.name.endswith(".png") else "image/jpeg"
         response = FileResponse(edit.photo.open("rb"), content_type=kind)

@@ -141,3 +141,42 @@ def test_a_replaced_or_rejected_proposal_keeps_no_photo(
     assert edit.status == ReviewStatus.REJECTED and not edit.photo
     assert _files(tmp_path / "private") == []
     assert _files(tmp_path / "media") == []
+
+
+def test_the_photo_page_refuses_a_role_without_the_queue(mine):
+    from tests.factories import pejabat
+
+    edit = ProfileEdit.objects.create(business=mine, proposed={}, photo="usulan/x.jpg")
+    assert _staff(pejabat()).get(f"/admin/owners/profileedit/{edit.pk}/foto/").status_code == 403
+
+
+def test_the_migration_moves_pending_photos_out_of_the_public_storage(mine, tmp_path):
+    """Proposals made before photos were private: a pending one's file moves to the private
+    storage, a decided one's file goes, unless the business shows it (approved)."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage, storages
+
+    migration = importlib.import_module(
+        "owners.migrations.0002_private_proposal_photos_encrypted_nik_corrections"
+    )
+    names = {
+        status: default_storage.save(f"usulan/2025/{status}.jpg", ContentFile(b"jpeg"))
+        for status in ["pending", "rejected", "approved"]
+    }
+    rows = {}
+    for status, name in names.items():
+        rows[status] = ProfileEdit.objects.create(
+            business=mine, proposed={}, photo=name, status=status, reason="r"
+        )
+    type(mine).objects.filter(pk=mine.pk).update(photo=names["approved"])
+    migration.move_proposal_photos(apps, None)
+    for row in rows.values():
+        row.refresh_from_db()
+    assert not default_storage.exists(names["pending"])
+    assert not default_storage.exists(names["rejected"])
+    assert default_storage.exists(names["approved"])  # the business's own photo now
+    assert rows["pending"].photo and storages["private"].exists(rows["pending"].photo.name)
+    assert not rows["rejected"].photo and not rows["approved"].photo
