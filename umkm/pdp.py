@@ -248,6 +248,7 @@ def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
     Mentoring.history.filter(business__owner=owner).update(notes="")
     for dotted in settings.PDP_ANONYMISERS:
         import_string(dotted)(owner)
+    _anonymise_admin_log(owner)
     record_personal_data_access(
         owner=owner,
         action=PersonalDataAccess.Action.ANONYMISE,
@@ -255,3 +256,19 @@ def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
         actor=requested_by,
     )
     return owner
+
+
+def _anonymise_admin_log(owner: Owner) -> None:
+    """Django's admin log names each object it records (object_repr: "Siti Aminah", "Kue Bu
+    Siti") and its change message can quote field labels; it holds no foreign key, so the
+    object's rows are found by content type and id and renamed as the object now is."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Owner), object_id=str(owner.pk)
+    ).update(object_repr=ANONYMOUS_NAME)
+    for business_id, name in Business.objects.filter(owner=owner).values_list("pk", "name"):
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Business), object_id=str(business_id)
+        ).update(object_repr=name)

@@ -376,3 +376,31 @@ def test_erasing_a_fully_filled_owner_through_the_desk_keeps_the_request_answere
     assert business.description == "" and business.whatsapp == ""
     assert not business.links.exists() and not business.photos.exists()
     assert SYSTEM is not None
+
+
+def test_erasure_renames_the_owner_and_businesses_in_the_admin_log():
+    # Django's admin log has no foreign key to what it names, so the walk above cannot see it.
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.factories import BusinessFactory, admin_sudin
+    from umkm.pdp import anonymise_owner
+
+    business = BusinessFactory(name="Kue Lapis Bu Marni")
+    owner = business.owner
+    staff = admin_sudin()
+    for obj in (owner, business):
+        LogEntry.objects.create(
+            user=staff,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+            change_message="[]",
+        )
+    names = (owner.full_name, "Kue Lapis Bu Marni")
+    assert LogEntry.objects.filter(object_repr__in=[str(owner), str(business)]).count() == 2
+    anonymise_owner(owner=owner, requested_by="Pemilik", purpose="Uji")
+    reprs = list(LogEntry.objects.values_list("object_repr", flat=True))
+    assert len(reprs) == 2
+    assert not any(name in r for r in reprs for name in names), reprs
