@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import formats
 from config.actors import SYSTEM, require_actor
 from mentors import permissions
 from mentors.models import Assignment, Mentor
@@ -355,7 +356,7 @@ def reminders_send(*, actor, month: datetime.date | None = None) -> int:
                 "name": mentor.full_name,
                 "missing": row["due"] - row["reported"],
                 "due": row["due"],
-                "month": month.strftime("%m/%Y"),
+                "month": formats.month_long(month),
             }
             channel, to = ("email", mentor.email) if mentor.email else ("sms", mentor.phone)
             if not to:
