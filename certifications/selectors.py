@@ -20,10 +20,12 @@ Contract (bazaars relies on the first two):
 
 As of a day (reports, coverage_by_type): a case's state on day D is read from its transitions,
 never from its status today (a figure for a past day must not change because of what was done
-since). The rule, written once here for the ORM (`cases_held_on`, `cases_in_process_on`) and
-once as SQL for the report's one scan (`CASE_ON_DAY_SQL`); a test holds the two together:
+since). The rule is stated once, as SQL (`cases_on_day_sql`): the report's one scan reads it
+and the ORM selectors (`cases_held_on`, `cases_in_process_on`, `cases_with_status_on`,
+`cases_expiring_on`) filter through it (tests/certifications/test_case_on_day.py):
 - *held valid on D*: a transition to "issued" whose certificate was issued on or before D and
   has not expired on D (expires_on empty or on/after D), of a case not rejected on or before
+  D. *Expiring*: held, and the latest of its valid certificates expires within 30 days after
   D. The issue date counts, not the day it was recorded: a certificate issued on 20 December
   and entered on 10 January was held on 31 December.
 - *status on D*: the status the case's last transition recorded on or before D (Asia/Jakarta)
