@@ -96,7 +96,7 @@ __all__ = [
 # --- Kept reports ------------------------------------------------------------------------------
 
 # Part of every key: a change of what the figures mean (this module) must not meet old ones.
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 SNAPSHOT_SECONDS = 24 * 3600
 # The benchmark turns this off to measure the figures' queries themselves.
 SNAPSHOTS = True
@@ -187,6 +187,7 @@ def keep_report(scope: Scope, period: Period, *, sections: bool) -> tuple[Report
         # The other gave up or took too long: compute here, exactly as without it.
     try:
         report = compute_all(scope, period, sections)
+        report.kept_as = key
         cache.set(key, report, SNAPSHOT_SECONDS)
     finally:
         if marked:
@@ -195,9 +196,10 @@ def keep_report(scope: Scope, period: Period, *, sections: bool) -> tuple[Report
 
 
 # How long a computation marks its key (longer than the slowest report: the city with its
-# sections takes seconds) and how long another asker waits for it before computing itself.
+# sections takes seconds) and how long another asker waits for it before computing itself
+# (the web unit's statement timeout, within gunicorn's 30 s: deploy/gunicorn.conf.py).
 COMPUTING_SECONDS = 120
-WAIT_SECONDS = 30
+WAIT_SECONDS = 20
 _WAIT_STEP_SECONDS = 0.02
 
 
