@@ -21,7 +21,10 @@ Then it measures, against the targets of the issue:
    in this process, after one warm-up request), with the kept figures (as served: a repeated
    request reuses them until the data changes) and computed every time (the first request
    after a write); with --concurrent, the city report through gunicorn, 1 client and then 4 at
-   once (4 workers);
+   once (4 workers), then the first request after a write (1 client, 4 at once), and the next
+   request while `manage.py db_worker` rebuilds the kept reports. Every process shares one
+   Redis as deployed (BENCH_CACHE_URL, default db 1 of the local Redis under a key prefix
+   named after the bench database), and tasks wait in Postgres;
 2. CSV of all businesses through a real server (gunicorn, one sync worker): wall time of the
    download, and the worker's RSS above idle (sampled every 10 ms), side by side with a plain
    Postgres COPY of the same SELECT into /dev/null, alternating, --copy-runs times each (medians);
