@@ -100,7 +100,7 @@ def code(request):
                 logout(request)  # a staff (or other) session never becomes an owner's
             login(request, account.user, backend=BACKEND)  # a new session key
             request.session.pop(SESSION_PENDING, None)
-            return redirect(pending.get("next") or "owners:home")
+            return HttpResponseRedirect(pending.get("next") or _landing(request.user))
     return render(request, "owners/code.html", {"form": form, "shown": pending.get("shown")})
 
 
@@ -120,6 +120,15 @@ def _business(request, business_id):
         ),
         pk=business_id,
     )
+
+
+def _landing(user) -> str:
+    """Where an owner lands: their business's page when they have one (so the sign-in is the
+    code's post and this page: two requests after the code arrives), else the list."""
+    ids = list(permissions.businesses_of(user).values_list("pk", flat=True)[:2])
+    if len(ids) == 1:
+        return reverse("owners:business", kwargs={"business_id": ids[0]})
+    return reverse("owners:home")
 
 
 @require_safe
