@@ -10,7 +10,8 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import Lag
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -243,16 +244,16 @@ def correction(request, business_id):
 
 
 def consent_history(business, limit: int = 10) -> list[dict]:
-    """Each change of the consent, dated to the minute, from the business's history."""
-    rows = business.history.order_by("history_date", "history_id").values(
-        "history_date", "public_consent", "history_change_reason"
+    """Each change of the consent, newest first, from the business's history: the rows whose
+    consent differs from the row before (the first row too), found by the database in one
+    query of at most `limit` rows however long the history grows."""
+    in_order = (F("history_date").asc(), F("history_id").asc())
+    return list(
+        business.history.annotate(before=Window(Lag("public_consent"), order_by=in_order))
+        .filter(Q(before__isnull=True) | ~Q(before=F("public_consent")))
+        .order_by("-history_date", "-history_id")
+        .values("history_date", "public_consent", "history_change_reason")[:limit]
     )
-    out, last = [], None
-    for row in rows.iterator():
-        if row["public_consent"] != last:
-            out.append(row)
-            last = row["public_consent"]
-    return out[::-1][:limit]
 
 
 @require_http_methods(["GET", "POST"])

@@ -294,3 +294,19 @@ def ProductionClientFor(user):
 def test_business_count_does_not_leak_into_owner_pages(client, mine):
     assert Business.objects.count() == 1
     assert Participation.objects.count() == 0
+
+
+def test_the_consent_history_lists_each_change_once_newest_first(client, mine):
+    from config.actors import SYSTEM
+    from owners.views import consent_history
+    from umkm import services as register
+
+    for public, name in [(True, "A"), (True, "B"), (False, "C"), (False, "D"), (True, "E")]:
+        business = Business.objects.get(pk=mine.pk)
+        business.name = name  # a change that is not the consent's: not a line of its own
+        business.save()
+        if business.public_consent != public:
+            register.business_update(actor=SYSTEM, business=business, public_consent=public)
+    rows = consent_history(mine)
+    assert [r["public_consent"] for r in rows] == [True, False, True, False]
+    assert len(consent_history(mine, limit=2)) == 2
