@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bazaars.models import Bazaar, Participation
+from config import params
 from notifications.services import mask_address
 from owners import forms, permissions, services
 from owners import signin as codes
@@ -360,7 +361,9 @@ def certificates(request, business_id):
     form = forms.DocumentForm()
     if request.method == "POST":
         case = get_object_or_404(
-            CertificateCase, pk=request.POST.get("case") or 0, business=business
+            CertificateCase,
+            pk=params.get(request.POST, "case", params.object_id, default=0),
+            business=business,
         )
         form = forms.DocumentForm(request.POST, request.FILES)
         if form.is_valid():

@@ -310,3 +310,26 @@ def test_the_consent_history_lists_each_change_once_newest_first(client, mine):
     rows = consent_history(mine)
     assert [r["public_consent"] for r in rows] == [True, False, True, False]
     assert len(consent_history(mine, limit=2)) == 2
+
+
+def test_my_business_with_another_owners_participation_or_case_is_not_found(client, mine, theirs):
+    """A hostile owner keeps their own business in the address and puts another business's
+    participation or certificate case beside it: 404, and nothing of theirs changes."""
+    b = bazaar(
+        applications_open=timezone.localdate(),
+        days=[timezone.localdate() + datetime.timedelta(days=9)],
+    )
+    their_participation = accepted(b, theirs)
+    their_case = open_case(theirs, "halal")
+    signed_in(client, mine.owner)
+    withdraw = f"/usaha-saya/{mine.pk}/ikut/{their_participation.pk}/mundur/"
+    assert client.post(withdraw).status_code == 404
+    page = f"/usaha-saya/{mine.pk}/sertifikat/"
+    posted = client.post(page, {"case": their_case.pk, "file": upload("k.pdf", pdf_bytes())})
+    assert posted.status_code == 404
+    for junk in ("abc", "1e3", "-1", "9" * 30, "１"):
+        answer = client.post(page, {"case": junk, "file": upload("k.pdf", pdf_bytes())})
+        assert answer.status_code in (400, 404), junk
+    their_participation.refresh_from_db()
+    assert their_participation.status == "accepted"
+    assert their_case.documents.count() == 0
