@@ -274,3 +274,22 @@ def test_a_staff_session_never_acts_as_an_owner_even_when_linked(client, busines
     )
     business.refresh_from_db()
     assert business.public_consent is False
+
+
+def test_a_signed_out_session_cookie_replayed_opens_nothing(
+    client, business, settings, notification_outbox, django_capture_on_commit_callbacks
+):
+    sign_in_with_code(
+        client, "081311112222", notification_outbox, django_capture_on_commit_callbacks
+    )
+    page = f"/usaha-saya/{business.pk}/"
+    assert client.get(page).status_code == 200
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post("/usaha-saya/keluar/").status_code == 302
+    from tests.client import ProductionClient
+
+    replay = ProductionClient()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie  # someone kept the old cookie
+    assert replay.get(page)["Location"].startswith(SIGNIN)
+    assert replay.post(CODE, {"code": code_in(notification_outbox[-1])}).status_code == 302
+    assert replay.get(page)["Location"].startswith(SIGNIN)
