@@ -10,7 +10,8 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import Lag
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -100,7 +101,7 @@ def code(request):
                 logout(request)  # a staff (or other) session never becomes an owner's
             login(request, account.user, backend=BACKEND)  # a new session key
             request.session.pop(SESSION_PENDING, None)
-            return redirect(pending.get("next") or "owners:home")
+            return HttpResponseRedirect(pending.get("next") or _landing(request.user))
     return render(request, "owners/code.html", {"form": form, "shown": pending.get("shown")})
 
 
@@ -120,6 +121,15 @@ def _business(request, business_id):
         ),
         pk=business_id,
     )
+
+
+def _landing(user) -> str:
+    """Where an owner lands: their business's page when they have one (so the sign-in is the
+    code's post and this page: two requests after the code arrives), else the list."""
+    ids = list(permissions.businesses_of(user).values_list("pk", flat=True)[:2])
+    if len(ids) == 1:
+        return reverse("owners:business", kwargs={"business_id": ids[0]})
+    return reverse("owners:home")
 
 
 @require_safe
@@ -232,22 +242,25 @@ def correction(request, business_id):
 
 
 def consent_history(business, owner_user, limit: int = 10) -> list[dict]:
-    """Each change of the consent, dated to the minute, from the business's history. The
-    reason is shown for the owner's own changes only: staff's reasons are the office's working
-    notes, not written for the owner ("by the office" instead)."""
-    rows = business.history.order_by("history_date", "history_id").values(
-        "history_date", "public_consent", "history_change_reason", "history_user_id"
+    """Each change of the consent, newest first, from the business's history: the rows whose
+    consent differs from the row before (the first row too), found by the database in one
+    query of at most `limit` rows however long the history grows. The reason is shown for the
+    owner's own changes only: staff's reasons are the office's working notes, not written for
+    the owner ("by the office" instead)."""
+    in_order = (F("history_date").asc(), F("history_id").asc())
+    rows = list(
+        business.history.annotate(before=Window(Lag("public_consent"), order_by=in_order))
+        .filter(Q(before__isnull=True) | ~Q(before=F("public_consent")))
+        .order_by("-history_date", "-history_id")
+        .values("history_date", "public_consent", "history_change_reason", "history_user_id")[
+            :limit
+        ]
     )
-    out, last = [], None
-    for row in rows.iterator():
-        if row["public_consent"] != last:
-            own = row.pop("history_user_id") == owner_user.pk
-            row["by_office"] = not own
-            if not own:
-                row["history_change_reason"] = ""
-            out.append(row)
-            last = row["public_consent"]
-    return out[::-1][:limit]
+    for row in rows:
+        row["by_office"] = row.pop("history_user_id") != owner_user.pk
+        if row["by_office"]:
+            row["history_change_reason"] = ""
+    return rows
 
 
 @require_http_methods(["GET", "POST"])

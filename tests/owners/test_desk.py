@@ -13,7 +13,7 @@ from tests.bazaars.factories import accepted, bazaar
 from tests.certifications.factories import open_case, pdf_bytes, upload
 from tests.factories import admin_sudin, operator, sector
 from tests.owners.factories import owner_business, signed_in
-from umkm.models import BusinessState, PersonalDataAccess
+from umkm.models import Business, BusinessState, PersonalDataAccess
 from umkm.validators import mask_nik
 
 pytestmark = pytest.mark.django_db
@@ -343,3 +343,45 @@ def test_the_office_s_working_notes_stay_off_the_owner_pages(client, mine):
     for name in ("certificates", "consent", "business"):
         text = client.get(reverse(f"owners:{name}", args=[mine.pk])).content.decode()
         assert "Catatan internal" not in text, name
+
+
+def test_the_consent_history_lists_each_change_once_newest_first(client, mine):
+    from config.actors import SYSTEM
+    from owners.views import consent_history
+    from umkm import services as register
+
+    for public, name in [(True, "A"), (True, "B"), (False, "C"), (False, "D"), (True, "E")]:
+        business = Business.objects.get(pk=mine.pk)
+        business.name = name  # a change that is not the consent's: not a line of its own
+        business.save()
+        if business.public_consent != public:
+            register.business_update(actor=SYSTEM, business=business, public_consent=public)
+    from owners.signin import account_for
+
+    user = account_for(mine.owner).user
+    rows = consent_history(mine, user)
+    assert [r["public_consent"] for r in rows] == [True, False, True, False]
+    assert len(consent_history(mine, user, limit=2)) == 2
+
+
+def test_my_business_with_another_owners_participation_or_case_is_not_found(client, mine, theirs):
+    """A hostile owner keeps their own business in the address and puts another business's
+    participation or certificate case beside it: 404, and nothing of theirs changes."""
+    b = bazaar(
+        applications_open=timezone.localdate(),
+        days=[timezone.localdate() + datetime.timedelta(days=9)],
+    )
+    their_participation = accepted(b, theirs)
+    their_case = open_case(theirs, "halal")
+    signed_in(client, mine.owner)
+    withdraw = f"/usaha-saya/{mine.pk}/ikut/{their_participation.pk}/mundur/"
+    assert client.post(withdraw).status_code == 404
+    page = f"/usaha-saya/{mine.pk}/sertifikat/"
+    posted = client.post(page, {"case": their_case.pk, "file": upload("k.pdf", pdf_bytes())})
+    assert posted.status_code == 404
+    for junk in ("abc", "1e3", "-1", "9" * 30, "１"):
+        answer = client.post(page, {"case": junk, "file": upload("k.pdf", pdf_bytes())})
+        assert answer.status_code in (400, 404), junk
+    their_participation.refresh_from_db()
+    assert their_participation.status == "accepted"
+    assert their_case.documents.count() == 0
