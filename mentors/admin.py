@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mentors import permissions, services
 from mentors.models import Assignment, Mentor
 from umkm.admin.base import FastListMixin, ScopedAdmin
+from umkm.admin.service_errors import ServiceErrorsAdmin
 
 
 class MentorAddForm(forms.ModelForm):
@@ -29,7 +30,7 @@ class MentorAddForm(forms.ModelForm):
 
 
 @admin.register(Mentor)
-class MentorAdmin(FastListMixin, admin.ModelAdmin):
+class MentorAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
     list_display = ["full_name", "user", "kecamatan_list", "caseload", "active"]
     list_filter = ["active", "kecamatan"]
     search_fields = ["full_name", "user__username"]
@@ -62,10 +63,17 @@ class MentorAdmin(FastListMixin, admin.ModelAdmin):
         return obj.current
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-            return
         data = form.cleaned_data
+        if change:
+            outcome = services.mentor_update(
+                actor=request.user,
+                mentor=obj,
+                kecamatan=list(data["kecamatan"]),
+                **{name: data[name] for name in services.MENTOR_FIELDS if name in data},
+            )
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            return
         created = services.mentor_create(
             actor=request.user,
             username=data["username"],
@@ -79,8 +87,7 @@ class MentorAdmin(FastListMixin, admin.ModelAdmin):
         obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+        """Nothing: the services set the kecamatan of work (the form has no inlines)."""
 
 
 @admin.register(Assignment)

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from mentors import permissions
@@ -347,14 +347,28 @@ def suggestion(business: Business) -> dict | None:
     return {**facts, "new_scale": new_scale, "growing": growing}
 
 
+def _wanting_bazaar() -> QuerySet:
+    """The reports asking for a bazaar that are their business's latest of the last month or
+    this one (a later report without the need withdraws it)."""
+    since = add_months(month_start(), -1)
+    later = Mentoring.objects.filter(business=OuterRef("business"), month__gt=OuterRef("month"))
+    return Mentoring.objects.filter(month__gte=since, needs__contains=[Need.BAZAAR]).exclude(
+        Exists(later)
+    )
+
+
 def wants_bazaar(business_ids=None) -> set[int]:
     """Businesses whose latest report (last month or this one) asks for a bazaar: the flag
-    the next bazaar selection may read."""
-    since = add_months(month_start(), -1)
-    qs = Mentoring.objects.filter(month__gte=since, needs__contains=[Need.BAZAAR])
+    the next bazaar selection reads (bazaars.flags, registered in mentors.apps)."""
+    qs = _wanting_bazaar()
     if business_ids is not None:
         qs = qs.filter(business_id__in=business_ids)
     return set(qs.values_list("business_id", flat=True))
+
+
+def wants_bazaar_business_ids():
+    """The same, as a subquery of business ids (the participation list's filter)."""
+    return _wanting_bazaar().values("business_id")
 
 
 def caseloads(mentor_ids) -> dict[int, int]:

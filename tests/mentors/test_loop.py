@@ -4,6 +4,7 @@ Pejabat's aggregates only; and moving up: a suggestion staff confirm as a dated 
 
 import datetime
 import random
+import re
 
 import pytest
 from django.core import mail
@@ -12,9 +13,9 @@ from django.utils import timezone
 
 from config.actors import SYSTEM
 from mentors import selectors, services
+from mentors.models import Assignment
 from mentors.services import ReportData
 from tests.client import ProductionClient
-from mentors.models import Assignment
 from tests.factories import admin_sudin, kelurahan, operator, pejabat
 from tests.mentors.factories import assigned_business, mentor
 from umkm.models import Business, BusinessState, Mentoring
@@ -110,7 +111,9 @@ def _past_world():
 def _sum_by(tally, index):
     out = {}
     for key, counts in tally.items():
-        out[key[index]] = tuple(x + y for x, y in zip(out.get(key[index], (0, 0, 0)), counts))
+        out[key[index]] = tuple(
+            x + y for x, y in zip(out.get(key[index], (0, 0, 0)), counts, strict=True)
+        )
     return out
 
 
@@ -259,3 +262,46 @@ def test_a_mentor_or_pejabat_cannot_confirm_a_change():
     assert _client(pejabat()).post(url, {"yearly_omzet": 1}).status_code == 404
     assert Business.objects.get(pk=business.pk).yearly_omzet == business.yearly_omzet
     assert not Mentoring.objects.filter(business=business).exists()
+
+
+def _desk_entries(user):
+    html = _client(user).get(reverse("admin:index")).content.decode()
+    desk = html[html.index('class="desk-worklist') : html.index("</section>")]
+    return {
+        label: (int(count), url)
+        for url, count, label in re.findall(
+            r'<a href="([^"]+)"><span class="desk-count">(\d+)</span> '
+            r'<span class="desk-label">([^<]+)</span>',
+            desk,
+        )
+    }
+
+
+BEHIND = "Pendamping dengan usaha tanpa laporan dua bulan"
+
+
+def test_the_staff_desk_counts_mentors_behind_and_links_to_the_page_that_lists_them():
+    quiet_grogol, done, quiet_cengkareng = (
+        mentor("31.73.02"),
+        mentor("31.73.02"),
+        mentor("31.73.01"),
+    )
+    silent = [assigned_business(quiet_grogol), assigned_business(quiet_cengkareng)]
+    _file(done, assigned_business(done))
+    sudin = admin_sudin()
+    count, url = _desk_entries(sudin)[BEHIND]
+    assert (count, url) == (2, reverse("mentors_staff:completeness"))
+    page = _client(sudin).get(url).content.decode()
+    summary = re.search(r'<p id="silent-summary">([^<]+)</p>', page).group(1)
+    assert summary.startswith("2 usaha dari 2 pendamping")
+    for business in silent:
+        assert business.name in page
+
+    assert _desk_entries(operator("31.73.02"))[BEHIND][0] == 1  # their kecamatan's mentor only
+    assert BEHIND not in _desk_entries(operator("31.73.05"))  # nothing waits there: left off
+
+
+def test_the_desk_leaves_the_entry_off_when_every_mentor_reported():
+    m = mentor()
+    _file(m, assigned_business(m))
+    assert BEHIND not in _desk_entries(admin_sudin())
