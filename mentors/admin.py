@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mentors import permissions, services
 from mentors.models import Assignment, Mentor
 from umkm.admin.base import FastListMixin, ScopedAdmin
+from umkm.admin.links import register_business_link
 from umkm.admin.service_errors import ServiceErrorsAdmin
 
 
@@ -181,3 +183,19 @@ def attach_to_business_admin(site=None) -> bool:
         and not permissions.umkm_permissions.is_read_only(request.user)
     )
     return True
+
+
+@register_business_link
+def suggestion_link(request, business):
+    """The business page's "the mentoring reports suggest a change": shown only when they do
+    (mentors.selectors.suggestion) and to staff who may confirm it."""
+    from mentors import selectors
+
+    if not permissions.may_confirm_scale(request.user, business):
+        return None
+    if selectors.suggestion(business) is None:
+        return None
+    return (
+        gettext("The mentoring reports suggest a change: confirm it"),
+        reverse("mentors_staff:suggestion", args=[business.pk]),
+    )

@@ -305,3 +305,25 @@ def test_the_desk_leaves_the_entry_off_when_every_mentor_reported():
     m = mentor()
     _file(m, assigned_business(m))
     assert BEHIND not in _desk_entries(admin_sudin())
+
+
+SUGGESTS = "Laporan pendampingan menyarankan perubahan: konfirmasikan"
+
+
+def test_the_business_page_points_staff_to_a_suggestion_only_when_there_is_one():
+    m = mentor()
+    growing = assigned_business(m, yearly_omzet=60_000_000, capital=None)
+    _grow(m, growing, start=200_000_000, step=1.05)  # ~2.6 bn a year: kecil
+    steady = assigned_business(m, yearly_omzet=60_000_000, capital=None)
+    _grow(m, steady, start=5_000_000, step=1.0)
+    sudin = admin_sudin()
+    page = _client(sudin).get(reverse("admin:umkm_business_change", args=[growing.pk]))
+    html = page.content.decode()
+    assert SUGGESTS in html
+    assert reverse("mentors_staff:suggestion", args=[growing.pk]) in html
+    quiet = _client(sudin).get(reverse("admin:umkm_business_change", args=[steady.pk]))
+    assert SUGGESTS not in quiet.content.decode()
+    other = operator("31.73.01")  # not the business's kecamatan: no page, no link
+    assert _client(other).get(
+        reverse("admin:umkm_business_change", args=[growing.pk])
+    ).status_code in (302, 404)
