@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentors import services
-from mentors.models import Assignment
+from mentors.models import Assignment, Mentor
 from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator
 from tests.mentors.factories import assigned_business, mentor
 
@@ -177,3 +177,28 @@ def test_a_mentor_without_kecamatan_is_refused_and_nothing_changes():
     assert "kecamatan" in caught.value.message_dict
     m.refresh_from_db()
     assert m.full_name != "Diubah" and m.kecamatan.count() == 1
+
+
+def test_adding_a_mentor_in_admin_makes_the_account_and_a_taken_username_saves_nothing():
+    from tests.client import ProductionClient
+    from umkm.models import Kecamatan
+
+    client = ProductionClient()
+    client.force_login(admin_sudin())
+    url = reverse("admin:mentors_mentor_add")
+    data = {
+        "username": "pendamping-baru",
+        "password": "kata-sandi-baru-123",
+        "full_name": "Pendamping Baru",
+        "phone": "081300000001",
+        "email": "baru@example.org",
+        "kecamatan": [Kecamatan.objects.get(code="31.73.02").pk],
+        "active": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    created = Mentor.objects.get(user__username="pendamping-baru")
+    assert created.user.groups.filter(name="Pendamping").exists() and not created.user.is_staff
+    again = client.post(url, {**data, "full_name": "Pendamping Kembar"})
+    assert again.status_code == 200
+    assert "Nama pengguna ini sudah dipakai." in again.content.decode()
+    assert not Mentor.objects.filter(full_name="Pendamping Kembar").exists()
