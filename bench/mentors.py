@@ -231,15 +231,14 @@ def measure(runs: int, explain: bool = False) -> list[str]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(sudin)
     city, bare, home = [], [], []
-    from mentors.selectors import completeness_params, completeness_sql
+    from mentors.selectors import aggregate_settings, completeness_params, completeness_sql
 
     sql, params = completeness_sql(None), completeness_params(today.replace(day=1), None)
     for i in range(min(runs, 15) + 1):
         elapsed, response = _time(client, "GET", "/staf/pendamping/")
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            aggregate_settings(cursor)
             cursor.execute(sql, params)
             cursor.fetchall()
         bare_ms = (time.perf_counter() - started) * 1000
@@ -255,8 +254,7 @@ def measure(runs: int, explain: bool = False) -> list[str]:
     rows.append(_row("Sudin: staff desk with its worklist (/admin/)", home))
     if explain:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            aggregate_settings(cursor)
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             rows.append("\n".join(r[0] for r in cursor.fetchall()))
     return rows

@@ -131,20 +131,18 @@ def business_record(user, business: Business) -> dict:
 # One pass over the current assignments: due (active businesses assigned now), reported (a
 # report of the month) and silent (no report of the month nor the one before), as two grouping
 # sets of the same scan: per mentor and per kelurahan (each kelurahan lies in one kecamatan,
-# summed in Python). Both months of reports are read once from the (month, business) index and
-# grouped per business, so the join is one row at most. At 360,000 assignments this is ~6,000
-# rows out, not one per mentor and kecamatan (EXPLAIN ANALYZE: docs/PERFORMANCE.md).
+# summed in Python). Each month's reports join at most one row per business (one report per
+# business and month), read from the (month, business) index. At 360,000 assignments this is
+# ~6,000 rows out, not one per mentor and kecamatan (EXPLAIN ANALYZE: docs/PERFORMANCE.md).
 _COMPLETENESS_SQL = """
 SELECT GROUPING(a.mentor_id) = 0 AS per_mentor, a.mentor_id, b.kelurahan_id,
        count(*) AS due,
-       count(*) FILTER (WHERE r.last = %(month)s) AS reported,
-       count(*) FILTER (WHERE r.last IS NULL) AS silent
+       count(r.business_id) AS reported,
+       count(*) FILTER (WHERE r.business_id IS NULL AND p.business_id IS NULL) AS silent
 FROM {assignment} a
 JOIN {business} b ON b.id = a.business_id
-LEFT JOIN (
-    SELECT business_id, max(month) AS last FROM {mentoring}
-    WHERE month BETWEEN %(previous)s AND %(month)s GROUP BY business_id
-) r ON r.business_id = a.business_id
+LEFT JOIN {mentoring} r ON r.business_id = a.business_id AND r.month = %(month)s
+LEFT JOIN {mentoring} p ON p.business_id = a.business_id AND p.month = %(previous)s
 WHERE a."end" IS NULL AND b.status = %(active)s {where}
 GROUP BY GROUPING SETS ((a.mentor_id), (b.kelurahan_id))
 """
@@ -199,15 +197,25 @@ class Tallies:
     kecamatan: dict[str, Tally]
 
 
+def aggregate_settings(cursor) -> None:
+    """For the completeness aggregate's transaction only (SET LOCAL)."""
+    cursor.execute("SET LOCAL jit = off")  # compiling this one large scan costs more than it saves
+    cursor.execute("SET LOCAL work_mem = '32MB'")  # its sorts stay in memory
+    # Merge joins on business id over three indexes read in that order (current assignments
+    # INCLUDE mentor, businesses INCLUDE status and kelurahan, reports by month and business):
+    # at 360,000 assignments ~0.1 s, where the planner's hash joins took 0.3-0.8 s (EXPLAIN
+    # ANALYZE in docs/PERFORMANCE.md).
+    cursor.execute("SET LOCAL enable_hashjoin = off")
+
+
 def _completeness_rows(user, month: datetime.date) -> Tallies:
     """The aggregate, scoped: an operator's kecamatan only; `user=None` is city-wide (the
-    reminders). Without JIT: compiling this one large scan costs more than it saves."""
+    reminders)."""
     from umkm.models import Kelurahan
 
     code = umkm_permissions.operator_kecamatan_code(user) if user is not None else None
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '32MB'")  # its hash tables stay in memory
+        aggregate_settings(cursor)
         cursor.execute(completeness_sql(code), completeness_params(month, code))
         rows = cursor.fetchall()
     kecamatan_of = dict(Kelurahan.objects.values_list("code", "kecamatan_id"))
