@@ -80,6 +80,49 @@ def mentor_create(
     return mentor
 
 
+MENTOR_FIELDS = ("full_name", "phone", "email", "active")
+
+
+def mentor_update(*, actor, mentor: Mentor, kecamatan=None, **changes) -> Outcome:
+    """Staff edit a mentor: name, phone, e-mail, active, and (when given) the kecamatan of
+    work. The sign-in account's name and e-mail follow. Deactivating a mentor who still has
+    businesses assigned warns: they keep them until reassigned, but cannot use the desk."""
+    require_actor(actor)
+    if actor is not SYSTEM and not (
+        actor.has_perm("mentors.change_mentor")
+        and permissions.mentors_for(actor).filter(pk=mentor.pk).exists()
+    ):
+        raise PermissionDenied
+    unknown = set(changes) - set(MENTOR_FIELDS)
+    if unknown:
+        raise TypeError(f"not a mentor field: {sorted(unknown)}")
+    if kecamatan is not None and not list(kecamatan):
+        raise ValidationError({"kecamatan": _("Choose at least one kecamatan of work.")})
+    with transaction.atomic():
+        locked = Mentor.objects.select_for_update().select_related("user").get(pk=mentor.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        locked.full_clean()
+        locked.save()
+        if kecamatan is not None:
+            locked.kecamatan.set(kecamatan)
+        user = locked.user
+        if (user.first_name, user.email) != (locked.full_name[:150], locked.email):
+            user.first_name, user.email = locked.full_name[:150], locked.email
+            user.save(update_fields=["first_name", "email"])
+        warnings = []
+        load = caseload(locked)
+        if not locked.active and load:
+            warnings.append(
+                _(
+                    "%(mentor)s is no longer active but still has %(load)d businesses "
+                    "assigned: assign them to another mentor."
+                )
+                % {"mentor": locked.full_name, "load": load}
+            )
+    return Outcome(locked, warnings=warnings)
+
+
 # --- assignments ---------------------------------------------------------------------------
 
 
