@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config import params
 from mentors import permissions, services
 from mentors.models import Assignment, Mentor
 from umkm.admin.base import FastListMixin, ScopedAdmin
@@ -92,12 +93,29 @@ class MentorAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
         """Nothing: the services set the kecamatan of work (the form has no inlines)."""
 
 
+class AssignmentMentorFilter(admin.SimpleListFilter):
+    """Assignments by mentor, offering the mentors the user may see (permissions.mentors_for):
+    an operator the ones working in their kecamatan, not the city's thousands."""
+
+    title = _("mentor")
+    parameter_name = "mentor"
+
+    def lookups(self, request, model_admin):
+        mentors = permissions.mentors_for(request.user, Mentor.objects.filter(active=True))
+        return list(mentors.order_by("full_name").values_list("pk", "full_name"))
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(mentor_id=params.get({"m": self.value()}, "m", params.object_id))
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedAdmin):
     scope = staticmethod(permissions.assignments_for)
     list_display = ["business", "mentor", "start", "end", "assigned_by"]
     list_select_related = ["business", "mentor", "assigned_by"]
-    list_filter = [("end", admin.EmptyFieldListFilter), "mentor"]
+    list_filter = [("end", admin.EmptyFieldListFilter), AssignmentMentorFilter]
     search_fields = ["business__name", "mentor__full_name"]
     autocomplete_fields = ["business"]
     fields = ["business", "mentor", "start"]

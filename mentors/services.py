@@ -329,6 +329,11 @@ def report_file(*, actor, business: Business, data: ReportData, photo=None) -> O
     report._history_user = actor
     try:
         with transaction.atomic():
+            # Checked again under the lock of the business's current assignment: a
+            # reassignment committed since the check above (it ends that row) wins.
+            list(Assignment.objects.select_for_update().filter(business=business, end=None))
+            if not permissions.may_report_on(actor, business):
+                raise PermissionDenied
             report.save()
             mark_mentored(actor=actor, business=business, on=data.date, report=report)
             if Need.CERTIFICATE in report.needs:

@@ -50,3 +50,15 @@ def test_city_wide_staff_see_every_mentor_and_no_other_user(client, world):
     assert listed.context["cl"].result_count == 0
     listed = client.get(reverse("admin:umkm_mentoring_changelist") + f"?mentor={here.user.pk}")
     assert listed.context["cl"].result_count == 1
+
+
+def test_the_assignment_list_filters_by_the_operator_s_mentors_only(client, world):
+    here, _there, _owner_user = world
+    client.force_login(operator("31.73.02"))
+    page = client.get(reverse("admin:mentors_assignment_changelist"))
+    assert page.status_code == 200
+    [spec] = [
+        s for s in page.context["cl"].filter_specs if getattr(s, "parameter_name", "") == "mentor"
+    ]
+    assert {str(v) for v, _label in spec.lookup_choices} == {str(here.pk)}
+    assert "Pendamping Cengkareng" not in page.content.decode()
