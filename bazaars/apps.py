@@ -29,11 +29,14 @@ class BazaarsConfig(AppConfig):
     def ready(self):
         from django.apps import apps
         from django.core import checks
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
+        from bazaars.cache import forget_replays
         from config.site import check_site_url
 
         checks.register(check_site_url, checks.Tags.security, deploy=True)
+        setting_changed.connect(forget_replays, weak=False, dispatch_uid="bazaars-replays")
 
         for label in CACHED_MODELS:
             model = apps.get_model(label)
