@@ -19,7 +19,8 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OrderBy
+from django.db.models import F, OrderBy
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -147,7 +148,14 @@ class FastChangeList(ChangeList):
                 descending = str(first).startswith("-")
             if descending:
                 ordering = [*ordering[:-1], last[1:]]
+        if ordering and self._scoped_to_a_kecamatan(request):
+            ordering = [_sorted_after_the_scope(ordering[0]), *ordering[1:]]
         return ordering
+
+    def _scoped_to_a_kecamatan(self, request) -> bool:
+        return bool(getattr(self.model_admin, "scope", None)) and bool(
+            permissions.operator_kecamatan_code(request.user)
+        )
 
     def get_queryset(self, request, exclude_parameters=None):
         qs = super().get_queryset(request, exclude_parameters)
@@ -155,6 +163,23 @@ class FastChangeList(ChangeList):
             cls = qs.__class__
             qs.__class__ = type(cls.__name__, (DateSpanQuerySetMixin, cls), {})
         return qs
+
+
+def _sorted_after_the_scope(key):
+    """An operator's list is one kecamatan's rows (about 1 in 44): Postgres should find them
+    through the scope's index and sort those few thousand, but with a LIMIT it walks the sort's
+    own index instead, counting on the kecamatan's rows to come up evenly. They do not (a
+    training's trainees, a kelurahan's owners, a business's sessions sit together): the newest
+    trainings' enrolments are all elsewhere, and 185,000 index entries went by before 50 were
+    found (3 s). Sorted on COALESCE(column, column), which no index holds, the scope goes
+    first and a top-N sort of its rows follows (~15-40 ms)."""
+    if isinstance(key, OrderBy):
+        expression, descending = key.expression, key.descending
+    elif isinstance(key, str):
+        expression, descending = F(key.removeprefix("-")), key.startswith("-")
+    else:
+        return key
+    return OrderBy(Coalesce(expression, expression), descending=descending)
 
 
 class DateSpanQuerySetMixin:
