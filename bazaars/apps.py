@@ -33,7 +33,13 @@ class BazaarsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from bazaars.cache import forget_replays
+        from bazaars.share_cards import forget_business_cards
         from config.site import check_site_url
+        from umkm.signals import public_listing_withdrawn
+
+        public_listing_withdrawn.connect(
+            forget_business_cards, weak=False, dispatch_uid="bazaars-forget-business-cards"
+        )
 
         checks.register(check_site_url, checks.Tags.security, deploy=True)
         setting_changed.connect(forget_replays, weak=False, dispatch_uid="bazaars-replays")

@@ -82,6 +82,17 @@ class BazaarQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(end_date__gte=today)
 
+    def open_for_applications(self, today: datetime.date | None = None):
+        """Published, its application window holds today, and not finished: the rule of
+        Bazaar.is_open_for_applications, as a filter (a test holds the two equal)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(applications_close__isnull=True) | models.Q(applications_close__gte=today),
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=today),
+            status=BazaarStatus.PUBLISHED,
+            applications_open__lte=today,
+        )
+
     def past(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
         return self.filter(end_date__lt=today)
@@ -157,12 +168,16 @@ class Bazaar(models.Model):
 
     @property
     def is_open_for_applications(self) -> bool:
-        today = timezone.localdate()
+        return self.open_for_applications_on(timezone.localdate())
+
+    def open_for_applications_on(self, today: datetime.date) -> bool:
+        """BazaarQuerySet.open_for_applications for one loaded bazaar (no query)."""
         return (
             self.status == BazaarStatus.PUBLISHED
             and self.applications_open is not None
             and self.applications_open <= today
             and (self.applications_close is None or today <= self.applications_close)
+            and not self.is_finished(today)
         )
 
 

@@ -5,9 +5,13 @@ changes. WhatsApp, Facebook and X show it when a page's link is shared."""
 
 import hashlib
 import io
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 SIZE = (1200, 630)
 BACKGROUND = (14, 93, 80)  # the site's green
@@ -63,13 +67,48 @@ def draw_card(title: str, lines: list[str], footer: str) -> bytes:
     return out.getvalue()
 
 
-def share_card(*, kind: str, title: str, lines: list[str], footer: str) -> str:
-    """The storage name of the card showing these texts (drawn now if not yet kept)."""
+def _folder(kind: str, key) -> str:
+    """One folder per shown object: a keyed hash of it, so that its cards can be found and
+    removed without listing every card, and object ids are not readable from the URL."""
+    tag = salted_hmac("bazaars.share_cards", f"{kind}:{key}", algorithm="sha256").hexdigest()
+    return f"kartu/{kind}-{tag[:20]}"
+
+
+def share_card(*, kind: str, key, title: str, lines: list[str], footer: str) -> str:
+    """The storage name of the card showing these texts for object `key` (drawn now if not
+    yet kept; a card the object showed before is removed, as its texts have changed)."""
     digest = hashlib.sha256("\x1f".join([kind, title, *lines, footer]).encode()).hexdigest()
-    name = f"kartu/{kind}-{digest[:24]}.png"
+    folder = _folder(kind, key)
+    name = f"{folder}/{digest[:24]}.png"
     if not default_storage.exists(name):
+        forget_cards(kind=kind, key=key)
         name = default_storage.save(name, ContentFile(draw_card(title, lines, footer)))
     return name
+
+
+def forget_cards(*, kind: str, key) -> int:
+    """Remove every card drawn for object `key` (its listing ended); how many were removed."""
+    folder = _folder(kind, key)
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    for file in files:
+        default_storage.delete(f"{folder}/{file}")
+    return len(files)
+
+
+def forget_business_cards(sender, *, business_id, **kwargs) -> None:
+    """umkm.signals.public_listing_withdrawn: the business's cards (name, products, area)
+    leave the public storage with its profile. The withdrawal has committed: a store that is
+    away must not turn it into an error page, so the failure is logged (the business id only)
+    and the card stays until it is removed by hand."""
+    try:
+        forget_cards(kind="photo", key=business_id)
+    except Exception as error:
+        logger.warning(
+            "share cards of business %s not removed: %s", business_id, type(error).__name__
+        )
 
 
 def card_url(name: str) -> str:

@@ -115,13 +115,15 @@ def _counts_text(accepted: int, shown: int) -> str:
     return render_to_string("bazaars/_counts.html", {"accepted": accepted, "shown": shown}).strip()
 
 
-def _share_image(request, context, *, kind: str, title: str, lines: list[str]) -> None:
+def _share_image(request, context, *, kind: str, key, title: str, lines: list[str]) -> None:
     """og:image: the poster or photo in its share size, else a drawn card (share_cards)."""
     from bazaars.share_cards import card_url, share_card
 
     if not context.get(f"{kind}_share_url"):
         try:
-            name = share_card(kind=kind, title=title, lines=lines, footer=settings.OFFICE_NAME)
+            name = share_card(
+                kind=kind, key=key, title=title, lines=lines, footer=settings.OFFICE_NAME
+            )
         except Exception as error:
             # The page only shows files: with the object store away it is served without a
             # share image rather than refused (config.middleware.StorageUnavailableMiddleware).
@@ -197,7 +199,9 @@ def detail(request, slug):
         lines = [date_range(bazaar), f"{venue.name}, {venue.kelurahan.kecamatan.name}"]
         if context["accepted_count"]:
             lines.append(_counts_text(context["accepted_count"], context["shown_count"]))
-        _share_image(request, context, kind="poster", title=bazaar.title, lines=lines)
+        _share_image(
+            request, context, kind="poster", key=bazaar.pk, title=bazaar.title, lines=lines
+        )
         return _page(request, "bazaars/detail.html", context)
 
     return _serve_cached(request, f"detail:{slug}", build)
@@ -234,7 +238,9 @@ def business(request, slug):
         lines = [business.sector.name, business.kelurahan.kecamatan.name]
         if business.products:
             lines.append(business.products[:120])
-        _share_image(request, context, kind="photo", title=business.name, lines=lines)
+        _share_image(
+            request, context, kind="photo", key=business.pk, title=business.name, lines=lines
+        )
         return _page(request, "bazaars/business.html", context)
 
     return _serve_cached(request, f"business:{slug}", build)

@@ -141,6 +141,22 @@ class Browser:
         except urllib.error.HTTPError as e:
             return e.code, e.read()
 
+    def request(
+        self, path: str, data: dict | None = None, timeout: float = 10
+    ) -> tuple[int, bytes, str]:
+        """One GET (or a form POST when `data` is given), redirects not followed: the status,
+        the body and the Location header ("" when there is none)."""
+        request = urllib.request.Request(
+            self.base + path,
+            data=urllib.parse.urlencode(data).encode() if data is not None else None,
+            headers={"Referer": self.base + path},
+        )
+        try:
+            with self.opener.open(request, timeout=timeout) as r:
+                return r.status, r.read(), r.headers.get("Location", "")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), e.headers.get("Location", "")
+
     def login(self, username: str, password: str) -> None:
         status, _ = self.post_form(
             "/admin/login/?next=/admin/", {"username": username, "password": password}

@@ -274,7 +274,8 @@ def main() -> int:
     step("6. gunicorn and the worker, as the units' ExecStart lines say")
     web = start_unit("umkm-web.service", env)
     start_unit("umkm-worker.service", env)
-    for unit in ("umkm-backup", "umkm-cleanup", "umkm-reminders"):
+    # Every timer in deploy/systemd and the service it starts (a new daily job is checked too).
+    for unit in sorted(p.stem for p in (BASE_DIR / "deploy/systemd").glob("umkm-*.timer")):
         for suffix in ("service", "timer"):
             (WORK / "systemd" / f"{unit}.{suffix}").write_text(
                 render((BASE_DIR / "deploy/systemd" / f"{unit}.{suffix}").read_text())
@@ -546,10 +547,16 @@ http {{
 
 
 if __name__ == "__main__":
+    code = 1  # an exception inside main() is not a pass either
     try:
         code = main()
     finally:
         step("stopping nginx, gunicorn, the worker and the database")
         stop_all()
-    print(f"\n{'ALL CHECKS PASSED' if not failures else 'FAILED: ' + ', '.join(failures)}")
+    if failures:
+        print("\nFAILED: " + ", ".join(failures))
+    elif code:
+        print(f"\nSTOPPED before the end (exit {code}): nothing above counts as passed")
+    else:
+        print("\nALL CHECKS PASSED")
     sys.exit(1 if failures or code else 0)

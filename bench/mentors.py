@@ -157,9 +157,9 @@ def _time(client, method, url, data=None, expect=(200,)):
     return elapsed, response
 
 
-def measure(runs: int) -> list[str]:
+def measure(runs: int, explain: bool = False) -> list[str]:
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
@@ -230,22 +230,33 @@ def measure(runs: int) -> list[str]:
     sudin.groups.add(Group.objects.get(name=roles.ADMIN_SUDIN))
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(sudin)
-    city, bare = [], []
-    from mentors.selectors import _COMPLETENESS_SQL, _tables
+    city, bare, home = [], [], []
+    from mentors.selectors import aggregate_settings, completeness_params, completeness_sql
 
-    sql = _COMPLETENESS_SQL.format(where="", **_tables())
+    sql, params = completeness_sql(None), completeness_params(today.replace(day=1), None)
     for i in range(min(runs, 15) + 1):
         elapsed, response = _time(client, "GET", "/staf/pendamping/")
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {"active": "aktif", "month": today.replace(day=1), "code": None})
+        with transaction.atomic(), connection.cursor() as cursor:
+            aggregate_settings(cursor)
+            cursor.execute(sql, params)
             cursor.fetchall()
+        bare_ms = (time.perf_counter() - started) * 1000
+        home_ms, home_page = _time(client, "GET", "/admin/")
         if i:
             city.append(elapsed)
-            bare.append((time.perf_counter() - started) * 1000)
+            bare.append(bare_ms)
+            home.append(home_ms)
     size = len(response.content) / 1024
     rows.append(_row(f"Sudin: city completeness ({size:.0f} KB)", city, 500))
     rows.append(_row("  anchor: its main aggregate as bare SQL", bare))
+    assert "desk-worklist" in home_page.content.decode()
+    rows.append(_row("Sudin: staff desk with its worklist (/admin/)", home))
+    if explain:
+        with transaction.atomic(), connection.cursor() as cursor:
+            aggregate_settings(cursor)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            rows.append("\n".join(r[0] for r in cursor.fetchall()))
     return rows
 
 
@@ -253,6 +264,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--businesses", type=int, default=370_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--explain", action="store_true", help="print the aggregate's plan")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     sys.path.insert(0, str(ROOT))
@@ -269,7 +281,7 @@ def main():
     call_command("collectstatic", interactive=False, verbosity=0)  # production's manifest
     fill(args.businesses)
     before = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    rows = measure(args.runs)
+    rows = measure(args.runs, args.explain)
     after = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average before: {before}, after: {after} ({os.cpu_count()} cores)")
     print("\n".join(rows))

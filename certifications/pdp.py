@@ -20,6 +20,8 @@ def section(owner) -> dict:
                 "number": case.number,
                 "issued_on": case.issued_on.isoformat() if case.issued_on else None,
                 "expires_on": case.expires_on.isoformat() if case.expires_on else None,
+                "expiry_override_reason": case.expiry_override_reason,
+                "note": case.note,
                 "history": [
                     {
                         "at": t.at.isoformat(),
@@ -46,11 +48,12 @@ def section(owner) -> dict:
 
 def anonymise(owner) -> None:
     """Erasure: certificate scans carry the holder's name and often more; they go, files and
-    rows. Case statuses and dates stay (they feed the coverage figures); free-text notes go."""
+    rows. Case statuses and dates stay (they feed the coverage figures); free-text notes and
+    the reason typed for an expiry override go."""
     from certifications.models import CaseDocument, CaseTransition
 
     for document in CaseDocument.objects.filter(case__business__owner=owner):
         document.file.delete(save=False)
         document.delete()
-    CertificateCase.objects.filter(business__owner=owner).update(note="")
+    CertificateCase.objects.filter(business__owner=owner).update(note="", expiry_override_reason="")
     CaseTransition.objects.filter(case__business__owner=owner).update(note="")

@@ -20,10 +20,12 @@ Contract (bazaars relies on the first two):
 
 As of a day (reports, coverage_by_type): a case's state on day D is read from its transitions,
 never from its status today (a figure for a past day must not change because of what was done
-since). The rule, written once here for the ORM (`cases_held_on`, `cases_in_process_on`) and
-once as SQL for the report's one scan (`CASE_ON_DAY_SQL`); a test holds the two together:
+since). The rule is stated once, as SQL (`cases_on_day_sql`): the report's one scan reads it
+and the ORM selectors (`cases_held_on`, `cases_in_process_on`, `cases_with_status_on`,
+`cases_expiring_on`) filter through it (tests/certifications/test_case_on_day.py):
 - *held valid on D*: a transition to "issued" whose certificate was issued on or before D and
   has not expired on D (expires_on empty or on/after D), of a case not rejected on or before
+  D. *Expiring*: held, and the latest of its valid certificates expires within 30 days after
   D. The issue date counts, not the day it was recorded: a certificate issued on 20 December
   and entered on 10 January was held on 31 December.
 - *status on D*: the status the case's last transition recorded on or before D (Asia/Jakarta)
@@ -35,12 +37,14 @@ once as SQL for the report's one scan (`CASE_ON_DAY_SQL`); a test holds the two 
 """
 
 import datetime
+import re
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from certifications import rules
-from certifications.models import CaseTransition, CertificateCase, CertificateType
+from certifications.models import CaseStatus, CaseTransition, CertificateCase, CertificateType
 from umkm.models import Business
 
 EXPIRING_DAYS = 30
@@ -93,58 +97,22 @@ def day_end(day: datetime.date) -> datetime.datetime:
     )
 
 
-def holding_transitions(day: datetime.date) -> QuerySet[CaseTransition]:
-    """Transitions to "issued" whose certificate is valid on `day`, of cases not rejected by
-    the end of that day."""
-    rejected = CaseTransition.objects.filter(
-        case=OuterRef("case"), to_status=rules.REJECTED, at__lt=day_end(day)
-    )
-    return CaseTransition.objects.filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-        to_status=rules.ISSUED,
-        issued_on__lte=day,
-    ).exclude(Exists(rejected))
-
-
-def status_on(day: datetime.date) -> Subquery:
-    """For a CertificateCase queryset: the status its last transition on or before `day` gave."""
-    return Subquery(
-        CaseTransition.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))
-        .order_by("-at", "-id")
-        .values("to_status")[:1]
-    )
-
-
-def cases_held_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
-    cases = CertificateCase.objects.all() if cases is None else cases
-    return cases.filter(Exists(holding_transitions(day).filter(case=OuterRef("pk"))))
-
-
-def cases_in_process_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
-    cases = CertificateCase.objects.all() if cases is None else cases
-    return cases.annotate(status_on_day=status_on(day)).filter(status_on_day__in=rules.IN_PROCESS)
-
-
-def cases_expiring_on(day: datetime.date, cases: QuerySet | None = None, *, days=EXPIRING_DAYS):
-    """Cases holding on `day` a certificate that expires within `days` days after it."""
-    cases = CertificateCase.objects.all() if cases is None else cases
-    soon = holding_transitions(day).filter(expires_on__lte=day + datetime.timedelta(days=days))
-    return cases.filter(Exists(soon.filter(case=OuterRef("pk"))))
-
-
-# A case's state on %(on)s from its transitions: the aggregates of a SELECT that joins the
-# case's transitions as `t` and groups by the case; parameters from `case_on_day_params`. One
-# pass of hash aggregation, no sort per case. held_until: the latest expiry among the
+# A case's state on %(on)s from its transitions: the one statement of the rule (module
+# docstring) that both the report's scan (reports.sections.certificates) and this module's ORM
+# selectors read (`cases_on_day_sql`). The aggregates of a SELECT that binds the case's
+# transitions as `t` and groups by the case, in one pass of hash aggregation (no sort per
+# case); parameters from `case_on_day_params`. held_until: the latest expiry among the
 # certificates valid on the day ('infinity' for one that does not expire), NULL when none is;
-# the status on the day is the last transition's, found as the greatest [moment, id, in
-# process?] array of those recorded by the end of the day.
-CASE_ON_DAY_SQL = """
+# the status on the day is the last transition's, found as the greatest [moment, id, status
+# position] array of those recorded by the end of the day.
+_CASE_ON_DAY_AGGREGATES = """
 max(coalesce(t.expires_on, 'infinity'::date)) FILTER (
     WHERE t.to_status = %(cert_issued)s AND t.issued_on <= %(on)s
       AND (t.expires_on IS NULL OR t.expires_on >= %(on)s)) AS held_until,
-coalesce((max(ARRAY[extract(epoch FROM t.at), t.id,
-                    (t.to_status = ANY(%(cert_in_process)s))::int])
-          FILTER (WHERE t.at < %(until)s))[3] = 1, false) AS in_process,
+(%(cert_statuses)s::text[])[
+    ((max(ARRAY[extract(epoch FROM t.at), t.id,
+                array_position(%(cert_statuses)s::text[], t.to_status::text)])
+      FILTER (WHERE t.at < %(until)s))[3])::int] AS status_on_day,
 count(*) FILTER (
     WHERE t.to_status = %(cert_issued)s
       AND t.issued_on BETWEEN %(start)s AND %(on)s) AS issued_in_period,
@@ -154,18 +122,83 @@ coalesce(bool_or(t.to_status = %(cert_rejected)s
                  AND t.at >= %(since)s AND t.at < %(until)s), false) AS rejected_in_period
 """
 
+_CASES_ON_DAY = """
+SELECT case_id{extra_names},
+       held_until IS NOT NULL AND NOT rejected_by_day AS held,
+       held_until IS NOT NULL AND held_until <= %(soon)s AND NOT rejected_by_day AS expiring,
+       coalesce(status_on_day = ANY(%(cert_in_process)s), false) AS in_process,
+       status_on_day, issued_in_period, rejected_in_period
+FROM (SELECT t.case_id{extra}, {aggregates}
+      FROM {source}
+      GROUP BY t.case_id{extra}) case_on_day"""
+
+
+def cases_on_day_sql(source: str = "", extra: tuple[str, ...] = ()) -> str:
+    """A SELECT of each case's state on %(on)s (parameters: case_on_day_params): case_id;
+    held (a certificate valid on the day, the case not rejected by then); expiring (held, and
+    the latest of its valid certificates expires within EXPIRING_DAYS after the day);
+    in_process (its status on the day is referred or submitted); status_on_day (NULL for a
+    case opened after the day); issued_in_period (certificates issued from %(start)s to the
+    day); rejected_in_period (its rejection recorded then). `source` is the FROM clause, which
+    binds the transitions as `t` (every transition by default); `extra`, more columns of it
+    to group by and return, e.g. ("c.type_id", "c.business_id")."""
+    return _CASES_ON_DAY.format(
+        extra="".join(f", {column}" for column in extra),
+        extra_names="".join(f", {column.rsplit('.', 1)[-1]}" for column in extra),
+        aggregates=_CASE_ON_DAY_AGGREGATES,
+        source=source or f"{CaseTransition._meta.db_table} t",
+    )
+
 
 def case_on_day_params(*, start: datetime.date, on: datetime.date) -> dict:
     return {
         "cert_issued": rules.ISSUED,
         "cert_rejected": rules.REJECTED,
         "cert_in_process": list(rules.IN_PROCESS),
+        "cert_statuses": [status for status, _label in CaseStatus.choices],
         "on": on,
         "soon": on + datetime.timedelta(days=EXPIRING_DAYS),
         "until": day_end(on),
         "since": day_end(start - datetime.timedelta(days=1)),
         "start": start,
     }
+
+
+_NAMED_PARAMETER = re.compile(r"%\(([a-z_]+)\)s")
+
+
+def _cases_where(
+    day: datetime.date, condition: str, cases: QuerySet | None, **values: object
+) -> QuerySet:
+    """The cases of `cases` whose state on `day` (cases_on_day_sql) meets `condition`, an SQL
+    condition on its columns (values as %(name)s from `values`): one uncorrelated subquery,
+    which Postgres hashes once."""
+    cases = CertificateCase.objects.all() if cases is None else cases
+    named = {**case_on_day_params(start=day, on=day), **values}
+    sql = f"SELECT case_id FROM ({cases_on_day_sql()}) s WHERE {condition}"  # noqa: S608
+    params = [named[name] for name in _NAMED_PARAMETER.findall(sql)]
+    # Only this module's SQL and the names' values as parameters: nothing a caller typed.
+    return cases.filter(pk__in=RawSQL(_NAMED_PARAMETER.sub("%s", sql), params))  # noqa: S611
+
+
+def cases_held_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
+    return _cases_where(day, "held", cases)
+
+
+def cases_in_process_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
+    return _cases_where(day, "in_process", cases)
+
+
+def cases_with_status_on(
+    day: datetime.date, status: str, cases: QuerySet | None = None
+) -> QuerySet:
+    """Cases whose last transition recorded by the end of `day` gave them `status`."""
+    return _cases_where(day, "status_on_day = %(wanted_status)s", cases, wanted_status=status)
+
+
+def cases_expiring_on(day: datetime.date, cases: QuerySet | None = None) -> QuerySet:
+    """Cases holding on `day` a certificate whose validity ends within EXPIRING_DAYS after it."""
+    return _cases_where(day, "expiring", cases)
 
 
 def applies_sql(cert_type: str, sector: str) -> str:
@@ -207,9 +240,7 @@ def coverage_by_type(
             expires_on__lt=on,
         )
         expired = Exists(ever_issued)
-        needed = Exists(
-            cases.annotate(status_on_day=status_on(on)).filter(status_on_day=rules.NEEDED)
-        )
+        needed = Exists(cases_with_status_on(on, rules.NEEDED, cases))
         applies = applies_q(cert_type)
         counts = businesses_qs.order_by().aggregate(
             total=Count("pk"),

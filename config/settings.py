@@ -509,12 +509,19 @@ MENTOR_CASELOAD_CEILING = env.int("MENTOR_CASELOAD_CEILING", default=60)
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
 PDP_SECTIONS = [
     "umkm.pdp.register_section",
+    "bazaars.pdp.section",
     "certifications.pdp.section",
+    "mentors.pdp.section",
+    "owners.pdp.section",
     "umkm.pdp.processing_log_section",
 ]
-# ... and what each app removes when a person's data is anonymised (pdp_anonymise).
+# ... and what each app removes when a person's data is anonymised (pdp_anonymise); the
+# walk of every model leading to an owner (tests/umkm/test_pdp_coverage.py) holds them whole.
 PDP_ANONYMISERS = [
+    "bazaars.pdp.anonymise",
     "certifications.pdp.anonymise",
+    "mentors.pdp.anonymise",
+    "owners.pdp.anonymise",
 ]
 
 # --- Business owners' desk (owners/) ---------------------------------------------------

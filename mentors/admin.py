@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from mentors import permissions, services
 from mentors.models import Assignment, Mentor
 from umkm.admin.base import FastListMixin, ScopedAdmin
+from umkm.admin.links import register_business_link
+from umkm.admin.service_errors import ServiceErrorsAdmin
 
 
 class MentorAddForm(forms.ModelForm):
@@ -29,7 +32,7 @@ class MentorAddForm(forms.ModelForm):
 
 
 @admin.register(Mentor)
-class MentorAdmin(FastListMixin, admin.ModelAdmin):
+class MentorAdmin(FastListMixin, ServiceErrorsAdmin, admin.ModelAdmin):
     list_display = ["full_name", "user", "kecamatan_list", "caseload", "active"]
     list_filter = ["active", "kecamatan"]
     search_fields = ["full_name", "user__username"]
@@ -62,10 +65,17 @@ class MentorAdmin(FastListMixin, admin.ModelAdmin):
         return obj.current
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-            return
         data = form.cleaned_data
+        if change:
+            outcome = services.mentor_update(
+                actor=request.user,
+                mentor=obj,
+                kecamatan=list(data["kecamatan"]),
+                **{name: data[name] for name in services.MENTOR_FIELDS if name in data},
+            )
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            return
         created = services.mentor_create(
             actor=request.user,
             username=data["username"],
@@ -79,8 +89,7 @@ class MentorAdmin(FastListMixin, admin.ModelAdmin):
         obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+        """Nothing: the services set the kecamatan of work (the form has no inlines)."""
 
 
 @admin.register(Assignment)
@@ -174,3 +183,19 @@ def attach_to_business_admin(site=None) -> bool:
         and not permissions.umkm_permissions.is_read_only(request.user)
     )
     return True
+
+
+@register_business_link
+def suggestion_link(request, business):
+    """The business page's "the mentoring reports suggest a change": shown only when they do
+    (mentors.selectors.suggestion) and to staff who may confirm it."""
+    from mentors import selectors
+
+    if not permissions.may_confirm_scale(request.user, business):
+        return None
+    if selectors.suggestion(business) is None:
+        return None
+    return (
+        gettext("The mentoring reports suggest a change: confirm it"),
+        reverse("mentors_staff:suggestion", args=[business.pk]),
+    )

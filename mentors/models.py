@@ -88,8 +88,11 @@ class Assignment(models.Model):
         verbose_name_plural = _("mentor assignments")
         ordering = ["-start", "-id"]
         constraints = [
+            # INCLUDE mentor: the city's completeness reads the current assignments in business
+            # order from this index alone (merge joins; mentors.selectors._COMPLETENESS_SQL).
             models.UniqueConstraint(
                 fields=["business"],
+                include=["mentor"],
                 condition=models.Q(end=None),
                 name="assignment_one_current_per_business",
             ),

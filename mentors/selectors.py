@@ -8,8 +8,8 @@ completeness figures, the reminders' list and the moving-up indicators.
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from mentors import permissions
@@ -128,15 +128,23 @@ def business_record(user, business: Business) -> dict:
 
 # --- Sudin's view --------------------------------------------------------------------------
 
+# One pass over the current assignments: due (active businesses assigned now), reported (a
+# report of the month) and silent (no report of the month nor the one before), as two grouping
+# sets of the same scan: per mentor and per kelurahan (each kelurahan lies in one kecamatan,
+# summed in Python). Each month's reports join at most one row per business (one report per
+# business and month), read from the (month, business) index. At 360,000 assignments this is
+# ~6,000 rows out, not one per mentor and kecamatan (EXPLAIN ANALYZE: docs/PERFORMANCE.md).
 _COMPLETENESS_SQL = """
-SELECT a.mentor_id, k.code, k.name, count(*) AS due, count(m.id) AS reported
+SELECT GROUPING(a.mentor_id) = 0 AS per_mentor, a.mentor_id, b.kelurahan_id,
+       count(*) AS due,
+       count(r.business_id) AS reported,
+       count(*) FILTER (WHERE r.business_id IS NULL AND p.business_id IS NULL) AS silent
 FROM {assignment} a
-JOIN {business} b ON b.id = a.business_id AND b.status = %(active)s
-JOIN {kelurahan} l ON l.code = b.kelurahan_id
-JOIN {kecamatan} k ON k.code = l.kecamatan_id
-LEFT JOIN {mentoring} m ON m.business_id = a.business_id AND m.month = %(month)s
-WHERE a."end" IS NULL {where}
-GROUP BY a.mentor_id, k.code, k.name
+JOIN {business} b ON b.id = a.business_id
+LEFT JOIN {mentoring} r ON r.business_id = a.business_id AND r.month = %(month)s
+LEFT JOIN {mentoring} p ON p.business_id = a.business_id AND p.month = %(previous)s
+WHERE a."end" IS NULL AND b.status = %(active)s {where}
+GROUP BY GROUPING SETS ((a.mentor_id), (b.kelurahan_id))
 """
 
 
@@ -152,50 +160,113 @@ def _tables() -> dict:
     }
 
 
-def _completeness_rows(user, month: datetime.date) -> list[tuple]:
+def completeness_sql(code: str | None) -> str:
+    where = (
+        ""
+        if code is None
+        else "AND b.kelurahan_id IN (SELECT code FROM {kelurahan} WHERE kecamatan_id = %(code)s)"
+    )
+    tables = _tables()
+    return _COMPLETENESS_SQL.format(where=where.format(**tables), **tables)
+
+
+def completeness_params(month: datetime.date, code: str | None) -> dict:
+    return {
+        "active": BusinessStatus.AKTIF,
+        "month": month,
+        "previous": add_months(month, -1),
+        "code": code,
+    }
+
+
+@dataclass
+class Tally:
+    due: int = 0
+    reported: int = 0
+    silent: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.due += other.due
+        self.reported += other.reported
+        self.silent += other.silent
+
+
+@dataclass
+class Tallies:
+    mentors: dict[int, Tally]
+    kecamatan: dict[str, Tally]
+
+
+def aggregate_settings(cursor) -> None:
+    """For the completeness aggregate's transaction only (SET LOCAL)."""
+    cursor.execute("SET LOCAL jit = off")  # compiling this one large scan costs more than it saves
+    cursor.execute("SET LOCAL work_mem = '32MB'")  # its sorts stay in memory
+    # Merge joins on business id over three indexes read in that order (current assignments
+    # INCLUDE mentor, businesses INCLUDE status and kelurahan, reports by month and business):
+    # at 360,000 assignments ~0.1 s, where the planner's hash joins took 0.3-0.8 s (EXPLAIN
+    # ANALYZE in docs/PERFORMANCE.md).
+    cursor.execute("SET LOCAL enable_hashjoin = off")
+
+
+def _completeness_rows(user, month: datetime.date) -> Tallies:
+    """The aggregate, scoped: an operator's kecamatan only; `user=None` is city-wide (the
+    reminders)."""
+    from umkm.models import Kelurahan
+
     code = umkm_permissions.operator_kecamatan_code(user) if user is not None else None
-    where = "" if code is None else "AND k.code = %(code)s"
-    sql = _COMPLETENESS_SQL.format(where=where, **_tables())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"active": BusinessStatus.AKTIF, "month": month, "code": code})
-        return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        aggregate_settings(cursor)
+        cursor.execute(completeness_sql(code), completeness_params(month, code))
+        rows = cursor.fetchall()
+    kecamatan_of = dict(Kelurahan.objects.values_list("code", "kecamatan_id"))
+    tallies = Tallies(mentors={}, kecamatan={})
+    for per_mentor, mentor_id, kelurahan_id, *counts in rows:
+        if per_mentor:
+            tallies.mentors[mentor_id] = Tally(*counts)
+        else:
+            kec = kecamatan_of[kelurahan_id]
+            tallies.kecamatan.setdefault(kec, Tally()).add(Tally(*counts))
+    return tallies
 
 
 MENTOR_ROWS = 200
 
 
 def completeness(user, *, month: datetime.date | None = None) -> dict:
-    """This month's reported / due per kecamatan, per mentor (for staff who work with
-    mentors), and the city's total. Two queries."""
+    """This month's reported / due and the businesses silent for two months, per kecamatan,
+    per mentor (for staff who work with mentors), and for the city. Four small queries
+    around one aggregate."""
+    from umkm.models import Kecamatan
+
     month = month_start(month)
-    rows = _completeness_rows(user, month)
-    mentor_count = len({r[0] for r in rows})
-    by_kec: dict[str, dict] = {}
-    by_mentor: dict[int, dict] = {}
-    for mentor_id, code, name, due, reported in rows:
-        k = by_kec.setdefault(code, {"code": code, "name": name, "due": 0, "reported": 0})
-        k["due"] += due
-        k["reported"] += reported
-        m = by_mentor.setdefault(mentor_id, {"mentor_id": mentor_id, "due": 0, "reported": 0})
-        m["due"] += due
-        m["reported"] += reported
+    tallies = _completeness_rows(user, month)
+    names = dict(Kecamatan.objects.filter(pk__in=tallies.kecamatan).values_list("code", "name"))
+    kecamatan = [
+        {"code": code, "name": names[code], **vars(t)}
+        for code, t in sorted(tallies.kecamatan.items())
+    ]
     mentors = []
     if permissions.may_see_mentors(user):
-        names = dict(Mentor.objects.filter(pk__in=by_mentor).values_list("pk", "full_name"))
-        for row in by_mentor.values():
-            row["name"] = names.get(row["mentor_id"], "")
-            mentors.append(row)
+        full_names = dict(
+            Mentor.objects.filter(pk__in=tallies.mentors).values_list("pk", "full_name")
+        )
+        mentors = [
+            {"mentor_id": pk, "name": full_names.get(pk, ""), **vars(t)}
+            for pk, t in tallies.mentors.items()
+        ]
         mentors.sort(key=lambda r: (r["reported"] / r["due"] if r["due"] else 1, r["name"]))
         mentors = mentors[:MENTOR_ROWS]  # the furthest behind; the city has thousands
-    for row in [*by_kec.values(), *mentors]:
+    for row in [*kecamatan, *mentors]:
         row["percent"] = round(100 * row["reported"] / row["due"]) if row["due"] else 100
-    total_due = sum(k["due"] for k in by_kec.values())
-    total_reported = sum(k["reported"] for k in by_kec.values())
+    total_due = sum(t.due for t in tallies.kecamatan.values())
+    total_reported = sum(t.reported for t in tallies.kecamatan.values())
     return {
         "month": month,
-        "kecamatan": sorted(by_kec.values(), key=lambda r: r["code"]),
+        "kecamatan": kecamatan,
         "mentors": mentors,
-        "mentor_count": mentor_count,
+        "mentor_count": len(tallies.mentors),
+        "mentors_behind": sum(1 for t in tallies.mentors.values() if t.silent),
+        "silent_count": sum(t.silent for t in tallies.kecamatan.values()),
         "due": total_due,
         "reported": total_reported,
         "percent": round(100 * total_reported / total_due) if total_due else 100,
@@ -207,7 +278,9 @@ def without_report(user, *, month: datetime.date | None = None, months: int = 2,
     (default: two months), with their mentor and last report, the first `limit` of them."""
     month = month_start(month)
     since = add_months(month, -(months - 1))
-    recent = Mentoring.objects.filter(business=OuterRef("business"), month__gte=since)
+    recent = Mentoring.objects.filter(
+        business=OuterRef("business"), month__gte=since, month__lte=month
+    )
     last = (
         Mentoring.objects.filter(business=OuterRef("business")).order_by("-month").values("month")
     )
@@ -225,29 +298,20 @@ def without_report(user, *, month: datetime.date | None = None, months: int = 2,
 def mentors_behind(*, month: datetime.date | None = None) -> list[dict]:
     """Mentors with businesses still due this month (for the reminders), city-wide."""
     month = month_start(month)
-    totals: dict[int, dict] = {}
-    for mentor_id, _code, _name, due, reported in _completeness_rows(None, month):
-        t = totals.setdefault(mentor_id, {"due": 0, "reported": 0})
-        t["due"] += due
-        t["reported"] += reported
-    behind = {pk: t for pk, t in totals.items() if t["reported"] < t["due"]}
+    totals = _completeness_rows(None, month).mentors
+    behind = {pk: t for pk, t in totals.items() if t.reported < t.due}
     mentors = Mentor.objects.active().filter(pk__in=behind)
-    return [{"mentor": m, **behind[m.pk]} for m in mentors]
+    return [
+        {"mentor": m, "due": behind[m.pk].due, "reported": behind[m.pk].reported} for m in mentors
+    ]
 
 
 def mentors_behind_count(user, *, on: datetime.date | None = None) -> int:
-    """For the staff home's worklist: how many mentors (of the user's kecamatan, for an
-    operator) have a business assigned now with no report last month nor this month."""
-    month = month_start(on)
-    recent = Mentoring.objects.filter(
-        business=OuterRef("business"), month__gte=add_months(month, -1)
-    )
-    qs = (
-        permissions.assignments_for(user, Assignment.objects.current())
-        .filter(business__status=BusinessStatus.AKTIF)
-        .exclude(Exists(recent))
-    )
-    return qs.values("mentor_id").distinct().count()
+    """For the staff desk's worklist: how many mentors (of the user's kecamatan, for an
+    operator) have a business assigned now with no report last month nor this month: the
+    completeness page's own figure, from the same aggregate."""
+    mentors = _completeness_rows(user, month_start(on)).mentors
+    return sum(1 for t in mentors.values() if t.silent)
 
 
 # --- moving up -----------------------------------------------------------------------------
@@ -291,14 +355,28 @@ def suggestion(business: Business) -> dict | None:
     return {**facts, "new_scale": new_scale, "growing": growing}
 
 
+def _wanting_bazaar() -> QuerySet:
+    """The reports asking for a bazaar that are their business's latest of the last month or
+    this one (a later report without the need withdraws it)."""
+    since = add_months(month_start(), -1)
+    later = Mentoring.objects.filter(business=OuterRef("business"), month__gt=OuterRef("month"))
+    return Mentoring.objects.filter(month__gte=since, needs__contains=[Need.BAZAAR]).exclude(
+        Exists(later)
+    )
+
+
 def wants_bazaar(business_ids=None) -> set[int]:
     """Businesses whose latest report (last month or this one) asks for a bazaar: the flag
-    the next bazaar selection may read."""
-    since = add_months(month_start(), -1)
-    qs = Mentoring.objects.filter(month__gte=since, needs__contains=[Need.BAZAAR])
+    the next bazaar selection reads (bazaars.flags, registered in mentors.apps)."""
+    qs = _wanting_bazaar()
     if business_ids is not None:
         qs = qs.filter(business_id__in=business_ids)
     return set(qs.values_list("business_id", flat=True))
+
+
+def wants_bazaar_business_ids():
+    """The same, as a subquery of business ids (the participation list's filter)."""
+    return _wanting_bazaar().values("business_id")
 
 
 def caseloads(mentor_ids) -> dict[int, int]:

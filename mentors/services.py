@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import formats
 from config.actors import SYSTEM, require_actor
 from mentors import permissions
 from mentors.models import Assignment, Mentor
@@ -60,7 +61,15 @@ def mentor_create(
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": _("This username is already taken.")})
         user = User(username=username, email=email, is_staff=False, first_name=full_name[:150])
-        user.set_password(password) if password else user.set_unusable_password()
+        if password:
+            # The same rules as every staff password (AUTH_PASSWORD_VALIDATORS), in Indonesian.
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from exc
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
         user.full_clean()
         user.save()
         user.groups.add(Group.objects.get(name=roles.PENDAMPING))
@@ -69,6 +78,49 @@ def mentor_create(
         mentor.save()
         mentor.kecamatan.set(kecamatan)
     return mentor
+
+
+MENTOR_FIELDS = ("full_name", "phone", "email", "active")
+
+
+def mentor_update(*, actor, mentor: Mentor, kecamatan=None, **changes) -> Outcome:
+    """Staff edit a mentor: name, phone, e-mail, active, and (when given) the kecamatan of
+    work. The sign-in account's name and e-mail follow. Deactivating a mentor who still has
+    businesses assigned warns: they keep them until reassigned, but cannot use the desk."""
+    require_actor(actor)
+    if actor is not SYSTEM and not (
+        actor.has_perm("mentors.change_mentor")
+        and permissions.mentors_for(actor).filter(pk=mentor.pk).exists()
+    ):
+        raise PermissionDenied
+    unknown = set(changes) - set(MENTOR_FIELDS)
+    if unknown:
+        raise TypeError(f"not a mentor field: {sorted(unknown)}")
+    if kecamatan is not None and not list(kecamatan):
+        raise ValidationError({"kecamatan": _("Choose at least one kecamatan of work.")})
+    with transaction.atomic():
+        locked = Mentor.objects.select_for_update().select_related("user").get(pk=mentor.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        locked.full_clean()
+        locked.save()
+        if kecamatan is not None:
+            locked.kecamatan.set(kecamatan)
+        user = locked.user
+        if (user.first_name, user.email) != (locked.full_name[:150], locked.email):
+            user.first_name, user.email = locked.full_name[:150], locked.email
+            user.save(update_fields=["first_name", "email"])
+        warnings = []
+        load = caseload(locked)
+        if not locked.active and load:
+            warnings.append(
+                _(
+                    "%(mentor)s is no longer active but still has %(load)d businesses "
+                    "assigned: assign them to another mentor."
+                )
+                % {"mentor": locked.full_name, "load": load}
+            )
+    return Outcome(locked, warnings=warnings)
 
 
 # --- assignments ---------------------------------------------------------------------------
@@ -347,7 +399,7 @@ def reminders_send(*, actor, month: datetime.date | None = None) -> int:
                 "name": mentor.full_name,
                 "missing": row["due"] - row["reported"],
                 "due": row["due"],
-                "month": month.strftime("%m/%Y"),
+                "month": formats.month_long(month),
             }
             channel, to = ("email", mentor.email) if mentor.email else ("sms", mentor.phone)
             if not to:

@@ -40,9 +40,13 @@ class ConsoleBackend(BaseBackend):
     """Prints the message (the demo and development: sign-in codes appear on the console).
 
     It writes to the process's own stdout, never to a logger: log lines go to files and
-    collectors, and a message's address and body are personal."""
+    collectors, and a message's address and body are personal. With DEBUG off a server's
+    stdout is the journal too, so then it refuses: the message fails (kept so in the sent-log)
+    and nothing is printed (notifications.W002 says so at every `manage.py check`)."""
 
     def send(self, message: Message) -> None:
+        if not settings.DEBUG:
+            raise DeliveryError("console: refused with DEBUG off (it would print to the journal)")
         stream = self.options.get("stream") or sys.stdout
         stream.write(
             f"--- {message.channel} to {message.to} ({message.kind}) ---\n"

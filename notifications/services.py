@@ -28,13 +28,15 @@ def address_hash(to: str) -> str:
 
 
 def mask_address(to: str) -> str:
-    """ra•••@example.org, +62812••••7890: enough for a person to recognise their own."""
+    """ra•••@example.org, ••••••890: enough for a person to recognise their own. A phone
+    number keeps at most its last 3 digits, behind a fixed run of dots (not its length): the
+    operator's prefix and the rest would narrow it down to a handful of people."""
     to = to.strip()
     if "@" in to:
         local, _sep, domain = to.partition("@")
         return f"{local[:2]}•••@{domain}"
     if len(to) > 8:
-        return to[:6] + "•" * (len(to) - 10) + to[-4:]
+        return "••••••" + to[-3:]
     return "•" * len(to)
 
 

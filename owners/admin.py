@@ -4,6 +4,9 @@ decided through owners.services: nothing is written here."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +81,30 @@ class ProfileEditAdmin(_QueueAdmin):
     def photo_preview(self, edit):
         if not edit.photo:
             return "—"
-        return format_html('<img src="{}" alt="" width="200">', edit.photo.card_url)
+        url = reverse("admin:owners_profileedit_photo", args=[edit.pk])
+        return format_html('<img src="{}" alt="" width="200">', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.photo_view)  # the staff-access rule
+        return [
+            path("<int:pk>/foto/", view, name="owners_profileedit_photo"),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, pk):
+        """An unreviewed proposal's photo, from the private storage, to the staff who may see
+        the proposal (its kecamatan's, by the queue's own scope)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        edit = self.get_queryset(request).filter(pk=pk).first()
+        if edit is None or not edit.photo:
+            raise Http404
+        kind = "image/png" if edit.photo.name.endswith(".png") else "image/jpeg"
+        response = FileResponse(edit.photo.open("rb"), content_type=kind)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def decide(self, user, edit, decision, note):
         if decision == "approve":
@@ -101,11 +127,32 @@ class CorrectionRequestAdmin(_QueueAdmin):
     list_filter = ["status", "field"]
     list_select_related = ["business"]
     search_fields = ["business__name"]
-    fields = ["business", "field", "message", "status", "staff_note", "decision", "note"]
-    readonly_fields = ["business", "field", "message", "status", "staff_note"]
+    fields = ["business", "field", "message_text", "status", "staff_note", "decision", "note"]
+    readonly_fields = ["business", "field", "message_text", "status", "staff_note"]
 
     def decide(self, user, obj, decision, note):
         services.correction_request_close(actor=user, request=obj, status=decision, note=note)
+
+    @admin.display(description=_("what it should say"))
+    def message_text(self, obj):
+        return obj.text
+
+    @admin.display(description=_("what it should say"))
+    def message_withheld(self, obj):
+        return _("A correction of the NIK: only staff allowed to see NIKs read its text.")
+
+    def _withheld(self, request, obj) -> bool:
+        return obj is not None and not policy.can_read_correction(request.user, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._withheld(request, obj):
+            return ["message_withheld" if f == "message_text" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "message_withheld"] if self._withheld(request, obj) else fields
 
 
 @admin.register(DeletionRequest)

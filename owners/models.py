@@ -4,12 +4,21 @@ propose for their public profile, what they ask of staff, and how they want to b
 Nothing here holds the register's data: an owner's name, NIK and phone stay on umkm.Owner; a
 proposal holds only the public profile's proposed values until staff approve it."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.images import PublicImageField
+from config.storage import private_storage
 from umkm.models import Business, Owner
+
+
+def proposal_photo_path(instance, filename: str) -> str:
+    """A random name (the extension is that of the re-encoded image, never the upload's)."""
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"usulan/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class OwnerAccount(models.Model):
@@ -72,13 +81,23 @@ class ReviewStatus(models.TextChoices):
 
 class ProfileEdit(models.Model):
     """An owner's proposal for the public profile, waiting for staff (OWNER_EDITS_NEED_APPROVAL).
-    `proposed` holds the text fields and links ({"description": ..., "links": {kind: url}})."""
+    `proposed` holds the text fields and links ({"description": ..., "links": {kind: url}}).
+
+    The photo is re-encoded on submission and kept in the private storage (no public URL):
+    staff see it through the review queue's own view; approval copies it to the business's
+    public photos, and a decided proposal keeps no file (owners.services)."""
 
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="profile_edits", verbose_name=_("business")
     )
     proposed = models.JSONField(_("proposed values"), default=dict)
-    photo = PublicImageField(_("proposed photo"), upload_to="usulan/%Y/", blank=True)
+    photo = models.FileField(
+        _("proposed photo"),
+        upload_to=proposal_photo_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
@@ -158,7 +177,10 @@ class CorrectionRequest(HandledRequest):
         Business, on_delete=models.CASCADE, related_name="correction_requests"
     )
     field = models.CharField(_("what is wrong"), max_length=10, choices=CorrectionField.choices)
-    message = models.TextField(_("what it should say"), max_length=1000)
+    # A correction of the NIK holds a NIK: its text is kept encrypted (as Owner's NIK is) in
+    # message_ciphertext, `message` left empty; shown only to staff with umkm.view_nik.
+    message = models.TextField(_("what it should say"), max_length=1000, blank=True)
+    message_ciphertext = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("correction request")
@@ -167,6 +189,17 @@ class CorrectionRequest(HandledRequest):
 
     def __str__(self):
         return f"{self.business}: {self.get_field_display()}"
+
+    @property
+    def text(self) -> str:
+        """What the owner wrote (decrypted for a NIK correction): ask owners.permissions
+        `can_read_correction` before showing it."""
+        if not self.message_ciphertext:
+            return self.message
+        from umkm.crypto import decrypt_bytes
+
+        secret = decrypt_bytes(bytes(self.message_ciphertext)).decode()
+        return f"{self.message}\n{secret}" if self.message else secret
 
 
 class DeletionRequest(HandledRequest):

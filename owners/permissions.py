@@ -83,6 +83,15 @@ def owner_accounts_for(user, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(owner__in=register.owners_for(user))
 
 
+def can_read_correction(user, request) -> bool:
+    """The text of a correction request: a correction of the NIK holds a NIK, so its text is
+    for staff who may see NIKs (umkm.view_nik) only; others see that it exists, not what it
+    says. Any other correction's text: whoever sees the request (correction_requests_for)."""
+    from owners.models import CorrectionField
+
+    return request.field != CorrectionField.NIK or register.can_view_nik(user)
+
+
 def can_review(user, business: Business) -> bool:
     return (
         user.is_active

@@ -15,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
 from owners.messages import tell_owner
 
 EXPIRY_DAYS = 30
@@ -114,7 +115,7 @@ def send_daily(*, on: datetime.date | None = None) -> int:
             params={
                 "type": case.type.name,
                 "business": case.business.name,
-                "date": case.expires_on.strftime("%d-%m-%Y"),
+                "date": formats.date_text(case.expires_on),
             },
             subject=_("Your certificate expires soon"),
             dedupe_key=f"owner-cert-expiring:{case.pk}:{case.expires_on.isoformat()}",

@@ -18,6 +18,7 @@ the history by the request (simple_history's middleware) and in the reason.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from bazaars.models import Bazaar, Participation, ParticipationStatus
 from config.actors import SYSTEM, require_actor
 from owners import permissions
 from owners.models import (
+    CorrectionField,
     CorrectionRequest,
     DeletionRequest,
     NotificationPreference,
@@ -88,21 +90,53 @@ def needs_approval() -> bool:
     return getattr(settings, "OWNER_EDITS_NEED_APPROVAL", True)
 
 
+def _proposal_photo(photo) -> ContentFile:
+    """The upload re-encoded by the public-image rule (nothing of the original file travels
+    on), to be kept privately until staff approve it."""
+    from config.images import clean_image
+
+    try:
+        clean = clean_image(photo)
+    except ValidationError as exc:
+        raise ValidationError({"photo": exc.messages}) from exc
+    return ContentFile(clean.content, name=f"photo.{clean.extension}")
+
+
+def _drop_photo(edit: ProfileEdit) -> None:
+    """A decided or replaced proposal keeps no photo: its private file goes once the
+    transaction commits (a rollback leaves both row and file as they were)."""
+    if not edit.photo:
+        return
+    name, storage = edit.photo.name, edit.photo.storage
+    ProfileEdit.objects.filter(pk=edit.pk).update(photo="")
+    edit.photo = ""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def profile_edit_submit(
     *, actor, business: Business, text: dict, links: dict, photo=None
 ) -> ProfileEdit:
-    """An owner's proposal for the public profile: it replaces their earlier pending one and
-    waits for staff, or, with approval switched off, is written at once."""
+    """An owner's proposal for the public profile: it replaces their earlier pending one (and
+    its photo: a business has at most one pending proposal, held by the database, so at most
+    one unreviewed photo) and waits for staff, or, with approval switched off, is written at
+    once."""
     _own_business(actor, business)
     proposed = _clean_proposal(text, links)
     edit = ProfileEdit(business=business, proposed=proposed, submitted_by=actor)
     if photo:
-        edit.photo = photo
-    edit.full_clean(exclude=["business", "submitted_by"])
+        edit.photo = _proposal_photo(photo)
+    edit.full_clean(exclude=["business", "submitted_by", "photo"])
     with transaction.atomic():
-        ProfileEdit.objects.filter(business=business, status=ReviewStatus.PENDING).update(
+        earlier = list(
+            ProfileEdit.objects.select_for_update().filter(
+                business=business, status=ReviewStatus.PENDING
+            )
+        )
+        ProfileEdit.objects.filter(pk__in=[e.pk for e in earlier]).update(
             status=ReviewStatus.SUPERSEDED
         )
+        for replaced in earlier:
+            _drop_photo(replaced)
         edit.save()
         if not needs_approval():
             _apply(edit, actor=SYSTEM)
@@ -112,11 +146,15 @@ def profile_edit_submit(
 def _apply(edit: ProfileEdit, *, actor) -> None:
     proposed = dict(edit.proposed)
     links = proposed.pop("links", {})
+    photo = None
+    if edit.photo:
+        with edit.photo.open("rb") as stored:  # copied to the public storage only now
+            photo = ContentFile(stored.read(), name=edit.photo.name.rsplit("/", 1)[-1])
     register.business_profile_update(
         actor=actor,
         business=Business.objects.get(pk=edit.business_id),
         links=links,
-        photo=edit.photo.name if edit.photo else None,
+        photo=photo,
         reason=_("Owner's proposal #%(id)s") % {"id": edit.pk},
         **{k: v for k, v in proposed.items() if k in register.PROFILE_TEXT_FIELDS},
     )
@@ -124,6 +162,7 @@ def _apply(edit: ProfileEdit, *, actor) -> None:
     edit.decided_at = timezone.now()
     edit.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     edit.save(update_fields=["status", "decided_at", "decided_by"])
+    _drop_photo(edit)
     bump_public_version()  # links and photos are not the business row itself
 
 
@@ -158,6 +197,7 @@ def profile_edit_reject(*, actor, edit: ProfileEdit, reason: str) -> ProfileEdit
         edit.decided_at = timezone.now()
         edit.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         edit.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        _drop_photo(edit)
     return edit
 
 
@@ -167,9 +207,19 @@ def profile_edit_reject(*, actor, edit: ProfileEdit, reason: str) -> ProfileEdit
 def correction_request_submit(
     *, actor, business: Business, field: str, message: str
 ) -> CorrectionRequest:
+    """An owner's correction request. A correction of the NIK holds a NIK: its text is kept
+    encrypted (the owner's own NIK is), never in the clear column."""
+    from umkm.crypto import encrypt_bytes
+
     _own_business(actor, business)
-    request = CorrectionRequest(business=business, field=field, message=(message or "").strip())
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("This field is required.")})
+    request = CorrectionRequest(business=business, field=field, message=message)
     request.full_clean(exclude=["business"])
+    if request.field == CorrectionField.NIK:
+        request.message_ciphertext = encrypt_bytes(message.encode())
+        request.message = ""
     request.save()
     return request
 
@@ -290,7 +340,8 @@ def deletion_request_carry_out(*, actor, request: DeletionRequest) -> DeletionRe
         request.status = RequestStatus.DONE
         request.handled_at = timezone.now()
         request.handled_by = actor if actor.is_authenticated else None
-        request.save()
+        # Only these: the reason the owner gave has just been erased (owners.pdp).
+        request.save(update_fields=["status", "handled_at", "handled_by"])
         bump_public_version()
     return request
 

@@ -5,6 +5,8 @@ receives a 6-digit code, which signs them in once.
   CODE_VALID (10 minutes), works once, and allows MAX_ATTEMPTS wrong tries.
 - Requests are limited per number (CODES_PER_NUMBER in NUMBER_WINDOW) and per client address
   (CODES_PER_CLIENT in CLIENT_WINDOW), counted on the same rows for every number.
+- A number (or address) that two registered owners share signs nobody in: it is sent the
+  reason instead of a code, since a code would open one person's data to the other.
 - The answer does not tell whether the number is registered: the same row, the same queries
   and the same page follow either way; only a registered number is sent a message, and that
   after the answer has gone (owners.views: the response's close), so a slow provider does not
@@ -84,15 +86,15 @@ def parse_identifier(raw) -> Identifier:
     return Identifier("sms", phone)
 
 
-def _owner_for(identifier: Identifier) -> Owner | None:
-    """The registered owner with this number or address (the first registered one when two
-    records share a family phone; an operator's duplicate NIK entry is never it)."""
+def _owners_for(identifier: Identifier) -> list[Owner]:
+    """The registered owners with this number or address: none, one, or (at most) two when
+    records share it, e.g. a family phone (an operator's duplicate NIK entry is never one)."""
     qs = Owner.objects.filter(nik_match_of__isnull=True, anonymised_at__isnull=True)
     if identifier.channel == "email":
         qs = qs.filter(email__iexact=identifier.address)
     else:
         qs = qs.filter(phone=identifier.address)
-    return qs.order_by("pk").only("pk", "phone", "email", "full_name").first()
+    return list(qs.order_by("pk").only("pk", "phone", "email", "full_name")[:2])
 
 
 def _code_hash(salt: str, code: str, identifier_hash: str) -> str:
@@ -101,16 +103,26 @@ def _code_hash(salt: str, code: str, identifier_hash: str) -> str:
 
 @dataclass
 class PendingMessage:
-    """A code to send once the answer has gone (None for an unregistered number)."""
+    """What to send once the answer has gone: a code, or, for a number two owners share, the
+    reason it signs nobody in (None for an unregistered number)."""
 
     identifier: Identifier
-    code: str
+    code: str | None
 
     def send(self) -> None:
-        body = _(
-            "Your sign-in code for the UMKM portal is %(code)s. It is valid for 10 minutes. "
-            "Never give it to anyone, staff included."
-        ) % {"code": self.code}
+        if self.code is None:
+            # A shared number cannot tell whose account it opens: signing in the first of
+            # them would hand one person the other's data (NIK, birth date, address).
+            body = _(
+                "This number is registered for more than one business owner, so it cannot be "
+                "used to sign in to the UMKM portal. Ask your kecamatan operator to record each "
+                "owner's own phone number or e-mail address."
+            )
+        else:
+            body = _(
+                "Your sign-in code for the UMKM portal is %(code)s. It is valid for 10 minutes. "
+                "Never give it to anyone, staff included."
+            ) % {"code": self.code}
         notify(
             channel=self.identifier.channel,
             to=self.identifier.address,
@@ -139,7 +151,9 @@ def code_request(*, identifier: Identifier, client_ip: str) -> PendingMessage | 
             raise ValidationError(
                 _("Too many codes were asked for. Wait 15 minutes, then ask for a new code.")
             )
-        owner = _owner_for(identifier)
+        owners = _owners_for(identifier)
+        # Only a number that is one owner's signs in; a shared one signs in nobody.
+        owner = owners[0] if len(owners) == 1 else None
         code = f"{secrets.randbelow(10**6):06d}"
         salt = secrets.token_hex(16)
         SignInCode.objects.create(
@@ -149,7 +163,9 @@ def code_request(*, identifier: Identifier, client_ip: str) -> PendingMessage | 
             salt=salt,
             code_hash=_code_hash(salt, code, identifier.hash),
         )
-    return PendingMessage(identifier, code) if owner is not None else None
+    if owner is not None:
+        return PendingMessage(identifier, code)
+    return PendingMessage(identifier, None) if owners else None
 
 
 def _wrong_code() -> ValidationError:

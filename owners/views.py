@@ -10,16 +10,17 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import Lag
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bazaars.models import Bazaar, Participation
+from config import params
 from notifications.services import mask_address
 from owners import forms, permissions, services
 from owners import signin as codes
@@ -100,7 +101,7 @@ def code(request):
                 logout(request)  # a staff (or other) session never becomes an owner's
             login(request, account.user, backend=BACKEND)  # a new session key
             request.session.pop(SESSION_PENDING, None)
-            return redirect(pending.get("next") or "owners:home")
+            return HttpResponseRedirect(pending.get("next") or _landing(request.user))
     return render(request, "owners/code.html", {"form": form, "shown": pending.get("shown")})
 
 
@@ -122,6 +123,15 @@ def _business(request, business_id):
     )
 
 
+def _landing(user) -> str:
+    """Where an owner lands: their business's page when they have one (so the sign-in is the
+    code's post and this page: two requests after the code arrives), else the list."""
+    ids = list(permissions.businesses_of(user).values_list("pk", flat=True)[:2])
+    if len(ids) == 1:
+        return reverse("owners:business", kwargs={"business_id": ids[0]})
+    return reverse("owners:home")
+
+
 @require_safe
 def home(request):
     businesses = list(
@@ -133,11 +143,9 @@ def home(request):
 
 
 def _open_bazaars():
-    today = timezone.localdate()
     return (
         Bazaar.objects.public()
-        .filter(status="published", applications_open__lte=today, end_date__gte=today)
-        .exclude(applications_close__lt=today)
+        .open_for_applications()
         .select_related("venue")
         .order_by("start_date")[:10]
     )
@@ -233,17 +241,26 @@ def correction(request, business_id):
     return render(request, "owners/correction.html", {"business": business, "form": form})
 
 
-def consent_history(business, limit: int = 10) -> list[dict]:
-    """Each change of the consent, dated to the minute, from the business's history."""
-    rows = business.history.order_by("history_date", "history_id").values(
-        "history_date", "public_consent", "history_change_reason"
+def consent_history(business, owner_user, limit: int = 10) -> list[dict]:
+    """Each change of the consent, newest first, from the business's history: the rows whose
+    consent differs from the row before (the first row too), found by the database in one
+    query of at most `limit` rows however long the history grows. The reason is shown for the
+    owner's own changes only: staff's reasons are the office's working notes, not written for
+    the owner ("by the office" instead)."""
+    in_order = (F("history_date").asc(), F("history_id").asc())
+    rows = list(
+        business.history.annotate(before=Window(Lag("public_consent"), order_by=in_order))
+        .filter(Q(before__isnull=True) | ~Q(before=F("public_consent")))
+        .order_by("-history_date", "-history_id")
+        .values("history_date", "public_consent", "history_change_reason", "history_user_id")[
+            :limit
+        ]
     )
-    out, last = [], None
-    for row in rows.iterator():
-        if row["public_consent"] != last:
-            out.append(row)
-            last = row["public_consent"]
-    return out[::-1][:limit]
+    for row in rows:
+        row["by_office"] = row.pop("history_user_id") != owner_user.pk
+        if row["by_office"]:
+            row["history_change_reason"] = ""
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,7 +295,7 @@ def consent(request, business_id):
                 return redirect("owners:consent", business_id=business.pk)
         except ValidationError as exc:
             show_service_error(wa_form, exc)
-    history = consent_history(business)
+    history = consent_history(business, request.user)
     return render(
         request,
         "owners/consent.html",
@@ -350,7 +367,9 @@ def certificates(request, business_id):
     form = forms.DocumentForm()
     if request.method == "POST":
         case = get_object_or_404(
-            CertificateCase, pk=request.POST.get("case") or 0, business=business
+            CertificateCase,
+            pk=params.get(request.POST, "case", params.object_id, default=0),
+            business=business,
         )
         form = forms.DocumentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -371,8 +390,12 @@ def certificates(request, business_id):
     )
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 def my_data(request):
+    """GET: what the file holds; POST (a button): the file itself. Handing over the full NIK
+    and writing the audit row are not for a GET that any link or prefetch can trigger."""
+    if request.method != "POST":
+        return render(request, "owners/my_data.html")
     data = services.my_data(actor=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"

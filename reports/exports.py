@@ -16,7 +16,14 @@ from reports import permissions as policy
 from reports.forms import PeriodForm, period_query, year_choices
 from reports.models import ExportFormat, ExportLog
 from reports.permissions import EXPORT_PERMISSION, VIEW_PERMISSION  # noqa: F401  (one address)
-from reports.selectors import Scope, build_report, city_scope, kecamatan_scope, report_snapshot
+from reports.selectors import (
+    SNAPSHOT_SECONDS,
+    Scope,
+    build_report,
+    city_scope,
+    kecamatan_scope,
+    report_snapshot,
+)
 from reports.tables import build_tables, long_tables
 
 
@@ -64,6 +71,8 @@ def report_context(*, user, query, scope: Scope) -> dict:
         "can_export": policy.may_export(user),
         "city_url": reverse("reports:city") if policy.can_view_city(user) else "",
         "printed_at": timezone.localtime(),
+        "render_token": renderers.render_token(),
+        "kept_seconds": SNAPSHOT_SECONDS,
     }
 
 

@@ -11,10 +11,13 @@ request does, so that the next request finds them kept.
 How it stays exact: the worker never serves anything and never marks anything fresh. It calls
 the same reports.selectors.keep_report inside report_snapshot(), which reads the data version
 and the figures in one REPEATABLE READ snapshot and keeps the report under that version. A
-request reads the version in its own snapshot: if the worker has not finished, or a later
-write changed the version again, there is no report under the request's version and the
-request computes the figures itself, exactly as before. A write committed after the task
-started queues another task (the "queued" mark is cleared before the task reads anything).
+request reads the version in its own snapshot: if a later write changed the version again,
+there is no report under the request's version and the request computes the figures itself,
+exactly as before; if the worker is computing that very report under that very version, the
+request waits for it rather than computing it a second time beside it (keep_report: one
+computation per key at a time), and the worker likewise waits for a request's. A write
+committed after the task started queues another task (the "queued" mark is cleared before
+the task reads anything).
 
 Writes outside a request (a trainee import in the worker, a management command) queue
 nothing: the first report request after them computes, exactly. The cache must be shared by

@@ -34,6 +34,34 @@ def month_label(month: datetime.date) -> str:
     return formats.month_text(month)
 
 
+# What the report's rendered tables are made from besides the report itself: a page's tables
+# kept under a report's key (reports/dashboard.html) are kept under this too, so that a
+# release that changes the templates or the cells' code never serves the old markup.
+_RENDERED_FROM = [
+    "templates/reports",
+    "templatetags/report_tags.py",
+    "tables.py",
+    "charts.py",
+    "renderers.py",
+]
+
+
+@functools.cache
+def render_token() -> str:
+    """A digest of the sources in _RENDERED_FROM, read once per process."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _RENDERED_FROM:
+        path = root / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def report_title(report) -> str:
     if report.scope.is_city:
         return _("UMKM binaan report, %(area)s") % {"area": report.scope.name}

@@ -16,7 +16,14 @@ from django.utils.module_loading import import_string
 
 from umkm.audit import record_personal_data_access
 from umkm.crypto import encrypt_nik, nik_blind_index
-from umkm.models import Business, Mentoring, Owner, PersonalDataAccess
+from umkm.models import (
+    Business,
+    BusinessState,
+    Mentoring,
+    Owner,
+    PersonalDataAccess,
+)
+from umkm.signals import send_public_listing_withdrawn
 
 
 def _jsonable(value):
@@ -66,6 +73,16 @@ def register_section(owner: Owner) -> dict:
                 "kelurahan": b.kelurahan.name,
                 "kecamatan": b.kelurahan.kecamatan.name,
                 "address": b.address,
+                "description": b.description,
+                "opening_hours": b.opening_hours,
+                "whatsapp": b.whatsapp,
+                "whatsapp_public": b.whatsapp_public,
+                "photo": bool(b.photo),
+                "links": {link.kind: link.url for link in b.links.all()},
+                "photos": [
+                    {"caption": p.caption, "added_at": _jsonable(p.created_at)}
+                    for p in b.photos.all()
+                ],
                 "nib": b.nib,
                 "kbli": b.kbli,
                 "yearly_omzet": b.yearly_omzet,
@@ -84,8 +101,19 @@ def register_section(owner: Owner) -> dict:
                         "topic": m.topic,
                         "notes": m.notes,
                         "monthly_omzet": m.monthly_omzet,
+                        "photo": bool(m.photo),
                     }
                     for m in b.mentorings.all()
+                ],
+                "states": [
+                    {
+                        "from": _jsonable(st.valid.lower) if st.valid.lower else None,
+                        "until": _jsonable(st.valid.upper) if st.valid.upper else None,
+                        "status": st.get_status_display(),
+                        "public_consent": st.public_consent,
+                        "reason": st.reason,
+                    }
+                    for st in b.states.all()
                 ],
                 "history": _history(b.history.all()),
             }
@@ -138,13 +166,31 @@ def subject_access_export(owner: Owner, *, requested_by: str, purpose: str) -> d
 ANONYMOUS_NAME = "Anonim"
 
 
+def _delete_public_files(names) -> None:
+    """Files of public images an earlier version of a row named (and their sizes)."""
+    from django.core.files.storage import default_storage
+
+    from config.images import VARIANTS, is_clean_name, variant_name
+
+    for name in names:
+        if is_clean_name(name):
+            for variant in VARIANTS:
+                default_storage.delete(variant_name(name, variant))
+        default_storage.delete(name)
+
+
 @transaction.atomic
 def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
     """Remove NIK, name, contact data, home address and identifying business details.
 
     Kept for statistics: gender, home kelurahan, each business's sector, kelurahan, cohort,
     status, scale, omzet figures, trainings, mentoring dates and omzet, bazaar records.
-    Historical rows (simple_history) are scrubbed too.
+    Gone with the person: the business's public text (description, products, opening hours),
+    its WhatsApp number, links and photos (files too), the mentors' notes, the reasons typed
+    for its dated states. Historical rows (simple_history) are scrubbed too, and the files an
+    earlier version named. Every other app removes its own part (settings.PDP_ANONYMISERS);
+    tests/umkm/test_pdp_coverage.py walks every model that leads to an owner and fails on a
+    text or file field that no anonymiser clears and no allow-list names.
     """
     owner = Owner.objects.select_for_update().get(pk=owner.pk)
     placeholder = f"anonymised:{owner.pk}"
@@ -165,22 +211,44 @@ def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
         nik_index=owner.nik_index,
     )
     for business in Business.objects.select_for_update().filter(owner=owner):
+        earlier_photos = set(business.history.exclude(photo="").values_list("photo", flat=True))
         if business.photo:
             business.photo.delete(save=False)
+        _delete_public_files(earlier_photos)
+        for extra in business.photos.all():
+            extra.image.delete(save=False)
+        business.photos.all().delete()
+        business.links.all().delete()
         business.name = f"UMKM anonim {business.pk}"
         business.slug = f"anonim-{business.pk}"
         business.address = ""
         business.nib = None
         business.public_consent = False
         business.public_consent_at = None
+        business.description = business.products = business.opening_hours = ""
+        business.whatsapp = ""
+        business.whatsapp_public = False
         business._change_reason = "PDP anonymisation"
         business.save()
+        send_public_listing_withdrawn(business)
         business.history.update(
-            name=business.name, address="", nib=None, photo="", slug=business.slug
+            name=business.name,
+            address="",
+            nib=None,
+            photo="",
+            slug=business.slug,
+            description="",
+            products="",
+            opening_hours="",
+            whatsapp="",
+            whatsapp_public=False,
         )
+    BusinessState.objects.filter(business__owner=owner).update(reason="")
     Mentoring.objects.filter(business__owner=owner).update(notes="")
+    Mentoring.history.filter(business__owner=owner).update(notes="")
     for dotted in settings.PDP_ANONYMISERS:
         import_string(dotted)(owner)
+    _anonymise_admin_log(owner)
     record_personal_data_access(
         owner=owner,
         action=PersonalDataAccess.Action.ANONYMISE,
@@ -188,3 +256,19 @@ def anonymise_owner(*, owner: Owner, requested_by: str, purpose: str) -> Owner:
         actor=requested_by,
     )
     return owner
+
+
+def _anonymise_admin_log(owner: Owner) -> None:
+    """Django's admin log names each object it records (object_repr: "Siti Aminah", "Kue Bu
+    Siti") and its change message can quote field labels; it holds no foreign key, so the
+    object's rows are found by content type and id and renamed as the object now is."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Owner), object_id=str(owner.pk)
+    ).update(object_repr=ANONYMOUS_NAME)
+    for business_id, name in Business.objects.filter(owner=owner).values_list("pk", "name"):
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Business), object_id=str(business_id)
+        ).update(object_repr=name)

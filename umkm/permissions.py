@@ -14,7 +14,7 @@ PEJABAT_FIELDS, their `<rows>_for` functions), built on the kecamatan rule here.
 from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from umkm import roles
 from umkm.models import Business, Kecamatan, Kelurahan, Owner
@@ -85,7 +85,8 @@ PEJABAT_FIELDS: dict[str, tuple[str, ...]] = {
         "passed",
         "score",
     ),
-    "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet", "notes"),
+    # Not the notes: free text a mentor writes about people (an official reads the figures).
+    "umkm.mentoring": ("business", "date", "mentor", "topic", "monthly_omzet"),
     **{f"umkm.{m}": ("*",) for m in ["training", *_REFERENCE_MODELS]},
 }
 
@@ -98,6 +99,8 @@ PERSONAL_DATA: dict[str, frozenset[str]] = {
         | {"birth_date", "phone", "email", "address"}
     ),
     "umkm.business": frozenset({"address", "whatsapp"}),
+    # A mentor's notes and visit photo are about the owner, their home and family.
+    "umkm.mentoring": frozenset({"notes", "photo"}),
 }
 
 
@@ -214,7 +217,7 @@ def owners_for(user, qs: QuerySet | None = None) -> QuerySet:
     """Owners living in the operator's kecamatan, or owning a business there.
 
     Read from `Owner.kecamatans` (the home's kecamatan and each business's, kept by the
-    database: umkm 0022), one GIN index lookup; an OR of the home kelurahan and an EXISTS across
+    database: umkm 0023), one GIN index lookup; an OR of the home kelurahan and an EXISTS across
     the business join tested every owner (3-7 s for the operator's owner list at 370,000)."""
     qs = Owner.objects.all() if qs is None else qs
     code = operator_kecamatan_code(user)
@@ -253,10 +256,11 @@ def totp_devices_for(user, qs: QuerySet):
 
 
 def device_owners_for(user):
-    """Whom a device may be made for: active staff (superusers by superusers only)."""
+    """Whom a device may be made for: active staff and active mentors (the mentors' desk asks
+    for the same second factor as staff pages; superusers' devices by superusers only)."""
     from django.contrib.auth import get_user_model
 
-    qs = get_user_model().objects.filter(is_active=True, is_staff=True)
+    qs = get_user_model().objects.filter(Q(is_staff=True) | Q(mentor__active=True), is_active=True)
     return qs if _user(user).is_superuser else qs.filter(is_superuser=False)
 
 
@@ -276,11 +280,17 @@ def enrolments_for(user, qs: QuerySet | None = None) -> QuerySet:
     return kecamatan_scoped(user, qs, "business__kelurahan__kecamatan_id")
 
 
-def mentor_users():
-    """The users who may be named as a session's mentor: active members of Pendamping."""
+def mentor_users(user):
+    """The users `user` may name as a session's mentor (and filter sessions by): active
+    members of Pendamping; for an operator, only those working in its kecamatan (the mentors
+    app's Mentor.kecamatan), never the city's whole list."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(groups__name=roles.PENDAMPING, is_active=True)
+    qs = get_user_model().objects.filter(groups__name=roles.PENDAMPING, is_active=True)
+    code = operator_kecamatan_code(user)
+    if code is not None:
+        qs = qs.filter(mentor__active=True, mentor__kecamatan=code)
+    return qs.order_by("first_name", "username")
 
 
 def mentorings_for(user, qs: QuerySet | None = None) -> QuerySet:

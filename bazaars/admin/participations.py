@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from bazaars import eligibility, services
+from bazaars import eligibility, flags, services
 from bazaars import permissions as policy
 from bazaars.admin.base import _errors
 from bazaars.models import (
@@ -17,7 +17,7 @@ from bazaars.models import (
     ParticipationStatus,
 )
 from umkm import permissions
-from umkm.admin.base import OfficeFirstKecamatanFilter, ScopedAdmin
+from umkm.admin.base import FastChangeList, OfficeFirstKecamatanFilter, ScopedAdmin
 from umkm.models import Business, Enrolment
 
 S = ParticipationStatus
@@ -75,6 +75,37 @@ class ParticipationForm(forms.ModelForm):
         """No model validation here: the services validate and save (see save_model)."""
 
 
+def flag_filter(flag: flags.Flag) -> type[admin.SimpleListFilter]:
+    """A list filter for one flag (bazaars.flags): the participations of flagged businesses,
+    through the flag's own subquery of business ids."""
+
+    class FlagFilter(admin.SimpleListFilter):
+        title = flag.label
+        parameter_name = "flag_" + flag.key.replace(".", "_")
+
+        def lookups(self, request, model_admin):
+            return [("yes", gettext("Yes")), ("no", gettext("No"))]
+
+        def queryset(self, request, queryset):
+            if self.value() == "yes":
+                return queryset.filter(business_id__in=flag.business_ids())
+            if self.value() == "no":
+                return queryset.exclude(business_id__in=flag.business_ids())
+            return queryset
+
+    return FlagFilter
+
+
+class FlaggedChangeList(FastChangeList):
+    """The page's rows carry their flags (bazaars.flags), read once for the page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        labels = flags.labels_for([p.business_id for p in self.result_list])
+        for participation in self.result_list:
+            participation.flag_labels = labels.get(participation.business_id, [])
+
+
 @admin.register(Participation)
 class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(policy.participations_for)
@@ -117,6 +148,22 @@ class ParticipationAdmin(ScopedAdmin, SimpleHistoryAdmin):
         "override_reason",
     ]
     actions = ["accept", "waitlist", "reject", "withdraw"]
+
+    def get_changelist(self, request, **kwargs):
+        return FlaggedChangeList
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if flags.registered():
+            shown.insert(shown.index("eligibility") + 1, "flag_labels")
+        return shown
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), *map(flag_filter, flags.registered())]
+
+    @admin.display(description=_("Flags"))
+    def flag_labels(self, obj):
+        return "; ".join(getattr(obj, "flag_labels", [])) or "—"
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

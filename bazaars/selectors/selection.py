@@ -3,7 +3,7 @@
 import datetime
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Exists,
@@ -11,7 +11,7 @@ from django.db.models import (
     OuterRef,
 )
 
-from bazaars import eligibility
+from bazaars import eligibility, flags
 from bazaars.models import (
     Bazaar,
     Participation,
@@ -27,6 +27,7 @@ class Proposal:
     business: Business
     last_bazaar: datetime.date | None
     reason: str = ""
+    flags: list[str] = field(default_factory=list)  # what other apps say (bazaars.flags)
 
 
 def propose_participants(
@@ -45,6 +46,8 @@ def propose_participants(
       longest in the programme.
     - Spread: at most ceil(booths / kecamatan of the city) per kecamatan by default, and sectors
       taken in turn (round robin) so one sector cannot fill the bazaar.
+    - Each proposal carries the flags other apps raise (bazaars.flags: "wants a bazaar" from
+      the mentors' reports), for staff to see; they do not change the order.
     """
     free = bazaar.booth_count - bazaar.participations.accepted().count()
     seats = free if seats is None else seats
@@ -110,4 +113,7 @@ def propose_participants(
                 break
             if len(chosen) >= seats:
                 break
+    labels = flags.labels_for([p.business.pk for p in chosen])
+    for proposal in chosen:
+        proposal.flags = labels.get(proposal.business.pk, [])
     return chosen

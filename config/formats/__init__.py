@@ -4,7 +4,9 @@ e-mails alike. Templates use the same functions through `{% load portal_formats 
 (config/formats/templatetags.py).
 
 The Indonesian forms (the site's default language):
-- a date in text: 25 September 2023 (`date_text`); in a table: 25/09/2023 (`date_short`);
+- a date in text: 25 September 2023 (`date_text`), with its weekday (`day_date_text`); in a
+  table: 25/09/2023 (`date_short`); a month: September 2023 (`month_long`), Sep 2023 in a
+  column (`month_text`);
 - a time: 09.00 WIB, always in Asia/Jakarta (`time_text`, `datetime_text`, `datetime_short`);
 - money: Rp1.250.000 (`money`); a count: 1.250.000 (`number`);
 - a percentage with a decimal comma: 12,5% (`percent`);
@@ -62,6 +64,21 @@ def date_short(value) -> str:
 def month_text(value) -> str:
     """Sep 2023 (a month's column head or cell)."""
     return date_format(value, "M Y")
+
+
+def month_long(value) -> str:
+    """September 2023 (a month in text: a heading, a sentence)."""
+    return date_format(value, "F Y")
+
+
+def day_date_text(value) -> str:
+    """Senin, 25 September 2023 (a day of an event, with its weekday)."""
+    return date_format(_local(value), "l, ") + date_text(value)
+
+
+def iso_date(value) -> str:
+    """2023-09-25: for machines, not readers (an <input type="date">'s value, a URL)."""
+    return _local(value).isoformat()[:10]
 
 
 def time_text(value) -> str:

@@ -37,17 +37,18 @@ from reports.tables import CODE, INT, PERCENT, TEXT, Column, Table
 from umkm.models import Sector
 
 # Per area (of the business on %(on)s) and certificate type. `per_case`: each case's state
-# on the day (certifications.selectors.CASE_ON_DAY_SQL); `per_business`: one row per business
-# and type with a case; `population`: the businesses active on the day, per area and sector,
-# to count those the type applies to. Areas compare as bytes (COLLATE "C"): codes are ASCII.
+# on the day (certifications.selectors.cases_on_day_sql, the one statement of the rule);
+# `per_business`: one row per business and type with a case; `population`: the businesses
+# active on the day, per area and sector, to count those the type applies to. Areas compare
+# as bytes (COLLATE "C"): codes are ASCII.
 _CERTIFICATES_SQL = """
 WITH {prelude} per_case AS ({per_case}),
 per_business AS (
   SELECT pc.type_id, pc.business_id, left(r.kelurahan_id, %(n)s) COLLATE "C" AS area,
          r.status = %(active)s AS active, r.sector_id,
-         bool_or(held_until IS NOT NULL AND NOT rejected_by_day) AS held,
+         bool_or(held) AS held,
          bool_or(in_process) AS in_process,
-         bool_or(held_until <= %(soon)s AND NOT rejected_by_day) AS expiring,
+         bool_or(expiring) AS expiring,
          sum(issued_in_period) AS issued,
          count(*) FILTER (WHERE rejected_in_period) AS rejected
   FROM per_case pc
@@ -112,40 +113,37 @@ class CertificateCounts:
 # A kecamatan's few: reach them from its businesses on the day, by index (never a scan of
 # every case; the case's own kecamatan column is today's, not the day's).
 _PER_CASE_CITY = """
-  SELECT c.type_id, c.business_id, tr.*
+  SELECT c.type_id, c.business_id, cs.*
   FROM {case} c
-  JOIN (SELECT t.case_id, {case_on_day} FROM {transition} t GROUP BY t.case_id) tr
-    ON tr.case_id = c.id"""
-_PER_CASE_KECAMATAN = """
-  SELECT c.type_id, c.business_id, {case_on_day}
-  FROM ({register}) r
+  JOIN ({cases_on_day}) cs ON cs.case_id = c.id"""
+# The kecamatan's cases, reached from its register: the FROM clause of cases_on_day_sql.
+_KECAMATAN_CASES = """({register}) r
   CROSS JOIN LATERAL (SELECT c.id, c.type_id, c.business_id FROM {case} c
                       WHERE c.business_id = r.business_id OFFSET 0) c
-  JOIN {transition} t ON t.case_id = c.id
-  GROUP BY c.id, c.type_id, c.business_id"""
+  JOIN {transition} t ON t.case_id = c.id"""
 
 
 def certificate_sql(report: Report, on: datetime.date) -> tuple[str, dict]:
     """The certificate section's one query and its parameters."""
     from certifications.models import CaseTransition, CertificateCase, CertificateType
-    from certifications.selectors import CASE_ON_DAY_SQL, applies_sql, case_on_day_params
+    from certifications.selectors import applies_sql, case_on_day_params, cases_on_day_sql
 
     params = {**base_params(report, on), **case_on_day_params(start=report.period.start, on=on)}
     city = report.scope.is_city
     # A kecamatan's register is read once (by the states' kelurahan index) and used thrice;
     # the city's is a scan the planner joins best where it is used.
     prelude = "" if city else f"reg AS MATERIALIZED ({scope_register(report.scope)}),"
-    tables = {
-        "register": scope_register(report.scope) if city else "SELECT * FROM reg",
-        "case": CertificateCase._meta.db_table,
-        "case_on_day": CASE_ON_DAY_SQL,
-        "transition": CaseTransition._meta.db_table,
-    }
-    per_case = (_PER_CASE_CITY if city else _PER_CASE_KECAMATAN).format(**tables)
+    register = scope_register(report.scope) if city else "SELECT * FROM reg"
+    case, transition = CertificateCase._meta.db_table, CaseTransition._meta.db_table
+    if city:
+        per_case = _PER_CASE_CITY.format(case=case, cases_on_day=cases_on_day_sql())
+    else:
+        source = _KECAMATAN_CASES.format(register=register, case=case, transition=transition)
+        per_case = cases_on_day_sql(source, extra=("c.type_id", "c.business_id"))
     sql = _CERTIFICATES_SQL.format(
         prelude=prelude,
         per_case=per_case,
-        register=tables["register"],
+        register=register,
         type=CertificateType._meta.db_table,
         sector=Sector._meta.db_table,
         applies=applies_sql("ct", "sec"),

@@ -96,7 +96,7 @@ __all__ = [
 # --- Kept reports ------------------------------------------------------------------------------
 
 # Part of every key: a change of what the figures mean (this module) must not meet old ones.
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 SNAPSHOT_SECONDS = 24 * 3600
 # The benchmark turns this off to measure the figures' queries themselves.
 SNAPSHOTS = True
@@ -174,9 +174,47 @@ def keep_report(scope: Scope, period: Period, *, sections: bool) -> tuple[Report
     report = cache.get(key)
     if report is not None:
         return report, False
-    report = compute_all(scope, period, sections)
-    cache.set(key, report, SNAPSHOT_SECONDS)
+    # One computation per key at a time. Another process (a request, or the worker's rebuild
+    # after a write) already computing this very report under this very version is waited
+    # for: its figures are the ones this snapshot would compute (same version, same data),
+    # and computing them twice at once only halves each one's share of the cores.
+    computing = f"{key}:computing"
+    marked = cache.add(computing, True, COMPUTING_SECONDS)
+    if not marked:
+        report = _wait_for(key, computing)
+        if report is not None:
+            return report, False
+        # The other gave up or took too long: compute here, exactly as without it.
+    try:
+        report = compute_all(scope, period, sections)
+        report.kept_as = key
+        cache.set(key, report, SNAPSHOT_SECONDS)
+    finally:
+        if marked:
+            cache.delete(computing)
     return report, True
+
+
+# How long a computation marks its key (longer than the slowest report: the city with its
+# sections takes seconds) and how long another asker waits for it before computing itself
+# (the web unit's statement timeout, within gunicorn's 30 s: deploy/gunicorn.conf.py).
+COMPUTING_SECONDS = 120
+WAIT_SECONDS = 20
+_WAIT_STEP_SECONDS = 0.02
+
+
+def _wait_for(key: str, computing: str) -> Report | None:
+    """The report kept under `key` once the process marked in `computing` has kept it; None
+    when that mark goes without a report (the other failed) or after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(_WAIT_STEP_SECONDS)
+        report = cache.get(key)
+        if report is not None:
+            return report
+        if cache.get(computing) is None:
+            return cache.get(key)
+    return None
 
 
 # The reports asked for lately (scope, period, sections, language), most recent first: what

@@ -218,6 +218,9 @@ class Report:
     ages: list[CountRow] = field(default_factory=list)
     trend: list[TrendRow] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    # The key it is kept under (reports.selectors.keep_report); "" when not kept. The page
+    # keeps its rendered tables under it too (reports/dashboard.html).
+    kept_as: str = ""
 
     @property
     def on(self) -> datetime.date:

@@ -217,3 +217,49 @@ def test_the_desk_costs_the_same_queries_for_one_bazaar_or_three(client, count_q
         bazaar_services.participation_apply(actor=SYSTEM, bazaar=fair, business=business)
     assert len([e for e in _entries(client) if e[1].startswith("Lamaran")]) == 3
     assert desk_queries() == one
+
+
+def _owners_world():
+    """Owners' requests in two kecamatan: a pending profile change and an open correction in
+    each, one handled correction, one open deletion request."""
+    from owners import services as owner_services
+    from owners.signin import account_for
+
+    made = {}
+    for code in (GROGOL, CENGKARENG):
+        business = eligible_business(kelurahan=kelurahan(code))
+        user = account_for(business.owner).user
+        owner_services.profile_edit_submit(
+            actor=user, business=business, text={"description": "Kue basah"}, links={}
+        )
+        owner_services.correction_request_submit(
+            actor=user, business=business, field="name", message="Nama saya Siti Aminah"
+        )
+        made[code] = (business, user)
+    business, user = made[GROGOL]
+    done = owner_services.correction_request_submit(
+        actor=user, business=business, field="other", message="Alamat usaha pindah"
+    )
+    owner_services.correction_request_close(
+        actor=admin_sudin(), request=done, status="done", note="Sudah diperbaiki"
+    )
+    owner_services.deletion_request_submit(actor=user, reason="Usaha tutup")
+
+
+def test_owners_requests_join_the_desk_scoped_and_each_link_lists_exactly_them(client):
+    _owners_world()
+    client.force_login(admin_sudin())
+    by_label = {label: (count, url) for count, label, url in _entries(client)}
+    assert by_label["Perubahan profil menunggu ditinjau"][0] == 2
+    assert by_label["Permintaan koreksi dari pemilik"][0] == 2
+    assert by_label["Permintaan penghapusan data pribadi"][0] == 1
+    for count, url in by_label.values():
+        assert _listed(client, url) == count, url
+
+    client.force_login(operator("31.73.02"))
+    by_label = {label: (count, url) for count, label, url in _entries(client)}
+    assert by_label["Perubahan profil menunggu ditinjau"][0] == 1
+    assert by_label["Permintaan koreksi dari pemilik"][0] == 1
+    assert "Permintaan penghapusan data pribadi" not in by_label  # erasure is Sudin's
+    for count, url in by_label.values():
+        assert _listed(client, url) == count, url

@@ -82,6 +82,9 @@ def test_the_module_itself_and_a_utc_time_shown_in_jakarta():
         assert formats.number(MONEY) == "1.250.000" and formats.plain(YEAR_) == "2019"
         assert formats.time_range(datetime.time(9), datetime.time(21)) == "09.00–21.00 WIB"
         assert formats.date_text(datetime.date(2019, 3, 20)) == "20 Maret 2019"
+        assert formats.day_date_text(datetime.date(2023, 9, 25)) == "Senin, 25 September 2023"
+        assert formats.month_long(datetime.date(2026, 12, 1)) == "Desember 2026"
+        assert formats.iso_date(utc.replace(hour=20)) == "2023-09-26"  # 03.00 WIB the next day
     with translation.override("en"):
         assert formats.date_text(DAY) == TEXT_DATE
         assert formats.time_text(AT) == "09:00 WIB"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentors import services
-from mentors.models import Assignment
+from mentors.models import Assignment, Mentor
 from tests.factories import BusinessFactory, UserFactory, admin_sudin, kelurahan, operator
 from tests.mentors.factories import assigned_business, mentor
 
@@ -112,3 +112,93 @@ def test_caseload_is_visible_in_the_mentor_list(admin_client):
     html = admin_client.get(reverse("admin:mentors_mentor_changelist")).content.decode()
     assert m.full_name in html
     assert '<td class="field-caseload">2</td>' in html
+
+
+def _mentor_form(m, **overrides):
+    data = {
+        "full_name": m.full_name,
+        "phone": m.phone,
+        "email": m.email,
+        "kecamatan": [k.pk for k in m.kecamatan.all()],
+        "active": "on" if m.active else "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_editing_a_mentor_in_admin_goes_through_the_service():
+    """The account's name and e-mail follow the mentor's (only mentor_update does that), the
+    kecamatan of work are replaced, and deactivating a mentor with businesses warns."""
+    from tests.client import ProductionClient
+    from umkm.models import Kecamatan
+
+    m = mentor("31.73.02")
+    assigned_business(m)
+    client = ProductionClient()
+    client.force_login(admin_sudin())
+    url = reverse("admin:mentors_mentor_change", args=[m.pk])
+    response = client.post(
+        url,
+        _mentor_form(
+            m, full_name="Siti Pendamping", email="siti@example.org", kecamatan=["31.73.01"]
+        ),
+        follow=True,
+    )
+    assert response.status_code == 200
+    m.refresh_from_db()
+    m.user.refresh_from_db()
+    assert (m.full_name, m.user.first_name, m.user.email) == (
+        "Siti Pendamping",
+        "Siti Pendamping",
+        "siti@example.org",
+    )
+    assert list(m.kecamatan.all()) == [Kecamatan.objects.get(code="31.73.01")]
+
+    response = client.post(url, _mentor_form(m, active=""), follow=True)
+    m.refresh_from_db()
+    assert m.active is False
+    assert "masih memiliki 1 usaha" in response.content.decode()
+
+
+def test_an_operator_cannot_edit_a_mentor_and_nothing_changes():
+    m = mentor("31.73.02")
+    with pytest.raises(PermissionDenied):
+        services.mentor_update(actor=operator("31.73.02"), mentor=m, full_name="Diubah")
+    m.refresh_from_db()
+    assert m.full_name != "Diubah"
+
+
+def test_a_mentor_without_kecamatan_is_refused_and_nothing_changes():
+    from django.core.exceptions import ValidationError
+
+    m = mentor("31.73.02")
+    with pytest.raises(ValidationError) as caught:
+        services.mentor_update(actor=admin_sudin(), mentor=m, full_name="Diubah", kecamatan=[])
+    assert "kecamatan" in caught.value.message_dict
+    m.refresh_from_db()
+    assert m.full_name != "Diubah" and m.kecamatan.count() == 1
+
+
+def test_adding_a_mentor_in_admin_makes_the_account_and_a_taken_username_saves_nothing():
+    from tests.client import ProductionClient
+    from umkm.models import Kecamatan
+
+    client = ProductionClient()
+    client.force_login(admin_sudin())
+    url = reverse("admin:mentors_mentor_add")
+    data = {
+        "username": "pendamping-baru",
+        "password": "kata-sandi-baru-123",
+        "full_name": "Pendamping Baru",
+        "phone": "081300000001",
+        "email": "baru@example.org",
+        "kecamatan": [Kecamatan.objects.get(code="31.73.02").pk],
+        "active": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    created = Mentor.objects.get(user__username="pendamping-baru")
+    assert created.user.groups.filter(name="Pendamping").exists() and not created.user.is_staff
+    again = client.post(url, {**data, "full_name": "Pendamping Kembar"})
+    assert again.status_code == 200
+    assert "Nama pengguna ini sudah dipakai." in again.content.decode()
+    assert not Mentor.objects.filter(full_name="Pendamping Kembar").exists()

@@ -39,7 +39,7 @@ def test_sms_through_the_gateway_posts_the_template_with_the_token(
     ]
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT and delivery.sent_at
-    assert delivery.address_masked == "+62812••••7890"
+    assert delivery.address_masked == "••••••890"
 
 
 def test_a_gateway_error_is_kept_on_the_row_and_never_raised(
@@ -108,6 +108,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(notification_outbox):
 
 
 def test_console_backend_prints_for_the_demo(settings, capsys, django_capture_on_commit_callbacks):
+    settings.DEBUG = True  # the demo and development (make run)
     settings.NOTIFICATIONS = {
         **settings.NOTIFICATIONS,
         "sms": {"BACKEND": "notifications.backends.ConsoleBackend"},
@@ -115,6 +116,30 @@ def test_console_backend_prints_for_the_demo(settings, capsys, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         notify(channel="sms", to="+6281234567890", body="Kode 111222", kind="owner_sign_in")
     assert "Kode 111222" in capsys.readouterr().out
+
+
+def test_console_backend_refuses_with_debug_off(
+    settings, capsys, django_capture_on_commit_callbacks
+):
+    """A production server's stdout is its journal: nothing of the message is printed, the
+    sent-log says it failed (without the address), and `check` warns."""
+    from io import StringIO
+
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "sms": {"BACKEND": "notifications.backends.ConsoleBackend"},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(channel="sms", to="+6281234567890", body="Kode 111222", kind="owner_sign_in")
+    printed = capsys.readouterr()
+    assert "111222" not in printed.out + printed.err
+    assert "4567890" not in printed.out + printed.err
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED and "DEBUG" in delivery.error
+    assert "4567890" not in delivery.error
+    out = StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "notifications.W002" in out.getvalue()
 
 
 def test_unknown_channel_and_empty_address_are_programming_errors():
@@ -126,7 +151,7 @@ def test_unknown_channel_and_empty_address_are_programming_errors():
 
 @pytest.mark.parametrize(
     ("address", "masked"),
-    [("ab@x.id", "ab•••@x.id"), ("+6281234567890", "+62812••••7890"), ("12345", "•••••")],
+    [("ab@x.id", "ab•••@x.id"), ("+6281234567890", "••••••890"), ("12345", "•••••")],
 )
 def test_masking(address, masked):
     assert mask_address(address) == masked
@@ -142,3 +167,21 @@ def test_check_warns_when_the_gateway_has_no_address(settings):
     out = StringIO()
     call_command("check", stdout=out, stderr=out)
     assert "notifications.W001" in out.getvalue()
+    # In production the hint does not offer the console (it would print codes to the journal).
+    assert "=console" not in out.getvalue()
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "NOTIFY_SMS_BACKEND=console" in out.getvalue()
+
+
+def test_the_sent_log_keeps_at_most_the_last_three_digits(
+    notification_outbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(channel="sms", to="+6281234567890", body="x", kind="k")
+        notify(channel="whatsapp", to="081234567", body="x", kind="k")
+    for masked in Delivery.objects.values_list("address_masked", flat=True):
+        assert len(re.findall(r"\d", masked)) <= 3, masked

@@ -8,7 +8,6 @@ import pytest
 from django.urls import URLPattern, get_resolver
 from django.utils import timezone
 
-from bazaars.models import Participation
 from owners.models import CorrectionRequest, DeletionRequest, ProfileEdit, ReviewStatus
 from tests.bazaars.factories import accepted, bazaar
 from tests.certifications.factories import open_case, pdf_bytes, upload
@@ -242,7 +241,10 @@ def test_an_unpublished_whatsapp_number_is_on_no_public_page(client, mine, setti
 
 def test_my_data_downloads_and_is_audited(client, mine):
     signed_in(client, mine.owner)
-    response = client.get("/usaha-saya/data-saya/")
+    page = client.get("/usaha-saya/data-saya/")  # a GET only says what the file holds
+    assert page.status_code == 200 and mine.owner.nik not in page.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    response = client.post("/usaha-saya/data-saya/")
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
     assert data["owner"]["nik"] == mine.owner.nik
@@ -281,6 +283,7 @@ def test_an_owner_uploads_a_document_to_their_case_through_the_checks(client, mi
     assert bad.status_code == 200 and case.documents.count() == 1
     other = client.post(page, {"case": their_case.pk, "file": upload("k.pdf", pdf_bytes())})
     assert other.status_code == 404 and their_case.documents.count() == 0
+    assert client.post(page, {"case": "abc"}).status_code == 400  # not a 500
 
 
 def ProductionClientFor(user):
@@ -291,6 +294,94 @@ def ProductionClientFor(user):
     return c
 
 
-def test_business_count_does_not_leak_into_owner_pages(client, mine):
-    assert Business.objects.count() == 1
-    assert Participation.objects.count() == 0
+def test_no_owner_page_shows_another_business(client, mine, theirs):
+    # Every page of the owners' URLconf that takes no other argument than the business, for
+    # the signed-in owner's business: nothing of the other business is in it; and each of
+    # those pages answers 404 for the other business's id.
+    from django.urls import reverse
+
+    from owners import urls as owner_urls
+
+    signed_in(client, mine.owner)
+    walked = 0
+    for pattern in owner_urls.urlpatterns:
+        converters = set(pattern.pattern.converters)
+        if converters != {"business_id"}:
+            continue
+        url = reverse(f"owners:{pattern.name}", args=[mine.pk])
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert "Batik Pak Joko" not in text and theirs.owner.phone[-4:] not in text, url
+        other = reverse(f"owners:{pattern.name}", args=[theirs.pk])
+        assert client.get(other).status_code == 404, other
+        walked += 1
+    assert walked >= 5
+
+
+def test_the_office_s_working_notes_stay_off_the_owner_pages(client, mine):
+    # A case's note and a change's reason are written by staff for staff ("owner difficult on
+    # the phone"); the owner sees states, dates and the notes written to them.
+    from django.urls import reverse
+
+    from umkm import services as register_services
+
+    case = open_case(mine, "halal")
+    type(case).objects.filter(pk=case.pk).update(note="Catatan internal: pemilik sulit dihubungi")
+    register_services.business_update(
+        actor=admin_sudin(),
+        business=mine,
+        public_consent=False,
+        reason="Catatan internal: ditelepon operator, marah",
+    )
+    # Whatever reason a staff path records on the history row (simple_history's change reason).
+    latest = mine.history.order_by("-history_id").first()
+    type(latest).objects.filter(pk=latest.pk).update(
+        history_change_reason="Catatan internal: ditelepon operator, marah"
+    )
+    signed_in(client, mine.owner)
+    for name in ("certificates", "consent", "business"):
+        text = client.get(reverse(f"owners:{name}", args=[mine.pk])).content.decode()
+        assert "Catatan internal" not in text, name
+
+
+def test_the_consent_history_lists_each_change_once_newest_first(client, mine):
+    from config.actors import SYSTEM
+    from owners.views import consent_history
+    from umkm import services as register
+
+    for public, name in [(True, "A"), (True, "B"), (False, "C"), (False, "D"), (True, "E")]:
+        business = Business.objects.get(pk=mine.pk)
+        business.name = name  # a change that is not the consent's: not a line of its own
+        business.save()
+        if business.public_consent != public:
+            register.business_update(actor=SYSTEM, business=business, public_consent=public)
+    from owners.signin import account_for
+
+    user = account_for(mine.owner).user
+    rows = consent_history(mine, user)
+    assert [r["public_consent"] for r in rows] == [True, False, True, False]
+    assert len(consent_history(mine, user, limit=2)) == 2
+
+
+def test_my_business_with_another_owners_participation_or_case_is_not_found(client, mine, theirs):
+    """A hostile owner keeps their own business in the address and puts another business's
+    participation or certificate case beside it: 404, and nothing of theirs changes."""
+    b = bazaar(
+        applications_open=timezone.localdate(),
+        days=[timezone.localdate() + datetime.timedelta(days=9)],
+    )
+    their_participation = accepted(b, theirs)
+    their_case = open_case(theirs, "halal")
+    signed_in(client, mine.owner)
+    withdraw = f"/usaha-saya/{mine.pk}/ikut/{their_participation.pk}/mundur/"
+    assert client.post(withdraw).status_code == 404
+    page = f"/usaha-saya/{mine.pk}/sertifikat/"
+    posted = client.post(page, {"case": their_case.pk, "file": upload("k.pdf", pdf_bytes())})
+    assert posted.status_code == 404
+    for junk in ("abc", "1e3", "-1", "9" * 30, "１"):
+        answer = client.post(page, {"case": junk, "file": upload("k.pdf", pdf_bytes())})
+        assert answer.status_code in (400, 404), junk
+    their_participation.refresh_from_db()
+    assert their_participation.status == "accepted"
+    assert their_case.documents.count() == 0

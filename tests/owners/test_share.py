@@ -71,3 +71,39 @@ def test_when_all_are_listed_the_card_says_one_number(client):
     accepted(b, public_business(sector=sector("fesyen")))
     schedule = client.get("/bazar/").content.decode()
     assert re.search(r">1 usaha\s*<", schedule) and "tampil" not in schedule
+
+
+def test_a_redrawn_card_replaces_the_old_one(client):
+    b = bazaar(title="Bazar Kartu Lama")
+    first = _meta(client.get(f"/bazar/{b.slug}/").content.decode(), "og:image")
+    accepted(b, public_business(sector=sector("fesyen")))
+    client.get(f"/bazar/{b.slug}/")
+    assert not default_storage.exists(first.split("/media/", 1)[1])
+
+
+@pytest.mark.parametrize("how", ["owner withdraws", "staff withdraw", "data erased"])
+def test_the_business_card_leaves_the_public_storage_with_the_listing(
+    client, how, django_capture_on_commit_callbacks
+):
+    from owners import services as owner_services
+    from owners.signin import account_for
+    from tests.factories import admin_sudin
+    from umkm import pdp
+    from umkm import services as register_services
+
+    shop = public_business(name="Kopi Bu Tini", slug="kopi-bu-tini", sector=sector("fesyen"))
+    card = _meta(client.get("/umkm/kopi-bu-tini/").content.decode(), "og:image")
+    name = card.split("/media/", 1)[1]
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "owner withdraws":
+            user = account_for(shop.owner).user
+            owner_services.consent_set(actor=user, business=shop, public=False)
+        elif how == "staff withdraw":
+            register_services.business_update(
+                actor=admin_sudin(), business=shop, public_consent=False
+            )
+        else:
+            pdp.anonymise_owner(owner=shop.owner, requested_by="Pemilik", purpose="Uji")
+    assert not default_storage.exists(name)
+    assert client.get("/umkm/kopi-bu-tini/").status_code == 404

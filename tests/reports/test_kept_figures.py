@@ -94,3 +94,71 @@ def test_the_version_row_changes_once_per_transaction_and_each_write_still_count
             versions.add(data_version())
         assert slot_row_version(cursor) == first  # no new row version in this transaction
     assert len(versions) == 4 and "" not in versions
+
+
+def _key_of(scope, period, sections=False):
+    from reports import selectors
+
+    with report_snapshot():
+        version = data_version()
+    return selectors._snapshot_key(scope, period, f"{version}:{int(sections)}")
+
+
+def _later(seconds, fn):
+    import threading
+
+    timer = threading.Timer(seconds, fn)
+    timer.start()
+    return timer
+
+
+def test_a_report_another_process_is_computing_is_waited_for_not_computed_again(world):
+    """A second asker of the same report under the same version (a request while the worker
+    rebuilds, or four requests after one write) takes the first one's figures."""
+    from django.core.cache import cache
+
+    scope, period = kecamatan_scope(GROGOL), Period.for_year(2023)
+    cache.clear()
+    key = _key_of(scope, period)
+    with report_snapshot():
+        theirs = selectors_compute(scope, period)
+    theirs.total.active = 987654  # the other's very object: not one computed here
+    cache.add(f"{key}:computing", True, 60)
+    timer = _later(0.3, lambda: cache.set(key, theirs, 60))
+    try:
+        with CaptureQueriesContext(connection) as captured, report_snapshot():
+            got = build_report(scope, period)
+    finally:
+        timer.join()
+        cache.clear()
+    assert got.total.active == 987654
+    assert not any("umkm_" in q["sql"] for q in captured.captured_queries)
+
+
+def test_when_the_other_computation_gives_up_the_report_is_computed_here(world):
+    from django.core.cache import cache
+
+    scope, period = kecamatan_scope(GROGOL), Period.for_year(2023)
+    cache.clear()
+    key = _key_of(scope, period)
+    cache.add(f"{key}:computing", True, 60)
+    timer = _later(0.3, lambda: cache.delete(f"{key}:computing"))  # it failed: no report
+    try:
+        with CaptureQueriesContext(connection) as captured, report_snapshot():
+            got = build_report(scope, period)
+    finally:
+        timer.join()
+    assert any("umkm_businessstate" in q["sql"] for q in captured.captured_queries)
+    assert cache.get(key).total.active == got.total.active
+    cache.clear()
+    with report_snapshot():
+        build_report(scope, period)  # alone: it marks the key itself
+    assert cache.get(key) is not None
+    assert cache.get(f"{key}:computing") is None  # and takes the mark away once kept
+    cache.clear()
+
+
+def selectors_compute(scope, period):
+    from reports.selectors import compute_all
+
+    return compute_all(scope, period, False)

@@ -49,6 +49,7 @@ from umkm.models import (
     BusinessStage,
     Enrolment,
     Kecamatan,
+    Mentoring,
     PersonalDataAccess,
     Stage,
     YearlyTarget,
@@ -118,7 +119,7 @@ def _seed(code: str, bazaar, stage) -> dict:
     kecamatan = Kecamatan.objects.get(code=code)
     training = TrainingFactory(kecamatan=kecamatan, title=f"Pelatihan {tag}")
     EnrolmentFactory(training=training, business=business, owner=owner)
-    MentoringFactory(business=business)
+    MentoringFactory(business=business, notes=f"Catatan pendamping tentang keluarga {tag}")
     BusinessStage.objects.create(
         business=business, stage=stage, reached_on=datetime.date(2023, 4, 1)
     )
@@ -457,6 +458,7 @@ def _secrets(world) -> list[str]:
         out += [owner.nik, owner.nik[4:], mask_nik(owner.nik), owner.email]
         out += [p for phone in phones for p in (phone, "0" + phone[3:])]
         out += [owner.address, business.address]
+        out += [n for n in business.mentorings.values_list("notes", flat=True) if n]
     for day in (datetime.date(1979, 2, 13), datetime.date(1981, 3, 14)):
         out += [
             f"{day:%d-%m-%Y}",
@@ -521,6 +523,7 @@ def test_no_allow_list_holds_personal_data():
         assert not (personal & names), model
         assert not ("*" in names and personal), model
     assert permissions.PERSONAL_DATA["umkm.owner"] >= {"nik_masked", "birth_date", "email"}
+    assert "notes" not in permissions.pejabat_fields(Mentoring)  # free text about people
 
 
 def test_pejabat_gets_200_or_403_everywhere_and_no_personal_data(client, world):

@@ -88,6 +88,9 @@ PRIVATE_DOCUMENTS = {
     # A mentor's visit photo: re-encoded by config.images, kept in the private storage, served
     # by the desk's scoped view only (tests/mentors/test_desk_scope.py).
     "umkm.Mentoring.photo": images.clean_image,
+    # An owner's proposed photo until staff decide: re-encoded by config.images, private,
+    # served by the review queue's scoped view (tests/owners/test_private_data.py).
+    "owners.ProfileEdit.photo": images.clean_image,
 }
 
 

@@ -243,3 +243,44 @@ def test_admin_sudin_registers_a_device_for_staff_but_never_sees_a_superusers(cl
     listing = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
     assert "HP operator" in listing and "HP akar" not in listing
     assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_admin_sudin_can_give_a_mentor_a_device_but_not_an_owner_account(client):
+    # The mentors' desk asks for the second factor (OTP_REQUIRED); mentors are not staff, so
+    # the device form must offer them, and never an owner's account or a former mentor.
+    from django.urls import reverse
+
+    from owners.signin import account_for
+    from tests.mentors.factories import mentor
+    from tests.owners.factories import owner_business
+
+    current = mentor()
+    former = mentor()
+    type(former).objects.filter(pk=former.pk).update(active=False)  # no longer works here
+    owner_user = account_for(owner_business().owner).user
+    client.force_login(admin_sudin())
+    page = client.get(reverse("admin:otp_totp_totpdevice_add"))
+    choices = {str(pk) for pk, _label in page.context["adminform"].form.fields["user"].choices}
+    assert str(current.user.pk) in choices
+    assert str(former.user.pk) not in choices and str(owner_user.pk) not in choices
+
+
+@pytest.mark.django_db
+def test_a_mentor_password_follows_the_password_rules():
+    from django.core.exceptions import ValidationError
+
+    from config.actors import SYSTEM
+    from mentors import services
+    from umkm.models import Kecamatan
+
+    with pytest.raises(ValidationError) as refused:
+        services.mentor_create(
+            actor=SYSTEM,
+            username="pendamping-lemah",
+            full_name="Pendamping Lemah",
+            kecamatan=[Kecamatan.objects.get(code="31.73.02")],
+            password="12345678",
+        )
+    assert "password" in refused.value.message_dict
+    assert not User.objects.filter(username="pendamping-lemah").exists()

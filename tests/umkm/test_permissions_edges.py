@@ -79,7 +79,7 @@ def test_scoping_functions_default_to_every_row_of_the_model():
 
 
 def test_operator_scope_follows_every_write_of_businesses_and_owners():
-    """Owner.kecamatans is kept by the database (umkm 0022): a business added, moved, handed
+    """Owner.kecamatans is kept by the database (umkm 0023): a business added, moved, handed
     over or deleted, a home moved, a stale instance saved, a bulk insert."""
     from umkm.models import Business, Owner
 

@@ -68,7 +68,7 @@ class MentoringInline(ScopedTabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mentor":
-            kwargs["queryset"] = permissions.mentor_users()
+            kwargs["queryset"] = permissions.mentor_users(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

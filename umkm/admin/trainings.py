@@ -286,12 +286,34 @@ class EnrolmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
             services.enrolment_remove(actor=request.user, enrolment=enrolment)
 
 
+class MentorFilter(admin.SimpleListFilter):
+    """Sessions by mentor, offering only the mentors the user may name (permissions.mentor_users):
+    a plain related filter would list every user of the site, owners' accounts included."""
+
+    title = _("mentor")
+    parameter_name = "mentor"
+
+    def lookups(self, request, model_admin):
+        return [
+            (u.pk, u.get_full_name() or u.username)
+            for u in permissions.mentor_users(request.user).only(
+                "pk", "first_name", "last_name", "username"
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        mentor_id = params.get({"mentor": self.value()}, "mentor", params.object_id)
+        return queryset.filter(mentor_id=mentor_id)
+
+
 @admin.register(Mentoring)
 class MentoringAdmin(ScopedAdmin, SimpleHistoryAdmin):
     scope = staticmethod(permissions.mentorings_for)
     list_display = ["business", "date", "mentor", "topic", "monthly_omzet"]
     list_select_related = ["business", "mentor"]
-    list_filter = ["mentor"]  # not "topic": a DISTINCT over every session
+    list_filter = [MentorFilter]  # not "topic": a DISTINCT over every session
     ordering = ["-id"]
     search_fields = ["business__name"]
     autocomplete_fields = ["business"]
@@ -304,7 +326,7 @@ class MentoringAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mentor":
-            kwargs["queryset"] = permissions.mentor_users()
+            kwargs["queryset"] = permissions.mentor_users(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -29,6 +29,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import formats
 from umkm.models.areas import Kelurahan
 from umkm.models.register import Business, BusinessStatus, Scale
 
@@ -101,8 +102,8 @@ class BusinessState(models.Model):
 
     def __str__(self):
         # As the business page's inline shows it: the days, open ends as "…" (not "None").
-        start = f"{self.valid_from:%d-%m-%Y}" if self.valid_from else "…"
-        end = f"{self.valid_until:%d-%m-%Y}" if self.valid_until else "…"
+        start = formats.date_short(self.valid_from) if self.valid_from else "…"
+        end = formats.date_short(self.valid_until) if self.valid_until else "…"
         return f"{start} – {end}: {self.get_status_display()}"
 
     @property

@@ -29,6 +29,7 @@ from umkm.services.base import (
     _set_history_user,
     require_actor,
 )
+from umkm.signals import send_public_listing_withdrawn
 from umkm.validators import clean_nik, nik_birth_date_warning, normalise_phone
 
 # --- Owners -------------------------------------------------------------------------------
@@ -279,8 +280,10 @@ def business_update(
         _check_owner(actor, changes["owner"])
     if "nib" in changes:
         changes["nib"] = (changes["nib"] or "").strip() or None
+    withdrawn = False
     if "public_consent" in changes and changes["public_consent"] != business.public_consent:
         business.public_consent_at = timezone.now() if changes["public_consent"] else None
+        withdrawn = not changes["public_consent"]
     for name, value in changes.items():
         setattr(business, name, value)
     business.full_clean()
@@ -290,6 +293,8 @@ def business_update(
             business.save()
         except IntegrityError as exc:
             raise ValidationError({"nib": _("A business with this NIB already exists.")}) from exc
+        if withdrawn:
+            send_public_listing_withdrawn(business)
     return Outcome(business)
 
 

@@ -80,7 +80,7 @@ DROP FUNCTION IF EXISTS umkm_owner_kecamatans_of(bigint, varchar);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("umkm", "0021_admin_sudin_totp_devices"),
+        ("umkm", "0022_business_id_status_kelurahan_index"),
     ]
 
     operations = [
