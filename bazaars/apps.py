@@ -29,8 +29,10 @@ class BazaarsConfig(AppConfig):
     def ready(self):
         from django.apps import apps
         from django.core import checks
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
+        from bazaars.cache import forget_replays
         from bazaars.share_cards import forget_business_cards
         from config.site import check_site_url
         from umkm.signals import public_listing_withdrawn
@@ -40,6 +42,7 @@ class BazaarsConfig(AppConfig):
         )
 
         checks.register(check_site_url, checks.Tags.security, deploy=True)
+        setting_changed.connect(forget_replays, weak=False, dispatch_uid="bazaars-replays")
 
         for label in CACHED_MODELS:
             model = apps.get_model(label)

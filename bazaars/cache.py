@@ -94,6 +94,41 @@ def _keep_locally(key: str, page) -> None:
             _local_pages.popitem(last=False)
 
 
+# The replays of bazaars.middleware.PublicPageReplayMiddleware: whole anonymous responses of
+# this process, under what the visitor sent (address, host, language cookie), each with the
+# version it was made under. Kept here only, never in the shared cache: a visitor's extra
+# ?x=... makes a new entry, which must not fill Redis.
+REPLAYS = 256
+_replays: OrderedDict = OrderedDict()
+
+
+def get_replay(key):
+    with _local_lock:
+        entry = _replays.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            del _replays[key]
+            return None
+        _replays.move_to_end(key)
+        return entry[1]
+
+
+def keep_replay(key, replay) -> None:
+    with _local_lock:
+        _replays[key] = (time.monotonic() + page_timeout(), replay)
+        _replays.move_to_end(key)
+        while len(_replays) > REPLAYS:
+            _replays.popitem(last=False)
+
+
+def forget_replays(**kwargs) -> None:
+    """Every replay of this process (connected to setting_changed: a test's other settings
+    make other headers)."""
+    with _local_lock:
+        _replays.clear()
+
+
 def _bump() -> bool:
     """True when the cache took the new version."""
     try:

@@ -7,6 +7,7 @@ rendered with a placeholder there and the visitor's own token is put in when ser
 import datetime
 import hashlib
 import zoneinfo
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -51,18 +52,36 @@ def _serve_cached(request, name: str, build):
         )
         hit = get_page(key)
         if hit is not None:
-            return _respond(request, *hit)
+            return _respond(request, *hit, version=version)
     status, content_type, content = build()
     if key is not None and status == 200:  # unknown slugs are not worth keeping
         set_page(key, (status, content_type, content))
-    return _respond(request, status, content_type, content)
+    return _respond(request, status, content_type, content, version=version if key else 0)
 
 
-def _respond(request, status, content_type, content: bytes):
+def _respond(request, status, content_type, content: bytes, *, version: int = 0):
     content = account_nav.fill(request, content)  # before the token: it holds a form too
+    served = fill_token(request, content)
+    response = HttpResponse(served, status=status, content_type=content_type)
+    user = getattr(request, "user", None)  # a view called without the middleware has none
+    if version and status == 200 and user is not None and not user.is_authenticated:
+        # The same page for every anonymous visitor but for the token: the replay at the top
+        # of the middleware stack may keep it (bazaars.middleware.PublicPageReplayMiddleware).
+        response.public_replay = (PublicReplay(version, timezone.localdate(), content), served)
+    return response
+
+
+class PublicReplay(NamedTuple):
+    version: int
+    day: datetime.date
+    content: bytes  # the anonymous visitor's header filled in, the CSRF token not
+
+
+def fill_token(request, content: bytes) -> bytes:
+    """The visitor's own CSRF token into the footer's language form."""
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return HttpResponse(content, status=status, content_type=content_type)
+    return content
 
 
 def _page(request, template, context, status=200):

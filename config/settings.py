@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an anonymous GET of a public page this process kept is answered here, with the
+    # headers the whole stack below gave it (bazaars/middleware.py).
+    "bazaars.middleware.PublicPageReplayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.routers.PrimaryPinningMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

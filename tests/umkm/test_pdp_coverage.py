@@ -86,12 +86,16 @@ NOT_PERSONAL = {
     "certifications.CaseTransition.number",
     # A document's file type: one of the few the database allows (casedocument_allowed_type).
     "certifications.CaseDocument.content_type",
+    # The kecamatan codes of the owner's home kelurahan and businesses' kelurahan (kept by
+    # triggers for the operators' scope, umkm 0023): the areas the erasure keeps already.
+    "umkm.Owner.kecamatans",
 }
 
 # Fields that need not be in the owner's download: not what is held about them, or held in
 # another form there.
 NOT_EXPORTED = {
     "umkm.Owner.nik_index",  # a keyed hash of the NIK; the NIK itself is exported
+    "umkm.Owner.kecamatans",  # the kecamatan of the home and businesses (their areas exported)
     "umkm.Business.owner_name",  # a copy of the owner's name (exported) for the admin search
     "umkm.Business.slug",  # the public page's address, made from the name
     "umkm.BusinessStage.cause",

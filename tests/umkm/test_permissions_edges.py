@@ -76,3 +76,36 @@ def test_scoping_functions_default_to_every_row_of_the_model():
     assert set(permissions.businesses_for(user)) == {here.business}
     assert permissions.kelurahan_for(user).filter(code=ELSEWHERE).count() == 0
     assert permissions.kecamatan_for(user).get().code == "31.73.02"
+
+
+def test_operator_scope_follows_every_write_of_businesses_and_owners():
+    """Owner.kecamatans is kept by the database (umkm 0023): a business added, moved, handed
+    over or deleted, a home moved, a stale instance saved, a bulk insert."""
+    from umkm.models import Business, Owner
+
+    user = operator("31.73.02")
+
+    def seen(owner) -> bool:
+        return permissions.owners_for(user).filter(pk=owner.pk).exists()
+
+    owner = OwnerFactory(kelurahan=kelurahan(ELSEWHERE))
+    stale = Owner.objects.get(pk=owner.pk)
+    assert not seen(owner)
+    business = BusinessFactory(owner=owner, kelurahan=kelurahan(ELSEWHERE))
+    assert not seen(owner)
+    Business.objects.filter(pk=business.pk).update(kelurahan=kelurahan(HERE))  # moved here
+    assert seen(owner)
+    stale.save()  # an instance read before the move cannot put the old set back
+    assert seen(owner)
+    other = OwnerFactory(kelurahan=kelurahan(ELSEWHERE))
+    Business.objects.filter(pk=business.pk).update(owner=other)  # handed over
+    assert seen(other) and not seen(owner)
+    Business.objects.filter(pk=business.pk).delete()
+    assert not seen(other)
+    Owner.objects.filter(pk=owner.pk).update(kelurahan=kelurahan(HERE))  # moved home
+    assert seen(owner)
+    third = OwnerFactory(kelurahan=kelurahan(ELSEWHERE))
+    Business.objects.bulk_create(
+        [BusinessFactory.build(owner=third, kelurahan=kelurahan(HERE), slug="bulk-kopi")]
+    )
+    assert seen(third)

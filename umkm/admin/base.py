@@ -19,7 +19,8 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OrderBy
+from django.db.models import F, OrderBy
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -147,7 +148,15 @@ class FastChangeList(ChangeList):
                 descending = str(first).startswith("-")
             if descending:
                 ordering = [*ordering[:-1], last[1:]]
+        clustered = getattr(self.model_admin, "sorts_after_scope", ())
+        if ordering and _column(ordering[0]) in clustered and self._scoped(request):
+            ordering = [_sorted_after_the_scope(ordering[0]), *ordering[1:]]
         return ordering
+
+    def _scoped(self, request) -> bool:
+        return bool(getattr(self.model_admin, "scope", None)) and bool(
+            permissions.operator_kecamatan_code(request.user)
+        )
 
     def get_queryset(self, request, exclude_parameters=None):
         qs = super().get_queryset(request, exclude_parameters)
@@ -155,6 +164,31 @@ class FastChangeList(ChangeList):
             cls = qs.__class__
             qs.__class__ = type(cls.__name__, (DateSpanQuerySetMixin, cls), {})
         return qs
+
+
+def _column(key) -> str | None:
+    if isinstance(key, str):
+        return key.removeprefix("-")
+    expression = key.expression if isinstance(key, OrderBy) else key
+    return getattr(expression, "name", None)
+
+
+def _sorted_after_the_scope(key):
+    """An operator's list is one kecamatan's rows (about 1 in 44). With a LIMIT, Postgres walks
+    the sort's own index and counts on the kecamatan's rows to come up evenly along it; for a
+    column whose values sit together by kecamatan (`sorts_after_scope` of the admin: a
+    training's trainees, a kelurahan's owners) they do not: the newest trainings' enrolments
+    were all elsewhere, and 185,000 index entries went by before 50 were found (3 s). Sorted on
+    COALESCE(column, column), which no index holds, the scope goes first and a top-N sort of
+    its rows follows (~15-40 ms). Not for every column: where the rows come up evenly, the
+    index walk is the faster plan (a business list sorted by name)."""
+    if isinstance(key, OrderBy):
+        expression, descending = key.expression, key.descending
+    elif isinstance(key, str):
+        expression, descending = F(key.removeprefix("-")), key.startswith("-")
+    else:
+        return key
+    return OrderBy(Coalesce(expression, expression), descending=descending)
 
 
 class DateSpanQuerySetMixin:

@@ -100,6 +100,9 @@ class OwnerAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_help_text = _("Owner name, or a full NIK (exact).")
     search_help_text_without_nik = _("Owner name.")
     ordering = ["-id"]  # newest first on the primary key: no sort of 370,000 names
+    # A kecamatan's owners sit together in kelurahan order: an operator's sort by kelurahan or
+    # kecamatan reads their rows first (umkm.admin.base._sorted_after_the_scope).
+    sorts_after_scope = {"kelurahan_id"}
 
     @admin.display(description=_("NIK"))
     def nik_masked(self, obj):

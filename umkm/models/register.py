@@ -1,6 +1,7 @@
 """Owners (pelaku usaha), businesses (UMKM binaan) and the 7P stages each has reached."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
@@ -61,12 +62,18 @@ class Owner(models.Model):
         verbose_name=_("same NIK as"),
         help_text=_("Entered by an operator with the NIK of this registered owner: for Sudin."),
     )
+    # The kecamatan of their home and of each of their businesses, kept by the database
+    # (triggers of umkm 0023, whoever writes: the ORM, an import, COPY): an operator's owners
+    # are one lookup of this column's GIN index (umkm.permissions.owners_for).
+    kecamatans = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OwnerQuerySet.as_manager()
     # The ciphertext stays out of history; the blind index shows when a NIK was changed.
-    history = HistoricalRecords(excluded_fields=["nik_ciphertext"])
+    history = HistoricalRecords(excluded_fields=["nik_ciphertext", "kecamatans"])
 
     class Meta:
         verbose_name = _("owner")
@@ -94,6 +101,7 @@ class Owner(models.Model):
         ]
         indexes = [
             GinIndex(OpClass(Upper("full_name"), name="gin_trgm_ops"), name="owner_name_trgm"),
+            GinIndex(fields=["kecamatans"], name="owner_kecamatans"),
             *sort_indexes("owner", "full_name", "gender", "kelurahan"),
             # The owners' sign-in finds an owner by phone or e-mail (owners.signin).
             models.Index(fields=["phone"], name="owner_phone", condition=~models.Q(phone="")),
