@@ -49,6 +49,7 @@ class Delivery(models.Model):
         verbose_name = _("notification sent")
         verbose_name_plural = _("notifications sent")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="delivery_kind_recent")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
