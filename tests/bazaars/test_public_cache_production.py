@@ -19,13 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shared_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+def shared_cache(shared_cache):
     assert page_timeout() == PAGE_TIMEOUT  # an hour: only the version makes a page fresh
 
 

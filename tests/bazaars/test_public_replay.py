@@ -20,17 +20,6 @@ from umkm.services import business_update
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shared_cache(settings, tmp_path):
-    """As production keeps pages (a shared cache for the hour; local memory keeps seconds)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-
-
 def _replayed(response) -> bool:
     return not hasattr(response.wsgi_request, "user")
 
