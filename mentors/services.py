@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -419,3 +420,12 @@ def reminders_send(*, actor, month: datetime.date | None = None) -> int:
             )
             sent += delivery is not None
     return sent
+
+
+@task()
+def send_mentor_reminders_task(month: str | None = None) -> int:
+    """reminders_send in the task worker: one staff click reminds every mentor who is behind
+    (thousands at DKI scale, each a gateway call with its timeout), which no web request may
+    wait for."""
+    on = datetime.date.fromisoformat(month) if month else None
+    return reminders_send(actor=SYSTEM, month=on)

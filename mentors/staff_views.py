@@ -41,8 +41,15 @@ def completeness(request):
 def reminders(request):
     if not permissions.may_send_reminders(request.user):
         raise PermissionDenied
-    sent = services.reminders_send(actor=request.user)
-    messages.success(request, _("Reminders sent: %(n)d.") % {"n": sent})
+    month = timezone.localdate().replace(day=1).isoformat()
+    result = services.send_mentor_reminders_task.enqueue(month=month)
+    if result.is_finished:  # a backend that runs tasks at once (development)
+        messages.success(request, _("Reminders sent: %(n)d.") % {"n": result.return_value})
+    else:
+        messages.success(
+            request,
+            _("The reminders are being sent by the background worker (once a day each)."),
+        )
     return redirect("mentors_staff:completeness")
 
 
