@@ -429,6 +429,8 @@ DEMO_ACCOUNTS = ["mentors.demo.ensure_accounts"]
 
 # --- Mentors: a mentor's caseload above this warns on assignment (issue 15) ----------------
 MENTOR_CASELOAD_CEILING = env.int("MENTOR_CASELOAD_CEILING", default=60)
+# A bulk assignment of more businesses than this at once is refused (a filtered list, not a city).
+MENTOR_BULK_ASSIGN_MAX = env.int("MENTOR_BULK_ASSIGN_MAX", default=500)
 
 # --- Personal data (UU PDP): sections of a subject access export, one per app -------------
 PDP_SECTIONS = [

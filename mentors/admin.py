@@ -2,7 +2,9 @@
 mentors.services; the Business list gets a bulk "assign to a mentor" action."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -157,12 +159,18 @@ def assign_to_mentor(modeladmin, request, queryset):
     form = AssignForm(request.POST if "apply" in request.POST else None)
     form.fields["mentor"].queryset = permissions.mentors_for(request.user, Mentor.objects.active())
     if "apply" in request.POST and form.is_valid():
-        outcome = services.assignments_bulk(
-            actor=request.user,
-            businesses=list(queryset.select_related("kelurahan")),
-            mentor=form.cleaned_data["mentor"],
-            start=form.cleaned_data["start"],
-        )
+        limit = settings.MENTOR_BULK_ASSIGN_MAX
+        try:
+            outcome = services.assignments_bulk(
+                actor=request.user,
+                businesses=queryset.select_related("kelurahan")[: limit + 1],
+                mentor=form.cleaned_data["mentor"],
+                start=form.cleaned_data["start"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                modeladmin.message_user(request, message, messages.ERROR)
+            return None
         modeladmin.message_user(
             request,
             gettext("%(n)d businesses assigned to %(mentor)s.")

@@ -188,9 +188,21 @@ def assignment_set(
 def assignments_bulk(
     *, actor, businesses, mentor: Mentor, start: datetime.date | None = None
 ) -> Outcome:
-    """The admin's bulk action over a filtered list: all or nothing."""
+    """The admin's bulk action over a filtered list: all or nothing, and at most
+    settings.MENTOR_BULK_ASSIGN_MAX businesses (the caller passes at most one more, so that a
+    select-across of a whole city is refused without being loaded)."""
     require_actor(actor)
     start = start or timezone.localdate()
+    businesses = list(businesses)
+    limit = settings.MENTOR_BULK_ASSIGN_MAX
+    if len(businesses) > limit:
+        raise ValidationError(
+            _(
+                "At most %(max)d businesses can be assigned at once: narrow the list (a mentor "
+                "looks after about %(ceiling)d)."
+            )
+            % {"max": limit, "ceiling": settings.MENTOR_CASELOAD_CEILING}
+        )
     _check_mentor(actor, mentor, start)
     changed = 0
     with transaction.atomic():

@@ -202,3 +202,22 @@ def test_adding_a_mentor_in_admin_makes_the_account_and_a_taken_username_saves_n
     assert again.status_code == 200
     assert "Nama pengguna ini sudah dipakai." in again.content.decode()
     assert not Mentor.objects.filter(full_name="Pendamping Kembar").exists()
+
+
+def test_bulk_assignment_of_more_than_the_limit_is_refused_whole(admin_client, settings):
+    settings.MENTOR_BULK_ASSIGN_MAX = 2
+    m = mentor()
+    businesses = [BusinessFactory(kelurahan=kelurahan("31.73.02.1001")) for _ in range(3)]
+    response = admin_client.post(
+        reverse("admin:umkm_business_changelist"),
+        {
+            "action": "assign_to_mentor",
+            "_selected_action": [str(b.pk) for b in businesses],
+            "apply": "1",
+            "mentor": m.pk,
+            "start": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert "Paling banyak 2 usaha" in response.content.decode()
+    assert not Assignment.objects.exists()
