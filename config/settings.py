@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from config.logging import logging_settings
 from config.storage_settings import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -466,37 +467,5 @@ CERTIFICATE_WAITING_DAYS = env.int("CERTIFICATE_WAITING_DAYS", default=14)
 # The public schedule pages are cached whole and invalidated on every staff change (off: bench).
 BAZAAR_PUBLIC_CACHE = env.bool("BAZAAR_PUBLIC_CACHE", default=True)
 
-# --- Logging: never personal data (see umkm.logging filters) -------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {
-            "()": "config.logging.RedactingFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        }
-    },
-    "filters": {"redact_pii": {"()": "config.logging.RedactPersonalData"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_pii"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Django's defaults give "django" (development console, mail to ADMINS) and
-        # "django.server" (runserver's request lines: "GET /admin/umkm/owner/?q=<NIK>") handlers
-        # of their own that no filter of ours would see: both pass on to the root's redacting
-        # console only.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.db.backends": {"level": "WARNING"},
-        # axes logs usernames and addresses of failed sign-ins: kept, but never a password.
-        "axes": {"level": "WARNING"},
-        # PDF rendering (reports) logs every step and every CSS rule it skips.
-        "weasyprint": {"level": "ERROR"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logging: never personal data (config/logging.py: the filters and the whole tree) -----
+LOGGING = logging_settings(env.str("LOG_LEVEL", default="INFO"))
