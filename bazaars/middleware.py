@@ -1,19 +1,19 @@
 """A kept public page answered before the rest of the middleware stack (first in MIDDLEWARE).
 
-A public page is the same for every anonymous visitor but for the CSRF token of its language
-form (bazaars.views). The first time this process serves one to an anonymous visitor with the
-whole stack, the response is kept as that stack made it: status, every header (the security
-middleware's, the CSP, X-Frame-Options, Vary, Content-Language ...) and the page with the
-token left out. The next anonymous GET of the same address, host and language cookie is
-answered from that copy with the visitor's own token and CSRF cookie (Django's own
-CsrfViewMiddleware code), skipping session, locale, auth, OTP, messages and the guards: on a
-hit they would do nothing for a visitor without a session.
+A public page is the same bytes for every anonymous visitor (bazaars.views: its one form, the
+language switch, carries no CSRF token). The first time this process serves one to an
+anonymous visitor with the whole stack, the response is kept as that stack made it: status,
+every header (the security middleware's, the CSP, X-Frame-Options, Vary, Content-Language ...)
+and the page. The next anonymous GET of the same address, host and language cookie is answered
+with that copy, skipping session, locale, auth, OTP, messages and the guards: on a hit they
+would do nothing for a visitor without a session.
 
 What may be answered here, and nothing else:
 - GET, with no cookie but the CSRF and language cookies (a session, a message or anything else
   sends the request down the whole stack);
-- an address the whole stack served to such a visitor with 200 and marked as a public page
-  (bazaars.views._respond); a redirect, a refusal, an error page never is;
+- an address the whole stack served to such a visitor with 200, marked as a public page
+  (bazaars.views._respond) and setting no cookie; a redirect, a refusal, an error page never
+  is;
 - while the public version it was made under is still the current one (read from the shared
   cache on every hit, as the stack would): a staff change or a withdrawn consent reaches the
   very next request, and the same calendar day (upcoming and past move at midnight).
@@ -21,7 +21,6 @@ What may be answered here, and nothing else:
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 
 from bazaars.cache import get_replay, keep_replay, public_version
@@ -30,32 +29,25 @@ from bazaars.cache import get_replay, keep_replay, public_version
 class PublicPageReplayMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        # Django's own CSRF cookie handling (reading, renewing, setting it), not a copy of it.
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         key = _key(request)
         if key is not None:
             kept = get_replay(key)
             if kept is not None and _current(kept):
-                return self._replay(request, kept)
+                return _replay(kept)
         response = self.get_response(request)
         if key is not None:
             _keep(key, response)
         return response
 
-    def _replay(self, request, kept):
-        from bazaars.views import fill_token
 
-        status, headers, replay = kept
-        self.csrf.process_request(request)
-        content = fill_token(request, replay.content)
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        if "Content-Length" in response:
-            response["Content-Length"] = str(len(content))
-        return self.csrf.process_response(request, response)
+def _replay(kept) -> HttpResponse:
+    status, headers, replay = kept
+    response = HttpResponse(replay.content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def _key(request):
@@ -84,13 +76,12 @@ def _current(kept) -> bool:
 
 
 def _keep(key, response) -> None:
-    marked = getattr(response, "public_replay", None)
-    if marked is None or response.status_code != 200 or response.streaming:
+    replay = getattr(response, "public_replay", None)
+    if replay is None or response.status_code != 200 or response.streaming:
         return
-    replay, served = marked
-    if response.content != served:
+    if response.content != replay.content:
         return  # a middleware changed the page after the view: only the whole stack can serve it
-    if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
-        return  # a cookie of its own (a session, a message): not the same for everybody
+    if response.cookies:
+        return  # a cookie (a session, a message, a CSRF cookie): not the same for everybody
     headers = [(name, value) for name, value in response.items()]
     keep_replay(key, (response.status_code, headers, replay))

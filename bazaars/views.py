@@ -1,7 +1,8 @@
 """Public bazaar pages: the same for every visitor, so each is cached whole (see cache.py).
 
-The only per-visitor piece of a page is the CSRF token of the footer's language form: pages are
-rendered with a placeholder there and the visitor's own token is put in when serving.
+Nothing in them is per visitor: the footer's language form carries no CSRF token (its view is
+exempt, config.views.set_language), and the header's sign-in link or account menu is put in
+when serving (config.account_nav).
 """
 
 import datetime
@@ -11,7 +12,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -26,7 +26,6 @@ from config import account_nav
 from config.middleware import storage_outage
 from config.site import absolute_url, origin_key, site_host
 
-CSRF_PLACEHOLDER = "__bazaars_csrf_placeholder__"
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
@@ -60,28 +59,20 @@ def _serve_cached(request, name: str, build):
 
 
 def _respond(request, status, content_type, content: bytes, *, version: int = 0):
-    content = account_nav.fill(request, content)  # before the token: it holds a form too
-    served = fill_token(request, content)
-    response = HttpResponse(served, status=status, content_type=content_type)
+    content = account_nav.fill(request, content)
+    response = HttpResponse(content, status=status, content_type=content_type)
     user = getattr(request, "user", None)  # a view called without the middleware has none
     if version and status == 200 and user is not None and not user.is_authenticated:
-        # The same page for every anonymous visitor but for the token: the replay at the top
-        # of the middleware stack may keep it (bazaars.middleware.PublicPageReplayMiddleware).
-        response.public_replay = (PublicReplay(version, timezone.localdate(), content), served)
+        # The same page for every anonymous visitor: the replay at the top of the middleware
+        # stack may keep it (bazaars.middleware.PublicPageReplayMiddleware).
+        response.public_replay = PublicReplay(version, timezone.localdate(), content)
     return response
 
 
 class PublicReplay(NamedTuple):
     version: int
     day: datetime.date
-    content: bytes  # the anonymous visitor's header filled in, the CSRF token not
-
-
-def fill_token(request, content: bytes) -> bytes:
-    """The visitor's own CSRF token into the footer's language form."""
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return content
+    content: bytes  # the page as the anonymous visitor was served it
 
 
 def _page(request, template, context, status=200):
@@ -91,7 +82,6 @@ def _page(request, template, context, status=200):
     query = filters.query() if filters is not None else ""
     context = {
         **context,
-        "csrf_token": CSRF_PLACEHOLDER,
         "account_nav_placeholder": account_nav.PLACEHOLDER,
         "language_next": request.path + (f"?{query}" if query else ""),
     }

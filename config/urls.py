@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("staf/", views.staff_home, name="staff_home"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # The portal's own scripts' strings (locale/id/LC_MESSAGES/djangojs.po); the admin loads
     # its own catalogue (admin:jsi18n), which merges the same file over Django's.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),

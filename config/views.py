@@ -1,7 +1,9 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from config.access import staff_required
@@ -60,6 +62,19 @@ def favicon(request):
     response = HttpResponsePermanentRedirect(static("favicon.svg"))
     patch_cache_control(response, public=True, max_age=86400)
     return response
+
+
+@csrf_exempt
+def set_language(request):
+    """The footer's language switch: Django's own view (POST only; `next` must be an address
+    of this site, else the referrer or /), without the CSRF check.
+
+    What a forged request can do here is choose the language of the visitor's next pages, and
+    it leaves no other trace: no session, no account, no data. Without a token in the footer
+    form a public page is the same bytes for every anonymous visitor, so the replay of kept
+    pages (bazaars.middleware) returns them as they are: no token to make, no CSRF cookie to
+    set, nothing of one visitor in another's page."""
+    return i18n.set_language(request)
 
 
 @require_safe

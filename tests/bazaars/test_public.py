@@ -13,6 +13,7 @@ from bazaars import services
 from bazaars.models import Bazaar, ParticipationStatus
 from config.actors import SYSTEM
 from tests.bazaars.factories import accepted, bazaar, public_business
+from tests.client import ProductionClient
 from tests.factories import OwnerFactory, kelurahan
 
 pytestmark = pytest.mark.django_db
@@ -210,15 +211,26 @@ def test_cached_pages_show_a_staff_change_on_the_next_request(client, count_quer
     assert "Kopi Tugu Tani Baru" in client.get(detail).content.decode()
 
 
-def test_cached_page_gives_each_visitor_their_own_csrf_token(client):
+def test_cached_page_holds_nothing_of_its_visitor_and_its_language_form_works():
+    """The footer's language switch needs no token (config.views.set_language), so a cached
+    page is the same bytes for everybody and sets no CSRF cookie; the switch still works with
+    CSRF checks on, as a browser posting the form without a token would."""
     bazaar(title="Bazar September")
-    first = client.get("/bazar/").content.decode()
-    assert "__bazaars_csrf_placeholder__" not in first
-    assert 'name="csrfmiddlewaretoken"' in first
-    other = type(client)()
-    second = other.get("/bazar/")
-    assert second.cookies.get(settings.CSRF_COOKIE_NAME)
-    assert "__bazaars_csrf_placeholder__" not in second.content.decode()
+    first = ProductionClient().get("/bazar/")
+    second = ProductionClient().get("/bazar/")
+    assert first.content == second.content
+    assert not first.cookies and not second.cookies
+    assert 'name="csrfmiddlewaretoken"' not in first.content.decode()
+    browser = ProductionClient(enforce_csrf_checks=True)
+    switched = browser.post("/i18n/setlang/", {"language": "en", "next": "/bazar/"})
+    assert switched.status_code == 302 and switched["Location"] == "/bazar/"
+    assert browser.get("/bazar/")["Content-Language"] == "en"
+    # `next` stays on this site: another host sends the visitor home, not away
+    away = browser.post("/i18n/setlang/", {"language": "en", "next": "https://example.org/"})
+    assert away["Location"] == "/"
+    # and a GET changes nothing (Django's view: POST only)
+    browser.get("/i18n/setlang/?language=id&next=/bazar/")
+    assert browser.get("/bazar/")["Content-Language"] == "en"
 
 
 def test_venue_without_coordinates_links_a_map_search():

@@ -76,7 +76,7 @@ def test_forbidden_page_is_in_the_sites_layout_and_indonesian(client):
 
 def test_csrf_failure_is_in_the_sites_layout_and_indonesian():
     browser = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
-    response = browser.post(reverse("set_language"), {"language": "en"})
+    response = browser.post(reverse("admin:login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     html = response.content.decode()
     assert '<html lang="id">' in html and "Formulir sudah kedaluwarsa" in html
