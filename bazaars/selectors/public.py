@@ -429,7 +429,7 @@ def public_directory(filters: DirectoryFilters) -> dict:
         businesses = businesses.filter(kelurahan__kecamatan_id=filters.kecamatan)
     # One count per filter set, not per page: a visitor walking the pages (or a crawler) would
     # otherwise count every consenting business of the city again on each. Counted on the
-    # business rows alone (index-only, business_listed_kelurahan), not through the joins.
+    # business rows alone (index-only, business_listed_kel_sector), not through the joins.
     count = kept_value(
         f"directory-count:{filters.q}:{filters.sector}:{filters.kecamatan}",
         lambda: businesses.select_related(None).count(),

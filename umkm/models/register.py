@@ -309,9 +309,12 @@ class Business(models.Model):
                 name="business_listed_name",
                 condition=models.Q(public_consent=True),
             ),
+            # With the sector beside the kelurahan, a sector's count (?sektor=, alone or with a
+            # kecamatan) is index-only too: through a kelurahan-only index it read the sector
+            # of every consenting business from the table (190 ms at 123,000).
             models.Index(
-                fields=["kelurahan"],
-                name="business_listed_kelurahan",
+                fields=["kelurahan", "sector"],
+                name="business_listed_kel_sector",
                 condition=models.Q(public_consent=True),
             ),
             # The directory's search looks in the products too (name OR products): without
