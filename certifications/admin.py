@@ -154,7 +154,6 @@ class CertificateCaseAdmin(ScopedAdmin):
     list_filter = ["type", "status", KecamatanFilter, ExpiresWithinFilter, WaitingOnSudinFilter]
     search_fields = ["business_name"]  # replaced by get_search_results; keeps the search box
     search_help_text = _("Business name, or a certificate number (exact).")
-    list_per_page = 50
     form = CertificateCaseForm
     autocomplete_fields = ["business"]  # by name, scoped (no pop-up lookup of an ID)
     actions = ["refer_to_sudin", "mark_submitted"]

@@ -78,6 +78,7 @@ def test_every_project_list_has_the_capped_count_and_the_fast_changelist(model_a
     assert issubclass(model_admin.get_changelist(request), FastChangeList)
     assert issubclass(model_admin.paginator, EstimatedCountPaginator)
     assert model_admin.show_full_result_count is False
+    assert model_admin.list_per_page <= 50
 
 
 def test_the_paginator_offers_no_page_past_the_cap():

@@ -183,7 +183,6 @@ class BusinessAdmin(ScopedAdmin, SimpleHistoryAdmin):
               "public_consent_at"]  # fmt: skip
     readonly_fields = ["slug", "scale", "current_stage", "public_consent_at"]
     inlines = [BusinessStageInline, MentoringInline, BusinessStateInline]
-    list_per_page = 50
 
     @admin.display(description=_("owner"), ordering="owner_name")  # this table's copy
     def owner_name(self, obj):
