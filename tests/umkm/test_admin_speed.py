@@ -198,6 +198,9 @@ def test_no_date_hierarchy_level_runs_a_distinct_over_the_list(client, model, mo
         column = model._meta.get_field(field).column
         distinct = [q["sql"] for q in queries if re.search(rf'DISTINCT.*"{column}"', q["sql"])]
         assert not distinct, (query, distinct)
+        # nor the tag's MIN/MAX over the whole (scoped) list: the span's two index probes
+        aggregate = [q["sql"] for q in queries if re.search(rf'(MIN|MAX)\(.*"{column}"', q["sql"])]
+        assert not aggregate, (query, aggregate)
 
 
 def test_the_date_hierarchy_offers_the_years_and_months_of_the_list(client):
@@ -210,6 +213,39 @@ def test_the_date_hierarchy_offers_the_years_and_months_of_the_list(client):
     page = client.get(url + "?date__year=2024").content.decode()
     months = set(re.findall(r"date__month=(\d+)", page))
     assert months == {"5", "6", "7"}
+
+
+def test_a_list_within_one_month_opens_at_its_days_as_djangos_hierarchy_would(client):
+    """The hierarchy's start level comes from the span's probes (lists.DateSpanQuerySetMixin
+    .aggregate) as it came from Django's MIN/MAX: one year opens at its months, one month at
+    its days."""
+    for day in (datetime.date(2024, 5, 6), datetime.date(2024, 5, 9)):
+        MentoringFactory(business=BusinessFactory(), date=day)
+    client.force_login(admin_sudin())
+    page = client.get(reverse("admin:umkm_mentoring_changelist")).content.decode()
+    assert "date__day=6" in page and "date__day=9" in page
+    assert "date__year=2023" not in page
+    MentoringFactory(business=BusinessFactory(), date=datetime.date(2024, 8, 1))
+    page = client.get(reverse("admin:umkm_mentoring_changelist")).content.decode()
+    assert "date__month=5" in page and "date__month=8" in page and "date__day=" not in page
+
+
+def test_only_the_hierarchys_own_min_max_is_answered_from_the_span():
+    from django.db.models import Count, Max, Min, Q
+
+    from umkm.admin.lists import DateSpanQuerySetMixin
+    from umkm.models import Mentoring
+
+    MentoringFactory(business=BusinessFactory(), date=datetime.date(2024, 5, 6), monthly_omzet=7)
+    qs = Mentoring.objects.all()
+    qs.__class__ = type("Spanned", (DateSpanQuerySetMixin, type(qs)), {})
+    span = {"first": datetime.date(2024, 5, 6), "last": datetime.date(2024, 5, 6)}
+    assert qs.aggregate(first=Min("date"), last=Max("date")) == span
+    # any other aggregate is the database's: another name, a filter, another field, a count
+    assert qs.aggregate(first=Min("date"), last=Max("monthly_omzet"))["last"] == 7
+    filtered = qs.aggregate(first=Min("date", filter=Q(pk=0)), last=Max("date"))
+    assert filtered["first"] is None
+    assert qs.aggregate(n=Count("id")) == {"n": 1}
 
 
 def test_the_operators_date_hierarchy_spans_only_their_kecamatan(client):

@@ -12,7 +12,8 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, OrderBy
+from django.db.models import F, Max, Min, OrderBy
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -163,7 +164,18 @@ def _sorted_after_the_scope(key):
 
 
 class DateSpanQuerySetMixin:
-    """`dates()` / `datetimes()` for the date hierarchy from the list's first and last date."""
+    """`dates()` / `datetimes()` for the date hierarchy from the list's first and last date,
+    and the hierarchy's own `aggregate(first=Min(date), last=Max(date))` (Django's
+    date_hierarchy tag, to choose the level to start at) from the same two probes: the
+    aggregate over an operator's scope read every business of the city (a join no index
+    serves: 63-72 ms of the operator's business list, 33 ms of their mentoring sessions)."""
+
+    def aggregate(self, *args, **kwargs):
+        field_name = _min_max_of_one_date(args, kwargs)
+        if field_name is None:
+            return super().aggregate(*args, **kwargs)
+        first, last = self._span(field_name)
+        return {"first": first, "last": last}
 
     def _span(self, field_name):
         base = self.order_by().filter(**{f"{field_name}__isnull": False})
@@ -189,6 +201,24 @@ class DateSpanQuerySetMixin:
             timezone.make_aware(datetime.datetime(d.year, d.month, d.day), zone)
             for d in _periods(first.date(), last.date(), kind)
         ]
+
+
+def _min_max_of_one_date(args, kwargs) -> str | None:
+    """The field of `aggregate(first=Min(f), last=Max(f))` exactly as Django's date hierarchy
+    asks it (no filter, no other aggregate), else None."""
+    if args or set(kwargs) != {"first", "last"}:
+        return None
+    first, last = kwargs["first"], kwargs["last"]
+    if type(first) is not Min or type(last) is not Max or first.filter or last.filter:
+        return None
+    names = {
+        expression.name if isinstance(expression, F) else None
+        for aggregate in (first, last)
+        for expression in aggregate.get_source_expressions()
+        if expression is not None  # the aggregate's filter and ordering slots, unset
+    }
+    name = names.pop() if len(names) == 1 else None
+    return name if name and LOOKUP_SEP not in name else None
 
 
 def _periods(first: datetime.date, last: datetime.date, kind: str) -> list[datetime.date]:
