@@ -13,8 +13,8 @@ the same worker and thread counts, one after the other on 127.0.0.1:8790:
 - the anchor: bench/bare_project/, a separate minimal project (startproject's settings and
   middleware, no database) whose one view returns 12 KB of HTML;
 - the portal with production settings (DEBUG off, Redis cache, the public page cache on).
-Each URL is loaded by `wrk -t2 -c8` for --seconds, in interleaved rounds so that the other jobs
-on the machine weigh on all alike; requests/s, p50 and p99 are wrk's, the load average is
+Each URL is loaded by `wrk -t2 -c8` for --seconds, right after the bare project (each page's
+share is of the anchor measured just before it), in two rounds; requests/s, p50 and p99 are wrk's, the load average is
 printed beside every figure. Then the directory's cost of a cache miss (the page built from
 the database: first page, a deep page, a search, a filter) as sequential latency with the cache
 off, and with --grid a small grid of gunicorn settings (workers, threads, max_requests).
@@ -177,9 +177,13 @@ def main() -> None:
             wrk(f"{portal.url}{path}", 1)
         for round_ in range(1, ROUNDS + 1):
             print(f"\nround {round_}: cached public pages against the bare project", flush=True)
-            anchor = wrk(f"{bare.url}/", args.seconds)
-            print(line("bare Django project (12 KB view)", anchor), flush=True)
+            # The anchor is measured right before each page, not once a round: the machine's
+            # own rate drifts by a third over a minute (the bare project read 2,878 then 2,237
+            # requests/s in two rounds of one run), and a ratio to a figure a minute old
+            # measures the drift.
             for path in pages:
+                anchor = wrk(f"{bare.url}/", args.seconds)
+                print(line("  bare Django project (12 KB view)", anchor), flush=True)
                 print(line(path[:34], wrk(f"{portal.url}{path}", args.seconds), anchor["rps"]))
             mix = wrk(f"{portal.url}/", args.seconds, mix_script(directory, work))
             print(line(f"directory mix ({len(directory)} URLs)", mix), flush=True)

@@ -2,8 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -76,26 +74,6 @@ class TrainingAdmin(TraineeImportAdminMixin, ScopedAdmin):
         "capacity",
     ]
     inlines = [EnrolmentInline]
-
-    def get_queryset(self, request):
-        # A correlated count per shown row (evaluated after LIMIT), not a GROUP BY over every
-        # enrolment of every training.
-        trainees = (
-            Enrolment.objects.filter(training=OuterRef("pk"))
-            .order_by()
-            .values("training")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(_trainees=Coalesce(Subquery(trainees, output_field=IntegerField()), 0))
-        )
-
-    @admin.display(description=_("trainees"), ordering="_trainees")
-    def trainee_count(self, obj):
-        return obj._trainees
 
     @admin.display(description=_("quick trainee entry"))
     def quick_entry_link(self, obj):
