@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.paginator import EmptyPage
@@ -79,6 +80,27 @@ def test_every_project_list_has_the_capped_count_and_the_fast_changelist(model_a
     assert issubclass(model_admin.paginator, EstimatedCountPaginator)
     assert model_admin.show_full_result_count is False
     assert model_admin.list_per_page <= 50
+
+
+@pytest.mark.parametrize(
+    "model_admin", [a for _m, a in _project_admins()], ids=lambda a: str(a.model._meta)
+)
+def test_every_project_lists_row_checkbox_is_djangos_markup(model_admin):
+    """FastListMixin.action_checkbox writes the checkbox itself: byte for byte what Django's
+    widget renders, in Indonesian too, for a name that needs escaping."""
+    for language in ("id", "en"):
+        with translation.override(language):
+            ours = model_admin.action_checkbox(_Named(7, 'Kopi "Tugu" & <Tani>'))
+            django = admin.ModelAdmin.action_checkbox(model_admin, _Named(7, 'Kopi "Tugu" & <Tani>'))
+            assert str(ours) == str(django)
+
+
+class _Named:
+    def __init__(self, pk, name):
+        self.pk, self.name = pk, name
+
+    def __str__(self):
+        return self.name
 
 
 def test_the_paginator_offers_no_page_past_the_cap():

@@ -6,6 +6,7 @@ date hierarchies that read the span of the list, not every row."""
 import datetime
 import math
 
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import (
     FieldDoesNotExist,
@@ -17,6 +18,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from umkm import permissions
 
@@ -246,6 +249,16 @@ class FastListMixin:
 
     def get_changelist(self, request, **kwargs):
         return FastChangeList
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same markup, without rendering a CheckboxInput through
+        the form renderer's template for every row (a fifth of a 50-row page's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 def _table_estimate(table: str) -> int:
