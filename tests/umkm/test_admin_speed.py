@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.paginator import EmptyPage
@@ -93,6 +94,30 @@ def test_every_project_lists_row_checkbox_is_djangos_markup(model_admin):
             ours = model_admin.action_checkbox(_Named(7, 'Kopi "Tugu" & <Tani>'))
             django = admin.ModelAdmin.action_checkbox(model_admin, _Named(7, 'Kopi "Tugu" & <Tani>'))
             assert str(ours) == str(django)
+
+
+def test_row_links_keep_the_lists_filters_as_djangos_add_preserved_filters_would(client):
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+
+    from tests.factories import EnrolmentFactory, TrainingFactory
+
+    first, second = BusinessFactory(), BusinessFactory()
+    for business in (first, second):
+        EnrolmentFactory(
+            business=business, owner=business.owner, training=TrainingFactory(), attended=True
+        )
+    client.force_login(admin_sudin())
+    base = reverse("admin:umkm_enrolment_changelist")
+    for query in ("", "?o=1", "?o=-3&attended__exact=1&q=a%26b"):
+        response = client.get(base + query)
+        cl = response.context["cl"]
+        html = response.content.decode()
+        for enrolment in cl.result_list:
+            change = reverse("admin:umkm_enrolment_change", args=[enrolment.pk])
+            preserved = client.get(base + query).context["preserved_filters"]
+            expected = add_preserved_filters({"preserved_filters": preserved, "opts": cl.opts}, change)
+            assert f'href="{escape(expected)}"' in html, (query, expected)
+            assert ("_changelist_filters" in expected) == bool(query)
 
 
 class _Named:

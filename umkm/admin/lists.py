@@ -92,6 +92,18 @@ class FastChangeList(ChangeList):
       not `SELECT DISTINCT date_trunc(...)` over every row. A period may turn out empty.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each row's link keeps the list's filters (?_changelist_filters=...). Django adds them
+        # per row in add_preserved_filters, which resolves the row's address against the whole
+        # admin URLconf to see whether it is this changelist (it never is: it is a change page),
+        # 2-3 ms a row once the list is sorted or filtered. url_for_result adds them instead.
+        self._row_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self._row_filters}" if self._row_filters else url
+
     def get_ordering_field(self, field_name):
         try:
             field = self.lookup_opts.get_field(field_name)
