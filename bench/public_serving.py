@@ -14,10 +14,10 @@ the same worker and thread counts, one after the other on 127.0.0.1:8790:
   middleware, no database) whose one view returns 12 KB of HTML;
 - the portal with production settings (DEBUG off, Redis cache, the public page cache on).
 Each URL is loaded by `wrk -t2 -c8` for --seconds, right after the bare project (each page's
-share is of the anchor measured just before it), in two rounds; requests/s, p50 and p99 are wrk's, the load average is
-printed beside every figure. Then the directory's cost of a cache miss (the page built from
-the database: first page, a deep page, a search, a filter) as sequential latency with the cache
-off, and with --grid a small grid of gunicorn settings (workers, threads, max_requests).
+share is of the anchor measured just before it), in two rounds; requests/s, p50 and p99 are
+wrk's, the load average is printed beside every figure. Then the directory's cost of a cache
+miss (the page built from the database: first page, a deep page, a search, a filter) as
+sequential latency with the cache off, and with --grid a small grid of gunicorn settings (workers, threads, max_requests).
 
 Nothing is left running: each gunicorn is stopped, also on errors.
 """

@@ -42,10 +42,10 @@ def table_body(table, columns=None, named=True):
     """The rows of a report table, every figure cell named by data-figure and carrying its
     machine value in data-value; `columns` (indices) prints only those, the first as the row's
     header (a part of a wide table in the PDF). The PDF leaves the names out (`named=False`):
-    nothing reads them there, and WeasyPrint's parser took a sixth of its time over them. Built here rather than in template loops: a
-    table of a few hundred rows renders ten times faster; with the standard library's escape
-    (what django.utils.html.escape calls) rather than format_html per cell, three times
-    faster again (a kecamatan's kept report is mostly this)."""
+    nothing reads them there, and WeasyPrint's parser spent half its time on them. Built here
+    rather than in template loops: a table of a few hundred rows renders ten times faster;
+    with the standard library's escape (what django.utils.html.escape calls) rather than
+    format_html per cell, three times faster again (a kecamatan's kept report is mostly this)."""
     rows = []
     prefix = escape(str(table.key))
     for key, all_cells in table.display_rows():

@@ -114,7 +114,13 @@ def test_directory_offers_only_the_first_pages_and_says_how_to_find_the_rest(cli
 
 
 @pytest.mark.parametrize(
-    "query", [{}, {"sektor": "kuliner"}, {"kecamatan": "31.73.02"}, {"sektor": "jasa", "kecamatan": "31.73.01"}]
+    "query",
+    [
+        {},
+        {"sektor": "kuliner"},
+        {"kecamatan": "31.73.02"},
+        {"sektor": "jasa", "kecamatan": "31.73.01"},
+    ],
 )
 def test_directory_counts_from_an_index_alone(query):
     """Each filter set's count reads a partial index of the consenting businesses, never the

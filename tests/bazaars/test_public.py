@@ -5,7 +5,6 @@ import datetime
 
 import icalendar
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 

@@ -6,8 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import translation
-from django.utils.html import escape
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.paginator import EmptyPage
@@ -16,6 +14,8 @@ from django.db.models import ForeignKey
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from tests.certifications.factories import open_case
 from tests.factories import (
@@ -92,7 +92,9 @@ def test_every_project_lists_row_checkbox_is_djangos_markup(model_admin):
     for language in ("id", "en"):
         with translation.override(language):
             ours = model_admin.action_checkbox(_Named(7, 'Kopi "Tugu" & <Tani>'))
-            django = admin.ModelAdmin.action_checkbox(model_admin, _Named(7, 'Kopi "Tugu" & <Tani>'))
+            django = admin.ModelAdmin.action_checkbox(
+                model_admin, _Named(7, 'Kopi "Tugu" & <Tani>')
+            )
             assert str(ours) == str(django)
 
 
@@ -115,7 +117,9 @@ def test_row_links_keep_the_lists_filters_as_djangos_add_preserved_filters_would
         for enrolment in cl.result_list:
             change = reverse("admin:umkm_enrolment_change", args=[enrolment.pk])
             preserved = client.get(base + query).context["preserved_filters"]
-            expected = add_preserved_filters({"preserved_filters": preserved, "opts": cl.opts}, change)
+            expected = add_preserved_filters(
+                {"preserved_filters": preserved, "opts": cl.opts}, change
+            )
             assert f'href="{escape(expected)}"' in html, (query, expected)
             assert ("_changelist_filters" in expected) == bool(query)
 

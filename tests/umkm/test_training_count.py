@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _assert_counts_true():
-    counted = dict(
-        Training.objects.annotate(n=Count("enrolments")).values_list("pk", "n")
-    )
+    counted = dict(Training.objects.annotate(n=Count("enrolments")).values_list("pk", "n"))
     kept = dict(Training.objects.values_list("pk", "trainee_count"))
     assert kept == counted
 
@@ -64,7 +62,10 @@ def test_the_training_list_sorts_by_the_kept_count(client):
 
     from tests.factories import admin_sudin
 
-    small, large = TrainingFactory(title="Pelatihan Kecil"), TrainingFactory(title="Pelatihan Besar")
+    small, large = (
+        TrainingFactory(title="Pelatihan Kecil"),
+        TrainingFactory(title="Pelatihan Besar"),
+    )
     for business in BusinessFactory.create_batch(3):
         _enrol(large, business)
     _enrol(small, BusinessFactory())
