@@ -17,7 +17,8 @@ Each URL is loaded by `wrk -t2 -c8` for --seconds, right after the bare project 
 share is of the anchor measured just before it), in two rounds; requests/s, p50 and p99 are
 wrk's, the load average is printed beside every figure. Then the directory's cost of a cache
 miss (the page built from the database: first page, a deep page, a search, a filter) as
-sequential latency with the cache off, and with --grid a small grid of gunicorn settings (workers, threads, max_requests).
+sequential latency with the cache off, and with --grid a small grid of gunicorn settings
+(workers, threads, max_requests).
 
 Nothing is left running: each gunicorn is stopped, also on errors.
 """
