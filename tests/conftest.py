@@ -1,3 +1,4 @@
+import fcntl
 import hashlib
 import os
 import shutil
@@ -24,6 +25,39 @@ hypothesis_settings.load_profile(
 )
 
 
+# --- The browser tests' end-of-run summary (tests/e2e), also when pytest-xdist runs the suite:
+# each worker sends its notices and page weights to the controller, which prints them.
+
+
+def pytest_sessionfinish(session):
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        from tests.e2e import helpers
+
+        output["e2e"] = {"notices": helpers.NOTICES, "weights": helpers.MEASURED_WEIGHTS}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.e2e import helpers
+
+    sent = getattr(node, "workeroutput", {}).get("e2e", {})
+    helpers.NOTICES.extend(n for n in sent.get("notices", []) if n not in helpers.NOTICES)
+    helpers.MEASURED_WEIGHTS.extend(sent.get("weights", []))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from tests.e2e import helpers
+
+    for notice in helpers.NOTICES:
+        terminalreporter.write_sep("!", "BROWSER TESTS NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(notice, red=True, bold=True)
+    if helpers.MEASURED_WEIGHTS:
+        terminalreporter.write_sep("-", "page weight on first load (budget 150 KB)")
+        for line in helpers.MEASURED_WEIGHTS:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture
 def client():
     return ProductionClient()
@@ -43,6 +77,17 @@ def _collected_static():
     as the deploy does, into STATIC_ROOT (tests/settings.py); kept between runs while no static
     source changed (a fingerprint of every file the finders list), since it takes ~20 s."""
     from django.conf import settings
+
+    # With `-n 2` (make test) each pytest-xdist worker runs this: the first to take the lock
+    # collects, the other then finds the stamp and goes on.
+    root = Path(str(settings.STATIC_ROOT))
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(root.parent / f"{root.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _collect_static_once(root)
+
+
+def _collect_static_once(root: Path) -> None:
     from django.contrib.staticfiles.finders import get_finders
     from django.core.management import call_command
 
@@ -52,7 +97,6 @@ def _collected_static():
             digest.update(path.encode() + b"\0")
             with storage.open(path) as source:
                 digest.update(hashlib.sha256(source.read()).digest())
-    root = Path(str(settings.STATIC_ROOT))
     stamp = root / ".sources-sha256"
     if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return

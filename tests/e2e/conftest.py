@@ -47,7 +47,6 @@ DEVICES = {
 TIMEOUT_MS = 10_000
 
 _E2E_DIR = Path(__file__).resolve().parent
-_NOTICE = pytest.StashKey[str]()
 
 
 def _in_ci() -> bool:
@@ -78,24 +77,13 @@ def pytest_collection_modifyitems(config, items):
     reason = chromium_missing()
     if selected and reason:
         if _in_ci():
-            config.stash[_NOTICE] = f"CI=true and {reason} The browser tests FAIL."
+            helpers.NOTICES.append(f"CI=true and {reason} The browser tests FAIL.")
         else:
-            config.stash[_NOTICE] = f"{reason} {len(selected)} browser test(s) SKIPPED."
-            warnings.warn(pytest.PytestWarning(config.stash[_NOTICE]), stacklevel=1)
+            helpers.NOTICES.append(f"{reason} {len(selected)} browser test(s) SKIPPED.")
+            warnings.warn(pytest.PytestWarning(helpers.NOTICES[-1]), stacklevel=1)
             for item in selected:
                 item.add_marker(pytest.mark.skip(reason=reason))
     return result
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    notice = config.stash.get(_NOTICE, None)
-    if notice:
-        terminalreporter.write_sep("!", "BROWSER TESTS NOT RUN", red=True, bold=True)
-        terminalreporter.write_line(notice, red=True, bold=True)
-    if helpers.MEASURED_WEIGHTS:
-        terminalreporter.write_sep("-", "page weight on first load (budget 150 KB)")
-        for line in helpers.MEASURED_WEIGHTS:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="package")

@@ -19,8 +19,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PUBLIC_PAGE_BUDGET = 150 * 1024  # bytes transferred on first load, uploads excluded
 SERIOUS = ("serious", "critical")
 
-# Filled by page_weight(), printed at the end of the run by conftest's terminal summary.
+# Filled by page_weight() and by conftest's check for Chromium, printed at the end of the run
+# (tests/conftest.py: pytest_terminal_summary; under pytest-xdist each worker sends its own).
 MEASURED_WEIGHTS: list[str] = []
+NOTICES: list[str] = []
 
 _contexts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
