@@ -1,5 +1,6 @@
 """How long the PDF of one kecamatan's report takes (issue 13: under 2 s), and where the time
-goes, side by side with the other way to print the same page: headless Chromium.
+goes, side by side with the other ways to print the same report: headless Chromium and
+WeasyPrint (what the portal used before reports/pdf.py) laying out its HTML.
 
     .venv/bin/python bench/report_pdf.py                         # 31.73.02, tahun=2023, 7 runs
     .venv/bin/python bench/report_pdf.py --kecamatan 31.73.01 --query "tahun=2026" --runs 11
@@ -7,12 +8,14 @@ goes, side by side with the other way to print the same page: headless Chromium.
 It uses the database of DATABASE_URL as it is (the demo data of `make run`, or a bench
 database) and a Pejabat of that database (the demo account `pejabat`, or the first one). For
 each run, alternating:
-1. the export as the view makes it (reports.exports.export_file: figures, template, WeasyPrint),
-   split into the figures (report_context) and the rendering (renderers.render_pdf);
-2. the same HTML printed by Chromium (Playwright's page.pdf, A4 landscape, the browser kept
-   open as a print server would keep it), when Chromium is installed (CHROMIUM or
-   /usr/bin/chromium);
-3. the XLSX of the same report, for scale.
+1. the export as the view makes it (reports.exports.export_file: figures, then ReportLab),
+   split into the figures (report_context) and the drawing (renderers.render_pdf);
+2. the report's HTML (the dashboard's sections, reports/_report.html, with css/reports.css
+   inlined) printed by Chromium (Playwright's page.pdf, A4 landscape, the browser kept open as
+   a print server would keep it), when Chromium is installed (CHROMIUM or /usr/bin/chromium);
+3. the same HTML laid out by WeasyPrint, when it is installed (`.venv/bin/pip install
+   weasyprint` for the run; the portal no longer depends on it);
+4. the XLSX of the same report, for scale.
 Medians and maxima go to stdout with the load average before and after; docs/PERFORMANCE.md
 keeps the last run's figures.
 """
@@ -78,6 +81,22 @@ def _line(name: str, times: list[float], key: str = "") -> str:
     return line
 
 
+def _report_html(context) -> str:
+    """The report's sections as the dashboard renders them, in a page of their own with the
+    reports' stylesheet inlined and A4 landscape (what an HTML-to-PDF engine would be given)."""
+    from django.contrib.staticfiles import finders
+    from django.template.loader import render_to_string
+
+    css = Path(finders.find("css/reports.css")).read_text(encoding="utf-8")
+    page = "@page { size: A4 landscape; margin: 12mm 14mm 14mm; }"
+    body = render_to_string("reports/_report.html", context)
+    return (
+        '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f"<style>{css}{page} body {{ font: 9pt 'DejaVu Sans', sans-serif; }}</style></head>"
+        f"<body><h1>{context['title']}</h1>{body}</body></html>"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kecamatan", default="31.73.02")
@@ -97,23 +116,33 @@ def main() -> None:
         playwright = sync_playwright().start()
         browser = playwright.chromium.launch(executable_path=chromium)
 
+    try:
+        import weasyprint
+    except ImportError:
+        weasyprint = None
+
     def chromium_pdf(context) -> bytes:
-        html = renderers.pdf_html(context)
+        html = _report_html(context)
         page = browser.new_page()
         page.set_content(html)
         data = page.pdf(prefer_css_page_size=True, print_background=True)
         page.close()
         return data
 
+    def weasyprint_pdf(context) -> bytes:
+        return weasyprint.HTML(string=_report_html(context)).write_pdf()
+
     # One warm-up of each: fonts, templates, the database's caches.
     export_file(user=user, query=query, scope=scope, fmt="pdf")
     export_file(user=user, query=query, scope=scope, fmt="xlsx")
     if browser:
         chromium_pdf(report_context(user=user, query=query, scope=scope))
+    if weasyprint:
+        weasyprint_pdf(report_context(user=user, query=query, scope=scope))
 
     print(f"PDF of {scope.name} ({args.kecamatan}), {args.query}, {args.runs} runs")
     print(f"  load average before: {_load()}")
-    totals, figures, rendering, chrome, xlsx = [], [], [], [], []
+    totals, figures, rendering, chrome, weasy, xlsx = [], [], [], [], [], []
     size = 0
     for _run in range(args.runs):
         seconds, (data, _type, _name) = _timed(
@@ -128,16 +157,22 @@ def main() -> None:
         rendering.append(_timed(lambda: renderers.render_pdf(context, None), "render")[0])  # noqa: B023
         if browser:
             chrome.append(_timed(lambda: chromium_pdf(context))[0])  # noqa: B023
+        if weasyprint:
+            weasy.append(_timed(lambda: weasyprint_pdf(context), "weasyprint")[0])  # noqa: B023
         xlsx.append(
             _timed(lambda: export_file(user=user, query=query, scope=scope, fmt="xlsx"), "xlsx")[0]
         )
-    print(_line("PDF export (figures + WeasyPrint)", totals, "pdf") + f"  {size // 1024} KB")
+    print(_line("PDF export (figures + ReportLab)", totals, "pdf") + f"  {size // 1024} KB")
     print(_line("  of which the figures (report_context)", figures, "figures"))
-    print(_line("  of which the rendering (render_pdf)", rendering, "render"))
+    print(_line("  of which the drawing (render_pdf)", rendering, "render"))
     if browser:
-        print(_line("same HTML printed by Chromium (page.pdf)", chrome))
+        print(_line("report HTML printed by Chromium (page.pdf)", chrome))
     else:
-        print("  (Chromium not installed: no side-by-side figure)")
+        print("  (Chromium not installed: no Chromium figure)")
+    if weasyprint:
+        print(_line("report HTML laid out by WeasyPrint", weasy, "weasyprint"))
+    else:
+        print("  (WeasyPrint not installed: no WeasyPrint figure)")
     print(_line("XLSX export of the same report", xlsx, "xlsx"))
     print(f"  load average after:  {_load()}")
     if browser:

@@ -73,8 +73,5 @@ def logging_settings(level: str = "INFO") -> dict:
             "django.db.backends": {"level": "WARNING"},
             # axes logs usernames and addresses of failed sign-ins: kept, but never a password.
             "axes": {"level": "WARNING"},
-            # PDF rendering (reports) logs every step and every CSS rule it skips.
-            "weasyprint": {"level": "ERROR"},
-            "fontTools": {"level": "WARNING"},
         },
     }

@@ -403,9 +403,12 @@ NOTIFICATIONS = {
 OFFICE_NAME = env.str("OFFICE_NAME", default="Suku Dinas PPAPP Kota Administrasi Jakarta Barat")
 OFFICE_CITY_CODE = env.str("OFFICE_CITY_CODE", default="31.73")
 # The letterhead of printed (PDF) reports: the office's postal address (one line) and,
-# optionally, its logo (a PNG, JPEG or SVG file on this server).
+# optionally, its logo (a PNG or JPEG file on this server).
 OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="")
 OFFICE_LOGO = env.str("OFFICE_LOGO", default="")
+# The PDF reports' font, DejaVu Sans (Debian's fonts-dejavu-core); reports.checks errs when
+# a file is missing.
+PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # The head of the office signs printed reports (PDF signature block). A blank name or NIP
 # prints as "belum diisi" and `manage.py check` warns (reports.checks).
 OFFICE_HEAD_TITLE = env.str(

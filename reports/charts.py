@@ -24,8 +24,8 @@ GAP = 9  # between categories
 LEGEND_HEIGHT = 30
 
 
-# How each kind of primitive looks, as SVG presentation attributes: WeasyPrint's SVG renderer
-# does not apply the page's CSS to inline SVG, so the look travels with the drawing.
+# How each kind of primitive looks, as SVG presentation attributes on the dashboard and as
+# ReportLab's colours and widths in the PDF (reports.pdf): the look travels with the drawing.
 STYLES = {
     "chart-bar": {"fill": "#b4232a"},
     "chart-bar-2": {"fill": "#5b6b82"},
@@ -97,13 +97,16 @@ class Series:
     css: str
 
 
-def nice_ticks(largest: float, *, most: int = 6) -> list[float]:
-    """0 and round steps (1, 2, 5 x 10^n) up to at least `largest`, at most `most` + 1 ticks."""
+def nice_ticks(largest: float, *, most: int = 6, whole: bool = False) -> list[float]:
+    """0 and round steps (1, 2, 5 x 10^n) up to at least `largest`, at most `most` + 1 ticks;
+    `whole`: steps of at least 1 (counts of businesses have no halves)."""
     if not largest or largest <= 0:
         return [0, 1]
     raw = largest / most
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
     count = math.ceil(largest / step - 1e-9)
     return [round(i * step, 10) for i in range(count + 1)]
 
@@ -158,7 +161,7 @@ def hbar_chart(
     label_width = min(320, max([len(c) for c in categories] + [8]) * FONT * 0.62 + 10)
     x0, x1 = label_width + 10, WIDTH - 110
     values = [v or 0 for s in series for v in s.values] + [g or 0 for g in goals or []]
-    ticks = nice_ticks(max(values, default=0))
+    ticks = nice_ticks(max(values, default=0), whole=value_label is count_label)
     top = ticks[-1] or 1
 
     def x_of(value: float) -> float:
@@ -210,7 +213,9 @@ def column_chart(
     the second (a year) shown only where it changes."""
     chart = Chart(key, title)
     _legend(chart, [(series.css, series.label)])
-    ticks = nice_ticks(max((v or 0 for v in series.values), default=0))
+    ticks = nice_ticks(
+        max((v or 0 for v in series.values), default=0), whole=value_label is count_label
+    )
     top = ticks[-1] or 1
     x0, x1 = 110, WIDTH - 10
     y0, y1 = LEGEND_HEIGHT + 10, LEGEND_HEIGHT + 10 + 240  # the plot, top to bottom

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+from reports.pdf import LOGO_SUFFIXES, font_paths
 
 
 @checks.register("reports")
@@ -43,7 +43,7 @@ def office_settings(app_configs=None, **kwargs):
     if logo:
         path = Path(logo)
         if path.suffix.lower() not in LOGO_SUFFIXES:
-            problem = "is not a PNG, JPEG or SVG file"
+            problem = "is not a PNG or JPEG file"
         elif not path.is_file():
             problem = "does not exist"
         else:
@@ -56,7 +56,7 @@ def office_settings(app_configs=None, **kwargs):
             found.append(
                 checks.Warning(
                     f"OFFICE_LOGO {logo!r} {problem}: the PDF reports are printed without a logo.",
-                    hint="Give the absolute path of a PNG, JPEG or SVG file, or leave it empty.",
+                    hint="Give the absolute path of a PNG or JPEG file, or leave it empty.",
                     id="reports.W004",
                 )
             )
@@ -66,6 +66,16 @@ def office_settings(app_configs=None, **kwargs):
                 "OFFICE_ADDRESS is not set: the letterhead of the PDF reports has no address.",
                 hint="Set OFFICE_ADDRESS to the office's postal address (one line).",
                 id="reports.W005",
+            )
+        )
+    missing = [str(path) for path in font_paths().values() if not path.is_file()]
+    if missing:
+        found.append(
+            checks.Error(
+                f"The PDF reports' font is missing: {', '.join(missing)}.",
+                hint="Install Debian's fonts-dejavu-core, or set PDF_FONT_DIR to a folder "
+                "holding DejaVu Sans (regular, bold, oblique, bold oblique).",
+                id="reports.E001",
             )
         )
     return found

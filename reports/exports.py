@@ -24,7 +24,7 @@ from reports.selectors import (
     kecamatan_scope,
     report_snapshot,
 )
-from reports.tables import build_tables, long_tables
+from reports.tables import build_tables, definition_items, long_tables
 
 
 def report_context(*, user, query, scope: Scope) -> dict:
@@ -50,6 +50,7 @@ def report_context(*, user, query, scope: Scope) -> dict:
         "years": year_choices(),
         "tables": by_key,
         "table_list": tables,
+        "definition_items": definition_items(report),
         "query": query,
         "xlsx_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "xlsx"}) + "?" + query,
         "pdf_url": reverse(f"{prefix}_export", kwargs={**kwargs, "fmt": "pdf"}) + "?" + query,

@@ -1,6 +1,5 @@
 """Render the report's tables as XLSX, CSV and PDF. The figures come from reports.tables only."""
 
-import base64
 import datetime
 import functools
 from collections.abc import Iterator
@@ -8,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,20 +104,20 @@ def stream_query_csv(table, variant: Variant = STANDARD) -> Iterator[bytes]:
     return stream_copy_csv(table.queryset(), table.columns, variant=variant)
 
 
-# --- PDF (WeasyPrint) ------------------------------------------------------------------------
+# --- PDF layout (drawn by reports.pdf) -------------------------------------------------------
 #
 # A4 landscape. Every table is printed whole: its columns get widths computed here from what
 # they hold (numbers never wrap, text wraps), and a table too wide for the page is split into
-# parts of whole columns, each repeating the row's name; WeasyPrint repeats the header row on
-# every page a part runs over. Nothing here knows a table by name: a table added to the report
+# parts of whole columns, each repeating the row's name; the header row repeats on every page
+# a part runs over. Nothing here knows a table by name: a table added to the report
 # later is laid out by the same rule.
 
-PAGE_WIDTH_MM = 297 - 2 * 14  # A4 landscape less the @page margins in css/reports.css
+PAGE_WIDTH_MM = 297 - 2 * 14  # A4 landscape less the side margins of reports.pdf
 TABLE_FONT_PT = 8
 _EM_MM = TABLE_FONT_PT * 25.4 / 72
 PAGE_EM = PAGE_WIDTH_MM / _EM_MM * 0.98  # a little room for the estimate's error
 CELL_PADDING_EM = 1.0  # padding and rules, both sides
-SAFETY = 1.03  # kerning is off (css/reports.css): a little room for rounding
+SAFETY = 1.03  # reports.pdf draws without kerning: a little room for rounding
 TEXT_MIN_CHARS = 12  # a text column is never narrower (longer words break)
 
 
@@ -243,19 +241,22 @@ def _measure(table) -> list[tuple[float, float]]:
 
     shown = [[str(figure(v, table.kind(r, c))) for c, v in enumerate(values)]
              for r, (_key, values) in enumerate(table.rows)]  # fmt: skip
+    # The row's name is a row header, and the total row is bold throughout.
+    totals = [key == "total" for key, _values in table.rows]
     sizes = []
     for c, column in enumerate(table.columns):
-        bold = c == 0  # the row's name is a row header
         header = str(column.header)
         least = max(text_em(word, bold=True) for word in header.split() or [""])
-        cells = [row[c] for row in shown]
+        cells = [(row[c], c == 0 or total) for row, total in zip(shown, totals, strict=True)]
         if column.kind == TEXT:
-            longest_word = max((text_em(w, bold=bold) for t in cells for w in t.split()), default=0)
+            longest_word = max(
+                (text_em(w, bold=bold) for t, bold in cells for w in t.split()), default=0
+            )
             least = max(least, min(longest_word, text_em("m" * TEXT_MIN_CHARS)))
-            want = max([text_em(t, bold=bold) for t in cells] + [least])
-            want = min(want, max(least, text_em("n" * column.width, bold=bold)))
+            want = max([text_em(t, bold=bold) for t, bold in cells] + [least])
+            want = min(want, max(least, text_em("n" * column.width, bold=c == 0)))
         else:
-            least = max([least] + [text_em(t, bold=bold) for t in cells])
+            least = max([least] + [text_em(t, bold=bold) for t, bold in cells])
             want = least
         if column.kind in NUMERIC:
             want = max(want, text_em(header, bold=True) / 2)  # a header wraps into two lines
@@ -358,98 +359,21 @@ def screen_layout(table, *, room_em: float = SCREEN_EM) -> ScreenLayout:
     return ScreenLayout([round(100 * w / total, 3) for w in want])
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-def page_css(*, title: str, period: str) -> str:
-    """The running footer: the report and its period on the left, "Halaman X dari Y" on the
-    right (CSS counters inside the translated sentence)."""
-    sentence = _("Page %(page)s of %(pages)s")
-    pieces = []
-    for i, text in enumerate(sentence.replace("%(pages)s", "\0").split("%(page)s")):
-        if i:
-            pieces.append("counter(page)")
-        for j, rest in enumerate(text.split("\0")):
-            if j:
-                pieces.append("counter(pages)")
-            if rest:
-                pieces.append(_css_string(rest))
-    left = _css_string(f"{title} · {period}")
-    return (
-        f"@page {{ @bottom-right {{ content: {' '.join(pieces)}; }}"
-        f" @bottom-left {{ content: {left}; }} }}"
-    )
-
-
-def _logo_data_uri() -> str:
-    """The office's logo (OFFICE_LOGO, a PNG, JPEG or SVG file), embedded: WeasyPrint fetches
-    nothing. Empty when unset or unreadable (reports.checks warns about the latter)."""
-    path = settings.OFFICE_LOGO
-    kind = LOGO_TYPES.get(Path(path).suffix.lower()) if path else None
-    if not kind:
-        return ""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return ""
-    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
-
-
-LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".svg": "image/svg+xml"}  # fmt: skip
-
-
 def letterhead() -> dict:
     """The office (letterhead) and who signs, from the OFFICE_* settings; a blank name or NIP
     prints as "belum diisi" (and `manage.py check` warns, reports.checks)."""
     return {
         "name": settings.OFFICE_NAME,
         "address": settings.OFFICE_ADDRESS,
-        "logo": _logo_data_uri(),
+        "logo": settings.OFFICE_LOGO.strip(),
         "head_title": settings.OFFICE_HEAD_TITLE.strip(),
         "head_name": settings.OFFICE_HEAD_NAME.strip(),
         "head_nip": settings.OFFICE_HEAD_NIP.strip(),
     }
 
 
-@functools.cache
-def _pdf_css() -> str:
-    from django.contrib.staticfiles import finders
+def render_pdf(context: dict, request=None) -> bytes:
+    """The report's PDF (ReportLab, reports.pdf)."""
+    from reports.pdf import build_pdf
 
-    return "\n".join(
-        Path(finders.find(name)).read_text(encoding="utf-8") for name in ("css/reports.css",)
-    )
-
-
-def _fetcher():
-    """The PDF is built from the template alone: WeasyPrint fetches nothing but the data: URL
-    that embeds the logo."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"})
-
-
-def pdf_html(context: dict, request=None) -> str:
-    """The PDF's HTML: the report's template with the letterhead, the page CSS and each
-    table's parts."""
-    tables = context["table_list"]
-    parts = {table.key: pdf_parts(table) for table in tables}
-    return render_to_string(
-        "reports/report_pdf.html",
-        {
-            **context,
-            "pdf_css": _pdf_css() + page_css(title=context["title"], period=context["period_text"]),
-            "pdf": True,
-            "pdf_parts": parts,
-            "compact": compact_sections(tables, parts, context.get("charts") or {}),
-            "office": letterhead(),
-        },
-        request=request,
-    )
-
-
-def render_pdf(context: dict, request) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=pdf_html(context, request), url_fetcher=_fetcher()).write_pdf()
+    return build_pdf(context)

@@ -227,6 +227,24 @@ def summary_rows(report: Report) -> list[tuple[str, str, object, str]]:
     return rows
 
 
+def definition_items(report: Report) -> list[tuple[str, str]]:
+    """The list "How the figures are counted", as the dashboard and the PDF show it: (key,
+    words) of the reference day, of every headline figure (key: its row in the summary) and of
+    what the sections add."""
+    day = _(
+        "Every figure is counted on the reference day, %(day)s: the period's last day, or "
+        "today while the period runs. A business counts for the kelurahan and kecamatan it "
+        "was in on that day (one that moved is counted where it was), from the day it was "
+        "first mentored; its status, scale and 7P stage are those of that day, from the "
+        "register's dated history."
+    ) % {"day": formats.date_short(report.on)}
+    return [
+        ("", day),
+        *definitions(report).items(),
+        *(("", str(text)) for text in report.extra.get("definitions", [])),
+    ]
+
+
 def definitions(report: Report) -> dict[str, str]:
     """Every figure's definition in words, with the report's reference day."""
     return {key: _words(text, report) for key, text in DEFINITIONS.items()}

@@ -38,28 +38,24 @@ def item(mapping, key):
 
 
 @register.simple_tag
-def table_body(table, columns=None, named=True):
+def table_body(table):
     """The rows of a report table, every figure cell named by data-figure and carrying its
-    machine value in data-value; `columns` (indices) prints only those, the first as the row's
-    header (a part of a wide table in the PDF). The PDF leaves the names out (`named=False`):
-    nothing reads them there, and WeasyPrint's parser spent half its time on them. Built here
-    rather than in template loops: a table of a few hundred rows renders ten times faster;
-    with the standard library's escape (what django.utils.html.escape calls) rather than
-    format_html per cell, three times faster again (a kecamatan's kept report is mostly this)."""
+    machine value in data-value. Built here rather than in template loops: a table of a few
+    hundred rows renders ten times faster; with the standard library's escape (what
+    django.utils.html.escape calls) rather than format_html per cell, three times faster again
+    (a kecamatan's kept report is mostly this)."""
     rows = []
     prefix = escape(str(table.key))
-    for key, all_cells in table.display_rows():
-        cells = all_cells if columns is None else [all_cells[c] for c in columns]
+    for key, cells in table.display_rows():
         row_prefix = f"{prefix}.{escape(str(key))}."
         parts = []
         for i, (column_key, value, kind) in enumerate(cells):
             tag = "th" if i == 0 else "td"
             attrs = ' scope="row"' if i == 0 else ' class="num"' if kind in NUMERIC else ""
-            if named:
-                attrs += (
-                    f' data-figure="{row_prefix}{escape(str(column_key))}"'
-                    f' data-value="{escape(raw(value))}"'
-                )
+            attrs += (
+                f' data-figure="{row_prefix}{escape(str(column_key))}"'
+                f' data-value="{escape(raw(value))}"'
+            )
             parts.append(f"<{tag}{attrs}>{escape(str(figure(value, kind)))}</{tag}>")
         css = ' class="total"' if key == "total" else ""
         rows.append(f"<tr{css}>{''.join(parts)}</tr>")

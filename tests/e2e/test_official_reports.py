@@ -6,8 +6,8 @@ import io
 import re
 
 import openpyxl
+import pdfplumber
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from tests.bazaars.factories import VenueFactory
 from tests.e2e.helpers import (
@@ -83,7 +83,8 @@ def _check_xlsx(path, page_figures):
 
 
 def _check_pdf(path, page_figures):
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    with pdfplumber.open(path) as doc:  # a table's row as one line, cells by position
+        text = "\n".join(page.extract_text() for page in doc.pages)
     lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
     for card in page_figures["summary"]:
         assert any(line.endswith(" " + card["text"]) for line in lines), card

@@ -3,9 +3,9 @@ import io
 import re
 
 import openpyxl
+import pdfplumber
 import pytest
 from django.utils import translation
-from pypdf import PdfReader
 
 from certifications.models import CertificateType
 from reports.models import ExportLog
@@ -360,8 +360,10 @@ def _pdf_text(response) -> str:
     response = collected(response)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(body(response)))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    # pdfplumber reads a table's row as one line (cells by position), whatever order the
+    # PDF draws them in.
+    with pdfplumber.open(io.BytesIO(body(response))) as doc:
+        return "\n".join(page.extract_text() for page in doc.pages)
 
 
 def _id(n: int) -> str:

@@ -203,6 +203,28 @@ def test_every_report_pdf_prints_every_table_whole_and_signed(
         assert phrases.count(str(table.title)) == 1, (table.title, phrases.count(table.title))
 
 
+def test_pdf_prints_a_name_that_looks_like_markup_as_it_is_written(world, pejabat_client):
+    """ReportLab's paragraphs read a little markup: a training named like a tag prints its
+    name, it does not change the page."""
+    TrainingFactory(
+        title='Kopi & Teh <b>Nusantara</b> <font size="60">besar</font> &amp; <br/>',
+        place="Aula <i>Utama</i>",
+        kecamatan=Kecamatan.objects.get(code=GROGOL),
+        start_date=datetime.date(2023, 5, 2),
+        end_date=datetime.date(2023, 5, 3),
+    )
+    with translation.override("id"):
+        context = report_context(
+            user=pejabat(), query=QueryDict("tahun=2023"), scope=kecamatan_scope(GROGOL)
+        )
+    with pdfplumber.open(io.BytesIO(_pdf(pejabat_client, GROGOL, "tahun=2023"))) as doc:
+        assert_tables_whole(doc, context["table_list"])
+        sizes = {round(c["size"]) for page in doc.pages for c in page.chars}
+        text = "".join(page.extract_text() for page in doc.pages)
+    assert max(sizes) <= 14  # the title's 14 pt is the largest type: no <font size="60">
+    assert _squash('<font size="60">besar</font> &amp; <br/>') in _squash(text)
+
+
 def test_pdf_without_the_head_of_office_says_belum_diisi(world, pejabat_client, settings):
     settings.OFFICE_HEAD_NAME = ""
     settings.OFFICE_HEAD_NIP = " "
@@ -283,6 +305,16 @@ def test_check_warns_while_the_signature_block_is_not_filled_in(settings, tmp_pa
 
     settings.OFFICE_HEAD_NIP = "1968-01"
     assert "reports.W003" in _warnings()
+
+    settings.OFFICE_LOGO = str(tmp_path / "logo.svg")  # ReportLab draws PNG and JPEG only
+    (tmp_path / "logo.svg").write_text("<svg/>")
+    assert "is not a PNG or JPEG file" in _warnings()["reports.W004"]
+
+    fonts = settings.PDF_FONT_DIR
+    settings.PDF_FONT_DIR = str(tmp_path)  # no DejaVu Sans there: no PDF can be drawn
+    errors = [e for e in checks.run_checks(tags=["reports"]) if e.id == "reports.E001"]
+    assert errors and errors[0].level == checks.ERROR and "DejaVuSans.ttf" in errors[0].msg
+    settings.PDF_FONT_DIR = fonts
 
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     settings.OFFICE_HEAD_NAME = "Drs. Budi Santoso"
