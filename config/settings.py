@@ -170,6 +170,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm")}
 REDIS_CACHE_BACKEND = "django_redis.cache.RedisCache"
 REDIS_CACHE_OPTIONS = {
     "IGNORE_EXCEPTIONS": True,
+    # Lazy translations in kept values read back without a new class each (config/cache_pickle).
+    "SERIALIZER": "config.cache_pickle.LazyStringPickleSerializer",
     "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
     "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", default=0.5),
 }
