@@ -175,6 +175,17 @@ def test_seed_demo_small_run_builds_consistent_jakarta_barat_data():
     out = io.StringIO()
     call_command("seed_demo", businesses=200, seed=7, stdout=out)
     assert "Demo data ready" in out.getvalue()
+    # Every table a seeder filled has statistics (ANALYZE sets pg_class.reltuples), not only
+    # the register's: the planner must not take the certificate cases for an empty table.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples < 1",
+            [["certifications_certificatecase", "certifications_casetransition",
+              "bazaars_participation", "umkm_business"]],
+        )  # fmt: skip
+        assert cursor.fetchall() == []
     businesses = Business.objects.filter(kelurahan__kecamatan__city_id="31.73")
     assert businesses.count() >= 200
     register = Business.objects.exclude(name__startswith=("Kue", "Sambal"))  # see bazaars.demo
