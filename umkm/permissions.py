@@ -194,9 +194,22 @@ def can_view_personal_data(user) -> bool:
 
 def kecamatan_scoped(user, qs: QuerySet, kecamatan_lookup: str) -> QuerySet:
     """qs as it is for city-wide users; for an operator, only rows of its kecamatan (reached
-    from a row by `kecamatan_lookup`, e.g. "business__kelurahan__kecamatan_id")."""
+    from a row by `kecamatan_lookup`, e.g. "business__kelurahan__kecamatan_id").
+
+    Reached through a kelurahan, the rows are filtered on the kecamatan's kelurahan codes
+    themselves (`kelurahan_id IN (...)`, read first: 5-16 codes). Through the join the planner
+    cannot tell how many businesses one kecamatan has and read all 370,000 (a parallel
+    sequential scan, 60 ms of an operator's enrolment list); with the codes it uses their
+    statistics and the kelurahan index."""
     code = operator_kecamatan_code(user)
-    return qs if code is None else qs.filter(**{kecamatan_lookup: code})
+    if code is None:
+        return qs
+    through = "kelurahan__kecamatan_id"
+    if kecamatan_lookup == through or kecamatan_lookup.endswith(f"__{through}"):
+        prefix = kecamatan_lookup.removesuffix(through)
+        codes = list(Kelurahan.objects.filter(kecamatan_id=code).values_list("code", flat=True))
+        return qs.filter(**{f"{prefix}kelurahan_id__in": codes})
+    return qs.filter(**{kecamatan_lookup: code})
 
 
 def kecamatan_for(user, qs: QuerySet | None = None) -> QuerySet:

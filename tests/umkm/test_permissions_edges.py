@@ -109,3 +109,23 @@ def test_operator_scope_follows_every_write_of_businesses_and_owners():
         [BusinessFactory.build(owner=third, kelurahan=kelurahan(HERE), slug="bulk-kopi")]
     )
     assert seen(third)
+
+
+def test_an_operators_rows_reached_through_a_kelurahan_are_filtered_on_its_codes():
+    """The operator's scope names its kecamatan's kelurahan codes, so that the planner reads
+    one kecamatan's businesses by the kelurahan index instead of joining the kelurahan table
+    and scanning every business (umkm.permissions.kecamatan_scoped); and it keeps the rows
+    that the join kept, a business that moved out of the kecamatan included."""
+    user = operator("31.73.02")
+    here = BusinessFactory(kelurahan=kelurahan(HERE))
+    moved = BusinessFactory(kelurahan=kelurahan(HERE))
+    MentoringFactory(business=here)
+    MentoringFactory(business=BusinessFactory(kelurahan=kelurahan(ELSEWHERE)))
+    for rows in (permissions.businesses_for(user), permissions.mentorings_for(user)):
+        sql = str(rows.query)
+        assert '"kelurahan_id" IN (' in sql and "umkm_kelurahan" not in sql, sql
+    assert set(permissions.businesses_for(user)) == {here, moved}
+    moved.kelurahan = kelurahan(ELSEWHERE)
+    moved.save()
+    assert set(permissions.businesses_for(user)) == {here}
+    assert [m.business for m in permissions.mentorings_for(user)] == [here]
