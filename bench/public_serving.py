@@ -15,10 +15,16 @@ the same worker and thread counts, one after the other on 127.0.0.1:8790:
 - the portal with production settings (DEBUG off, Redis cache, the public page cache on).
 Each URL is loaded by `wrk -t2 -c8` for --seconds, right after the bare project (each page's
 share is of the anchor measured just before it), in two rounds; requests/s, p50 and p99 are
-wrk's, the load average is printed beside every figure. Then the directory's cost of a cache
+wrk's, the load average is printed beside every figure. Beside requests/s, the CPU time each
+request cost the server (its gunicorn processes) and the services it uses (Redis, Postgres),
+read from /proc (psutil) around each wrk window: on a shared host the rate follows whatever
+else runs, while the CPU a request costs does not, and with 8 connections on 2 cores the
+server is saturated, so the inverse of the CPU cost is the rate it can reach. Its share is
+"of bare's rate": the bare request's CPU over the page's. Then the directory's cost of a cache
 miss (the page built from the database: first page, a deep page, a search, a filter) as
 sequential latency with the cache off, and with --grid a small grid of gunicorn settings
-(workers, threads, max_requests).
+(workers, threads, max_requests), on the cached pages alone and with one request in ten a
+new directory search (a miss on Postgres); --grid-only runs the grid alone.
 
 Nothing is left running: each gunicorn is stopped, also on errors.
 """
@@ -93,25 +99,58 @@ def bare_env(**extra) -> dict:
     }
 
 
-def wrk(url: str, seconds: float, script: Path | None = None) -> dict:
-    """wrk -t2 -c8: requests/s, p50 and p99 (ms), non-2xx answers."""
+def _cpu_seconds(server) -> tuple[float, float]:
+    """CPU seconds used so far by the server's processes (the gunicorn master and its
+    workers), and by the services a request may use (Redis, Postgres)."""
+    import psutil
+
+    def used(process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system + times.children_user + times.children_system
+
+    master = psutil.Process(server.proc.pid)
+    tree = sum(used(p) for p in [master, *master.children(recursive=True)])
+    services = sum(
+        used(p) for p in psutil.process_iter(["name"]) if p.info["name"] in SERVICE_NAMES
+    )
+    return tree, services
+
+
+SERVICE_NAMES = {"redis-server", "postgres"}
+
+
+def wrk(url: str, seconds: float, script: Path | None = None, server=None) -> dict:
+    """wrk -t2 -c8: requests/s, p50 and p99 (ms), non-2xx answers; with `server`, also the
+    CPU time each request cost the server and its services (ms). Requests/s on a shared
+    2-core host follow whatever else runs; CPU per request does not, and with the server
+    saturated (8 connections, 2 cores) it is throughput's inverse."""
     command = ["wrk", "-t2", "-c8", f"-d{seconds:.0f}s", "--latency", "--timeout", "10s"]
     if script:
         command += ["-s", str(script)]
+    before = _cpu_seconds(server) if server else None
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    after = _cpu_seconds(server) if server else None
 
     def ms(label: str) -> float:
         value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
+    found = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": ms("50%"),
         "p99": ms("99%"),
         "bad": int(bad.group(1)) if bad else 0,
         "load": loadavg(),
     }
+    if server:
+        requests = int(re.search(r"(\d+) requests in", out).group(1))
+        found["cpu_ms"] = 1000 * (after[0] - before[0]) / requests
+        found["service_ms"] = 1000 * (after[1] - before[1]) / requests
+    return found
 
 
 def mix_script(paths: list[str], folder: Path) -> Path:
@@ -127,11 +166,34 @@ def mix_script(paths: list[str], folder: Path) -> Path:
     return script
 
 
-def line(label: str, r: dict, anchor: float | None = None) -> str:
-    share = f"  {r['rps'] / anchor:5.0%} of bare" if anchor else ""
+def mix_with_misses_script(paths: list[str], folder: Path, one_in: int = 10) -> Path:
+    """Like mix_script, but one request in `one_in` is a directory search no one made before
+    (a cache miss that waits on Postgres): what threads are for."""
+    script = folder / f"mix-misses-{len(paths)}.lua"
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\n"
+        "request = function()\n"
+        f"  if math.random({one_in}) == 1 then\n"
+        "    return wrk.format('GET', '/umkm/?q=' .. math.random(1, 1000000000))\n"
+        "  end\n"
+        "  return wrk.format('GET', paths[math.random(#paths)])\n"
+        "end\n"
+    )
+    return script
+
+
+def line(label: str, r: dict, anchor: dict | None = None) -> str:
+    share = f"  {r['rps'] / anchor['rps']:5.0%} of bare" if anchor else ""
+    cpu = ""
+    if "cpu_ms" in r:
+        cost = r["cpu_ms"] + r["service_ms"]
+        cpu = f"  CPU {r['cpu_ms']:.3f} + {r['service_ms']:.3f} ms/req"
+        if anchor and "cpu_ms" in anchor:
+            cpu += f" = {(anchor['cpu_ms'] + anchor['service_ms']) / cost:5.0%} of bare's rate"
     return (
         f"  {label:34} {r['rps']:7.0f} req/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms"
-        f"{share}  non-2xx {r['bad']}  load {r['load']}"
+        f"{share}{cpu}  non-2xx {r['bad']}  load {r['load']}"
     )
 
 
@@ -142,6 +204,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="the same for both servers")
     parser.add_argument("--threads", type=int, default=4, help="the same for both servers")
     parser.add_argument("--grid", action="store_true", help="also the gunicorn settings grid")
+    parser.add_argument("--grid-only", action="store_true", help="only the gunicorn grid")
     args = parser.parse_args()
 
     bazaar, business = build_data(args.businesses)
@@ -176,48 +239,55 @@ def main() -> None:
         started.append(portal)
         for path in pages:  # fill the cache
             wrk(f"{portal.url}{path}", 1)
-        for round_ in range(1, ROUNDS + 1):
+        for round_ in range(1, 0 if args.grid_only else ROUNDS + 1):
             print(f"\nround {round_}: cached public pages against the bare project", flush=True)
             # The anchor is measured right before each page, not once a round: the machine's
             # own rate drifts by a third over a minute (the bare project read 2,878 then 2,237
             # requests/s in two rounds of one run), and a ratio to a figure a minute old
             # measures the drift.
             for path in pages:
-                anchor = wrk(f"{bare.url}/", args.seconds)
+                anchor = wrk(f"{bare.url}/", args.seconds, server=bare)
                 print(line("  bare Django project (12 KB view)", anchor), flush=True)
-                print(line(path[:34], wrk(f"{portal.url}{path}", args.seconds), anchor["rps"]))
+                page = wrk(f"{portal.url}{path}", args.seconds, server=portal)
+                print(line(path[:34], page, anchor), flush=True)
             mix = wrk(f"{portal.url}/", args.seconds, mix_script(directory, work))
             print(line(f"directory mix ({len(directory)} URLs)", mix), flush=True)
         portal.stop()
 
-        print("\ndirectory misses: the public cache off (every request from the database)")
-        uncached = Gunicorn(portal_env(static_root, cache=False, **knobs), UNCACHED, args.workers)
-        started.append(uncached)
-        for label, path in (
-            ("page 1", "/umkm/"),
-            ("page 100 (the last offered)", "/umkm/?halaman=100"),
-            ("a sector", "/umkm/?sektor=kuliner"),
-            ("a kecamatan", "/umkm/?kecamatan=31.73.02"),
-            ("a search", "/umkm/?q=kopi"),
-        ):
-            print(line(label, wrk(f"{uncached.url}{path}", args.seconds / 2)), flush=True)
-        uncached.stop()
+        if not args.grid_only:
+            print("\ndirectory misses: the public cache off (every request from the database)")
+            env = portal_env(static_root, cache=False, **knobs)
+            uncached = Gunicorn(env, UNCACHED, args.workers)
+            started.append(uncached)
+            for label, path in (
+                ("page 1", "/umkm/"),
+                ("page 100 (the last offered)", "/umkm/?halaman=100"),
+                ("a sector", "/umkm/?sektor=kuliner"),
+                ("a kecamatan", "/umkm/?kecamatan=31.73.02"),
+                ("a search", "/umkm/?q=kopi"),
+            ):
+                print(line(label, wrk(f"{uncached.url}{path}", args.seconds / 2)), flush=True)
+            uncached.stop()
 
-        if args.grid:
-            print("\ngunicorn grid: the five public pages at random, cached (workers x threads, "
-                  "max_requests)")  # fmt: skip
-            script = mix_script(pages, work)
-            for workers, threads, max_requests in GRID_SETTINGS:
-                env = portal_env(
-                    static_root, GUNICORN_THREADS=threads, GUNICORN_MAX_REQUESTS=max_requests
-                )
-                server = Gunicorn(env, GRID, workers)
-                started.append(server)
-                wrk(f"{server.url}/", 2, script)  # warm
-                r = wrk(f"{server.url}/", args.seconds, script)
-                label = f"{workers} x {threads}, max_requests {max_requests or 'off'}"
-                print(line(label, r), flush=True)
-                server.stop()
+        if args.grid or args.grid_only:
+            workloads = [
+                ("the five public pages at random, cached", mix_script(pages, work)),
+                ("the same, and one request in ten a new directory search (a miss)",
+                 mix_with_misses_script(pages, work)),
+            ]  # fmt: skip
+            for title, script in workloads:
+                print(f"\ngunicorn grid: {title} (workers x threads, max_requests)")
+                for workers, threads, max_requests in GRID_SETTINGS:
+                    env = portal_env(
+                        static_root, GUNICORN_THREADS=threads, GUNICORN_MAX_REQUESTS=max_requests
+                    )
+                    server = Gunicorn(env, GRID, workers)
+                    started.append(server)
+                    wrk(f"{server.url}/", 2, mix_script(pages, work))  # warm
+                    r = wrk(f"{server.url}/", args.seconds, script, server=server)
+                    label = f"{workers} x {threads}, max_requests {max_requests or 'off'}"
+                    print(line(label, r), flush=True)
+                    server.stop()
     finally:
         for server in started:
             server.stop()

@@ -363,8 +363,8 @@ def bench_concurrent(url: str, runs: int, clients: int = 4) -> dict:
             for _ in range(count):
                 times.append(server.get(path, cookie))
 
-        def at_once(count=runs):
-            together = [[] for _ in range(clients)]
+        def at_once(count=runs, n=clients):
+            together = [[] for _ in range(n)]
             threads = [threading.Thread(target=one, args=(t, count)) for t in together]
             for thread in threads:
                 thread.start()
@@ -378,6 +378,10 @@ def bench_concurrent(url: str, runs: int, clients: int = 4) -> dict:
         at_once(3)
         alone = []
         one(alone)
+        # As many clients as the machine has cores: requests that share nothing but the CPU
+        # take as long as one alone; with more clients than cores they queue for it.
+        cores = min(clients, os.cpu_count() or 1)
+        per_core = at_once(n=cores)
         every = at_once()
         after_write_alone, after_write_together = [], []
         for _ in range(3):
@@ -390,6 +394,9 @@ def bench_concurrent(url: str, runs: int, clients: int = 4) -> dict:
     return {
         "alone_p50": statistics.median(alone),
         "alone_p95": _percentile(alone, 95),
+        "cores": cores,
+        "per_core_p50": statistics.median(per_core),
+        "per_core_p95": _percentile(per_core, 95),
         "together_p50": statistics.median(every),
         "together_p95": _percentile(every, 95),
         "after_write_alone": statistics.median(after_write_alone),
@@ -677,6 +684,11 @@ def main() -> None:
             f"{c['alone_p95'] * 1000:.0f} ms, {c['clients']} clients p50/p95 "
             f"{c['together_p50'] * 1000:.0f}/{c['together_p95'] * 1000:.0f} ms = {ratio:.2f}x "
             f"(target <= 2x, {c['runs']} requests each, load {_loadavg()})"
+        )
+        print(
+            f"  {c['cores']} clients at once (one per core) p50/p95 "
+            f"{c['per_core_p50'] * 1000:.0f}/{c['per_core_p95'] * 1000:.0f} ms = "
+            f"{c['per_core_p95'] / c['alone_p95']:.2f}x the 1-client p95"
         )
         print(
             f"city, first request after a write: 1 client {c['after_write_alone']:.2f} s, "
