@@ -20,6 +20,7 @@ from html import escape
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
@@ -534,7 +535,7 @@ def build_pdf(context: dict) -> bytes:
         author=office["name"],
         subject=period,
         creator="UMKM Bazaar Portal",
-        lang=context.get("language_code") or settings.LANGUAGE_CODE,
+        lang=translation.get_language() or settings.LANGUAGE_CODE,
     )
     frame = Frame(
         MARGIN_SIDE,
