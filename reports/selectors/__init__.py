@@ -95,8 +95,10 @@ __all__ = [
 
 # --- Kept reports ------------------------------------------------------------------------------
 
-# Part of every key: a change of what the figures mean (this module) must not meet old ones.
-SNAPSHOT_FORMAT = 2
+# Part of every key: a change of what the figures mean (this module), or of how a kept report
+# is written (3: lazy strings through config.cache_pickle, which an older release cannot read
+# back while servers are reloaded one after another), must not meet old ones.
+SNAPSHOT_FORMAT = 3
 SNAPSHOT_SECONDS = 24 * 3600
 # The benchmark turns this off to measure the figures' queries themselves.
 SNAPSHOTS = True
