@@ -15,7 +15,7 @@ import functools
 import io
 import pickle
 
-from django.utils.functional import Promise, lazy
+from django.utils.functional import Promise, _lazy_proxy_unpickle, lazy
 from django_redis.serializers.pickle import PickleSerializer
 
 
@@ -31,8 +31,12 @@ def _lazy(func, args, kwargs, resultclasses):
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
         if isinstance(obj, Promise):
-            _unpickle, (func, args, kwargs, *resultclasses) = obj.__reduce__()
-            return _lazy, (func, args, kwargs, tuple(resultclasses))
+            unpickle, arguments = obj.__reduce__()[:2]
+            # Only what lazy() itself makes; a lazy number (ngettext_lazy with a named number)
+            # and any other promise keep their own way of being pickled.
+            if unpickle is _lazy_proxy_unpickle:
+                func, args, kwargs, *resultclasses = arguments
+                return _lazy, (func, args, kwargs, tuple(resultclasses))
         return NotImplemented
 
 

@@ -54,6 +54,7 @@ PAGE = landscape(A4)
 MARGIN_TOP, MARGIN_SIDE, MARGIN_BOTTOM = 12 * mm, 14 * mm, 14 * mm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN_SIDE  # renderers.PAGE_WIDTH_MM
 CHART_SHARE = 0.85  # of the frame's width
+CHART_MAX_HEIGHT = PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM - 30 * mm  # room for the headings
 COMPACT_GAP = 8 * mm  # between small tables printed side by side
 
 INK = colors.HexColor("#1d1d1f")
@@ -197,18 +198,21 @@ class Letterhead(Flowable):
         if office["address"]:
             self.lines.append(Paragraph(_text(office["address"]), styles["address"]))
 
+    LOGO_SHARE = 0.25  # of the width at most: a wide banner is made lower, not the text narrower
+
     def wrap(self, available_width, available_height):
         self.width = available_width
-        self.logo_width = 0.0
+        self.logo_width = self.logo_height = 0.0
         if self.logo is not None:
             w, h = self.logo.getSize()
-            self.logo_width = self.LOGO_HEIGHT * w / h
+            self.logo_height = min(self.LOGO_HEIGHT, available_width * self.LOGO_SHARE * h / w)
+            self.logo_width = self.logo_height * w / h
         inset = self.logo_width + 5 * mm if self.logo is not None else 0
         self.text_width = available_width - 2 * inset
         self.text_height = sum(
             p.wrap(self.text_width, available_height)[1] + p.getSpaceBefore() for p in self.lines
         )
-        body = max(self.text_height, self.LOGO_HEIGHT if self.logo is not None else 0)
+        body = max(self.text_height, self.logo_height)
         self.body_height = body
         self.height = body + 2.5 * mm + 3 * mm  # the space above the rule, the rule and below
         return self.width, self.height
@@ -217,13 +221,13 @@ class Letterhead(Flowable):
         c = self.canv
         top = self.height
         if self.logo is not None:
-            logo_top = top - (self.body_height - self.LOGO_HEIGHT) / 2
+            logo_top = top - (self.body_height - self.logo_height) / 2
             c.drawImage(
                 self.logo,
                 0,
-                logo_top - self.LOGO_HEIGHT,
+                logo_top - self.logo_height,
                 self.logo_width,
-                self.LOGO_HEIGHT,
+                self.logo_height,
                 mask="auto",
             )
         y = top - (self.body_height - self.text_height) / 2
@@ -341,8 +345,10 @@ def table_part(part) -> list[Flowable]:
 def chart(chart) -> list[Flowable]:
     """A chart of reports.charts (primitives in a viewBox 1,000 units wide, y downwards),
     scaled to the page: the same drawing as the dashboard's SVG."""
-    scale = FRAME_WIDTH * CHART_SHARE / chart.width
+    # As wide as CHART_SHARE of the page, or less when that would be taller than a page can
+    # hold with its heading (a chart of many categories: sectors are staff's to add).
     height = chart.height
+    scale = min(FRAME_WIDTH * CHART_SHARE / chart.width, CHART_MAX_HEIGHT / max(height, 1))
     shapes = []
     for r in chart.rects:
         look = chart_kinds.STYLES.get(r.css, {})
@@ -432,7 +438,7 @@ def _sections(tables, parts: dict, charts: dict) -> list[Flowable]:
         if not row:
             return
         cells = [[flowables for _w, flowables in row]]
-        widths = [w + COMPACT_GAP for w, _f in row]
+        widths = [w + COMPACT_GAP for w, _f in row[:-1]] + [row[-1][0]]
         holder = Table(cells, colWidths=widths, hAlign="LEFT")
         holder.setStyle(
             TableStyle(

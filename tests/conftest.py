@@ -120,6 +120,20 @@ def _development_settings(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request with another language
+    (the English cookie, ?lang=en) leaves it active in the thread after the response, and a
+    later test that calls a view or a form directly would then speak English: which test ran
+    before depends on how pytest-xdist shares the tests out."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def notification_outbox():
     """The SMS and WhatsApp messages a test sent (notifications' MemoryBackend), empty at start."""
     from notifications.backends import outbox

@@ -25,6 +25,10 @@ TEST_ENVIRONMENT = {
     # The manifest storage serves only what collectstatic wrote: tests/conftest.py collects
     # here (git-ignored) once, again only when a static file changed.
     "STATIC_ROOT": str(Path(__file__).resolve().parent.parent / "var" / "test-static"),
+    # Each process its own cache: the two pytest-xdist workers of `make test` (and a
+    # developer's CACHE_URL=redis://… in .env) never share one, where one test's cache.clear()
+    # would empty the other's. The tests that need Redis name their own (tests/faults).
+    "CACHE_URL": "locmemcache://tests",
 }
 os.environ.update(TEST_ENVIRONMENT)
 

@@ -42,3 +42,13 @@ def test_values_an_older_release_wrote_still_load():
     back = _serializer().loads(old)
     with translation.override("id"):
         assert str(back["title"]) == "Ringkasan" and back["n"] == 3
+
+
+def test_other_promises_keep_their_own_pickling():
+    """A lazy plural with a named number (what Django's length validators use) is not a
+    lazy() proxy of the usual shape: it is pickled as Django pickles it, and reads back."""
+    from django.utils.translation import ngettext_lazy
+
+    plural = ngettext_lazy("%(limit)d item", "%(limit)d items", "limit")
+    back = _serializer().loads(_serializer().dumps({"message": plural}))
+    assert back["message"] % {"limit": 3} == "3 items"

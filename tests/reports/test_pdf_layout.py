@@ -225,6 +225,31 @@ def test_pdf_prints_a_name_that_looks_like_markup_as_it_is_written(world, pejaba
     assert _squash('<font size="60">besar</font> &amp; <br/>') in _squash(text)
 
 
+def test_a_wide_logo_and_many_sectors_still_make_a_pdf(world, pejabat_client, settings, tmp_path):
+    """A letterhead banner as the logo (7:1) is made lower, not the office's name narrower;
+    a sector chart taller than a page (staff add sectors) is drawn smaller: both used to stop
+    every PDF with a layout error."""
+    from PIL import Image
+
+    from umkm.models import Sector
+
+    logo = tmp_path / "kop.png"
+    Image.new("RGB", (2000, 280), "#b4232a").save(logo)
+    settings.OFFICE_LOGO = str(logo)
+    settings.OFFICE_ADDRESS = "Jl. Raya Kembangan No. 2, Kembangan, Jakarta Barat 11610"
+    Sector.objects.bulk_create(
+        [Sector(code=f"uji-{n}", name=f"Sektor uji {n}", order=100 + n) for n in range(24)]
+    )
+    with pdfplumber.open(io.BytesIO(_pdf(pejabat_client, GROGOL, "tahun=2023"))) as doc:
+        first = doc.pages[0]
+        image = first.images[0]
+        assert image["x1"] - image["x0"] <= 0.26 * first.width  # a quarter of the width
+        assert _squash(settings.OFFICE_NAME.upper()) in _squash(first.extract_text())
+        text = "".join(page.extract_text() for page in doc.pages)
+        assert_nothing_past_the_edge(doc)
+    assert "Sektor uji 23" in text
+
+
 def test_pdf_without_the_head_of_office_says_belum_diisi(world, pejabat_client, settings):
     settings.OFFICE_HEAD_NAME = ""
     settings.OFFICE_HEAD_NIP = " "
