@@ -207,9 +207,18 @@ def kecamatan_scoped(user, qs: QuerySet, kecamatan_lookup: str) -> QuerySet:
     through = "kelurahan__kecamatan_id"
     if kecamatan_lookup == through or kecamatan_lookup.endswith(f"__{through}"):
         prefix = kecamatan_lookup.removesuffix(through)
-        codes = list(Kelurahan.objects.filter(kecamatan_id=code).values_list("code", flat=True))
-        return qs.filter(**{f"{prefix}kelurahan_id__in": codes})
+        return qs.filter(**{f"{prefix}kelurahan_id__in": _kelurahan_codes(user, code)})
     return qs.filter(**{kecamatan_lookup: code})
+
+
+def _kelurahan_codes(user, code: str) -> list[str]:
+    """The kecamatan's kelurahan codes, read once per user object (one request), as the
+    user's groups are: an admin page builds several scoped querysets."""
+    kept = getattr(user, "_umkm_kelurahan_codes", None)
+    if kept is None or kept[0] != code:
+        codes = list(Kelurahan.objects.filter(kecamatan_id=code).values_list("code", flat=True))
+        kept = user._umkm_kelurahan_codes = (code, codes)
+    return kept[1]
 
 
 def kecamatan_for(user, qs: QuerySet | None = None) -> QuerySet:

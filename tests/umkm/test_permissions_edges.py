@@ -129,3 +129,15 @@ def test_an_operators_rows_reached_through_a_kelurahan_are_filtered_on_its_codes
     moved.save()
     assert set(permissions.businesses_for(user)) == {here}
     assert [m.business for m in permissions.mentorings_for(user)] == [here]
+
+
+def test_the_kecamatans_kelurahan_codes_are_read_once_per_request(count_queries):
+    user = operator("31.73.02")
+    permissions.operator_kecamatan_code(user)  # the groups and the profile, read once
+    with count_queries() as first:
+        list(permissions.businesses_for(user))
+    with count_queries() as again:
+        list(permissions.businesses_for(user))
+        list(permissions.mentorings_for(user))
+    assert first.count == 2  # the codes, then the rows
+    assert again.count == 2  # the rows of each, the codes kept on the user
