@@ -15,6 +15,7 @@ answers again.
 """
 
 import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -37,7 +38,11 @@ def page_timeout() -> int:
 
 def public_version() -> int:
     """The current version; 0 while the cache is away (nothing is found or kept under it)."""
-    version = cache.get(VERSION_KEY)
+    try:
+        version = _read_version()
+    except _CacheAway:
+        _cache_failed.set()  # bumped once it answers again, as after any failed cache call
+        return 0
     if version is not None and _cache_failed.is_set():
         if _bump():
             _cache_failed.clear()
@@ -51,6 +56,68 @@ def public_version() -> int:
             return 0
         version = cache.get(VERSION_KEY) or 1
     return version
+
+
+# The version is read on every public request, a kept page's replay included, where it was
+# half the CPU time: redis-py's pool checks every connection it lends for unread data (four more
+# system calls) before the GET itself. So with django-redis the GET goes over a connection of
+# this thread's own, made with the cache client's own pool settings (server, database,
+# password, timeouts): the same server, key and value, read as often. Other backends (local
+# memory in development and tests) use cache.get.
+_direct = threading.local()
+
+
+class _CacheAway(Exception):
+    """The version could not be read: the cache is away (refused, timed out, broken)."""
+
+
+def _read_version():
+    backend = caches["default"]
+    state = getattr(_direct, "state", None)
+    if state is None or state[0] is not backend or state[1] != os.getpid():
+        state = _direct.state = (backend, os.getpid(), *_direct_connection(backend))
+    connection, key = state[2], state[3]
+    if connection is None:
+        return cache.get(VERSION_KEY)
+    for attempt in (1, 2):
+        try:
+            connection.send_command("GET", key)
+            value = connection.read_response()
+        except Exception as error:  # redis-py's errors, and the socket's
+            connection.disconnect()  # connects again on the next command
+            # A connection the server closed while idle gets one fresh try; a timeout none (a
+            # hung Redis would cost the wait twice).
+            if attempt == 2 or isinstance(error, (TimeoutError, _redis_timeout())):
+                raise _CacheAway from error
+            continue
+        try:
+            return None if value is None else int(value)
+        except (TypeError, ValueError):
+            return cache.get(VERSION_KEY)  # not what this module writes: django-redis decides
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _redis_timeout():
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    return RedisTimeout
+
+
+def _direct_connection(backend):
+    """(a connection of this thread's own, the version's key in Redis), or (None, None)."""
+    try:
+        from django_redis.cache import RedisCache
+        from django_redis.client import DefaultClient
+    except ImportError:  # pragma: no cover - a deployment without django-redis
+        return None, None
+    if not isinstance(backend, RedisCache) or type(backend.client) is not DefaultClient:
+        return None, None
+    try:
+        pool = backend.client.get_client(write=False).connection_pool
+    except Exception:  # the cache is away: the ordinary path says so
+        return None, None
+    # Made as the pool makes its own, outside its count (the pool never lends this one).
+    return pool.connection_class(**pool.connection_kwargs), backend.make_key(VERSION_KEY)
 
 
 # A copy of the pages this process served lately, under the same keys (which carry the

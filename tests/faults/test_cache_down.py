@@ -120,3 +120,79 @@ def test_a_hung_redis_costs_a_request_at_most_its_socket_timeouts(redis_up_and_d
     finally:
         listener.close()
     assert elapsed < 5, elapsed
+
+
+# --- The version read over a connection of the thread's own (bazaars/cache.py) -------------
+
+
+def _count_cache_gets(monkeypatch) -> list:
+    from django.core.cache import caches
+
+    calls = []
+    backend_class = type(caches["default"])
+    original = backend_class.get
+
+    def counting(self, key, *args, **kwargs):
+        calls.append(key)
+        return original(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend_class, "get", counting)
+    return calls
+
+
+def test_the_version_is_read_directly_and_every_bump_is_seen_at_once(
+    redis_up_and_down, monkeypatch
+):
+    from bazaars import cache as public_cache
+
+    public_cache._cache_failed.clear()  # an earlier drill's outage, bumped for already
+    first = public_cache.public_version()
+    assert first and first == cache.get(public_cache.VERSION_KEY)
+    gets = _count_cache_gets(monkeypatch)
+    assert [public_cache.public_version() for _ in range(3)] == [first] * 3
+    assert public_cache.VERSION_KEY not in gets  # not through django-redis' pool
+    cache.incr(public_cache.VERSION_KEY)  # another process's bump
+    assert public_cache.public_version() == first + 1
+    public_cache.bump_public_version()
+    assert public_cache.public_version() == first + 2
+    # The connection is made with the cache's own settings: a hung Redis is bounded alike.
+    connection = public_cache._direct.state[2]
+    assert connection.socket_timeout == settings.REDIS_CACHE_OPTIONS["SOCKET_TIMEOUT"]
+    assert connection.db == 14
+
+
+def test_a_connection_the_server_closed_gets_one_fresh_try(redis_up_and_down):
+    import redis
+
+    from bazaars import cache as public_cache
+
+    public_cache._cache_failed.clear()
+    version = public_cache.public_version()
+    connection = public_cache._direct.state[2]
+    connection.send_command("CLIENT", "ID")
+    own_id = connection.read_response()
+    redis.Redis.from_url("redis://127.0.0.1:6379/14").client_kill_filter(_id=own_id)
+    assert public_cache.public_version() == version
+    assert not public_cache._cache_failed.is_set()  # no needless bump of every page
+
+
+def test_a_hung_redis_costs_the_version_read_one_socket_timeout(redis_up_and_down, settings):
+    import time
+
+    from bazaars import cache as public_cache
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # accepts connections, never replies
+    try:
+        location = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+        settings.CACHES = _redis(location, "hung-version")
+        started = time.monotonic()
+        assert public_cache.public_version() == 0  # the cache is away: pages from Postgres
+        elapsed = time.monotonic() - started
+        assert public_cache._cache_failed.is_set()  # bumped once Redis answers again
+    finally:
+        listener.close()
+        public_cache._cache_failed.clear()
+    timeout = settings.REDIS_CACHE_OPTIONS["SOCKET_TIMEOUT"]
+    assert timeout <= elapsed < 2 * timeout, elapsed  # not the GET's and then add()'s
