@@ -152,3 +152,52 @@ def test_directory_counts_from_an_index_alone(query):
         if index.condition == Q(public_consent=True) and not index.expressions
     ]
     assert any(touched <= columns for columns in consenting), (touched, consenting)
+
+
+def test_every_filter_sets_count_is_the_exact_count_of_its_rows(client):
+    """The counts summed from the kept (kecamatan, sector) groups, for every sector and
+    kecamatan choice and each pair, equal an exact count of what the filter lists; checked
+    against numbers built by hand as well. A non-consenting business and one of another city
+    count nowhere."""
+    from django.http import QueryDict
+
+    from bazaars.selectors.public import DirectoryFilters, public_directory
+    from umkm.models import Business
+
+    placed = {
+        ("31.73.01.1001", "kuliner"): 3,
+        ("31.73.01.1002", "kuliner"): 1,  # another kelurahan of the same kecamatan
+        ("31.73.01.1001", "jasa"): 2,
+        ("31.73.02.1002", "fesyen"): 4,
+    }
+    for (code, sector_code), n in placed.items():
+        for _ in range(n):
+            public_business(kelurahan=kelurahan(code), sector=sector(sector_code))
+    BusinessFactory(kelurahan=kelurahan("31.73.02.1002"), sector=sector("fesyen"))  # no consent
+    public_business(kelurahan=kelurahan("31.71.01.1001"), sector=sector("kuliner"))  # other city
+
+    def total(**query) -> int:
+        return public_directory(DirectoryFilters.from_query(QueryDict(mutable=True) | query))[
+            "total"
+        ]
+
+    assert total() == 10
+    assert total(sektor="kuliner") == 4
+    assert total(kecamatan="31.73.01") == 6
+    assert total(kecamatan="31.73.01", sektor="kuliner") == 4
+    assert total(kecamatan="31.73.02", sektor="kuliner") == 0
+    assert total(sektor="tidak-ada") == 0
+    context = public_directory(DirectoryFilters())
+    for sector_code in ["", *(code for code, _ in context["sectors"])]:
+        for kecamatan_code in ["", *(code for code, _ in context["kecamatan_choices"])]:
+            exact = Business.objects.listed_publicly().filter(
+                kelurahan__kecamatan__city_id="31.73"
+            )
+            if sector_code:
+                exact = exact.filter(sector__code=sector_code)
+            if kecamatan_code:
+                exact = exact.filter(kelurahan__kecamatan_id=kecamatan_code)
+            query = {"sektor": sector_code, "kecamatan": kecamatan_code}
+            assert total(**query) == exact.count(), query
+    body = client.get("/umkm/", {"kecamatan": "31.73.01", "sektor": "jasa"}).content.decode()
+    assert "2 usaha" in body
