@@ -62,8 +62,9 @@ def public_version() -> int:
 # half the CPU time: redis-py's pool checks every connection it lends for unread data (four more
 # system calls) before the GET itself. So with django-redis the GET goes over a connection of
 # this thread's own, made with the cache client's own pool settings (server, database,
-# password, timeouts): the same server, key and value, read as often. Other backends (local
-# memory in development and tests) use cache.get.
+# password, timeouts, TCP keepalive): the same key on the same server the bumps go to (the
+# primary, never a Redis replica that may lag), read as often. Other backends (local memory in
+# development and tests) use cache.get.
 _direct = threading.local()
 
 
@@ -74,7 +75,11 @@ class _CacheAway(Exception):
 def _read_version():
     backend = caches["default"]
     state = getattr(_direct, "state", None)
+    # A thread's cache handle lasts as long as the settings do under WSGI (gunicorn); a new one
+    # (a test's other CACHES) or a forked process makes a new connection.
     if state is None or state[0] is not backend or state[1] != os.getpid():
+        if state is not None and state[2] is not None:
+            state[2].disconnect()
         state = _direct.state = (backend, os.getpid(), *_direct_connection(backend))
     connection, key = state[2], state[3]
     if connection is None:
@@ -85,9 +90,10 @@ def _read_version():
             value = connection.read_response()
         except Exception as error:  # redis-py's errors, and the socket's
             connection.disconnect()  # connects again on the next command
-            # A connection the server closed while idle gets one fresh try; a timeout none (a
-            # hung Redis would cost the wait twice).
-            if attempt == 2 or isinstance(error, (TimeoutError, _redis_timeout())):
+            # One more try on a fresh connection: one the server closed while idle, or a
+            # network dropped silently, is no outage (marking one bumps every page). A hung
+            # Redis costs two socket timeouts, as the GET and then add() of cache.get did.
+            if attempt == 2:
                 raise _CacheAway from error
             continue
         try:
@@ -95,12 +101,6 @@ def _read_version():
         except (TypeError, ValueError):
             return cache.get(VERSION_KEY)  # not what this module writes: django-redis decides
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _redis_timeout():
-    from redis.exceptions import TimeoutError as RedisTimeout
-
-    return RedisTimeout
 
 
 def _direct_connection(backend):
@@ -113,7 +113,7 @@ def _direct_connection(backend):
     if not isinstance(backend, RedisCache) or type(backend.client) is not DefaultClient:
         return None, None
     try:
-        pool = backend.client.get_client(write=False).connection_pool
+        pool = backend.client.get_client(write=True).connection_pool
     except Exception:  # the cache is away: the ordinary path says so
         return None, None
     # Made as the pool makes its own, outside its count (the pool never lends this one).
