@@ -201,3 +201,19 @@ def test_every_filter_sets_count_is_the_exact_count_of_its_rows(client):
             assert total(**query) == exact.count(), query
     body = client.get("/umkm/", {"kecamatan": "31.73.01", "sektor": "jasa"}).content.decode()
     assert "2 usaha" in body
+
+
+def test_a_new_sector_is_counted_and_offered_at_once(client):
+    """The kept choices and counts are made afresh when a sector (or an area) changes."""
+    from umkm.models import Sector
+
+    client.get("/umkm/")  # the directory's facts kept
+    new = Sector.objects.create(code="jamu", name="Jamu Gendong")
+    public_business(name="Jamu Mbok Sri", sector=new)
+    body = client.get("/umkm/", {"sektor": "jamu"}).content.decode()
+    assert "Jamu Gendong" in body and "1 usaha" in body and "Jamu Mbok Sri" in body
+    new.name = "Jamu Tradisional"
+    new.save()  # the sector alone: no business saved
+    body = client.get("/umkm/", {"sektor": "jamu"}).content.decode()
+    assert '<option value="jamu" selected>Jamu Tradisional</option>' in body
+    assert "Jamu Gendong" not in body
