@@ -6,6 +6,7 @@ SECRET_KEY and the NIK keys must be set or the process refuses to start.
 """
 
 import datetime
+import math
 from pathlib import Path
 
 import environ
@@ -123,13 +124,39 @@ DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault(
     "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
 )
-# No web request may wait a minute on one slow query (gunicorn kills the worker at 30 s):
-# the web unit sets DB_STATEMENT_TIMEOUT=20 (deploy/systemd/umkm-web.service); the job worker
-# and the commands keep 0 (no limit) for the long exports and migrations.
+
+
+# Server settings for the portal's own sessions (libpq's `options`), before any `options` of
+# DATABASE_URL's own (the later `-c` of a name wins):
+# - No web request may wait a minute on one slow query (gunicorn kills the worker at 30 s):
+#   the web unit sets DB_STATEMENT_TIMEOUT=20 (deploy/systemd/umkm-web.service); the job worker
+#   and the commands keep 0 (no limit) for the long exports and migrations. The primary only:
+#   a report read the replica cancels would be read again on the primary (config.routers).
+# - random_page_cost 1.1, not Postgres' 4 (a spinning disk's): the data are on SSD and the
+#   working set in memory (docs/DEPLOY.md). At 4 the planner hash-joined all 663,000 mentoring
+#   sessions for an operator's 18,000 (105 ms) instead of probing the key index (28 ms);
+#   docs/PERFORMANCE.md. DB_RANDOM_PAGE_COST= (empty) leaves the server's own setting.
+def _session_options(*options: str, given: str = "") -> str:
+    return " ".join([*options, given]).strip()
+
+
+_planner_options = []
+if _random_page_cost := env.str("DB_RANDOM_PAGE_COST", default="1.1"):
+    try:
+        _cost = float(_random_page_cost)
+    except ValueError:
+        _cost = math.nan
+    if not (math.isfinite(_cost) and _cost >= 0):
+        message = "DB_RANDOM_PAGE_COST must be a number of 0 or more, or empty"
+        raise environ.ImproperlyConfigured(message)
+    _planner_options.append(f"-c random_page_cost={_cost}")
+_primary_options = list(_planner_options)
 if _statement_timeout := env.int("DB_STATEMENT_TIMEOUT", default=0):
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options", f"-c statement_timeout={_statement_timeout * 1000}"
-    )
+    _primary_options.append(f"-c statement_timeout={_statement_timeout * 1000}")
+if _options := _session_options(
+    *_primary_options, given=DATABASES["default"]["OPTIONS"].get("options", "")
+):
+    DATABASES["default"]["OPTIONS"]["options"] = _options
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 
 # A read replica (streaming replication of the primary) for report reads only; see
@@ -147,6 +174,10 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2)
     )
+    if _options := _session_options(
+        *_planner_options, given=DATABASES["replica"]["OPTIONS"].get("options", "")
+    ):
+        DATABASES["replica"]["OPTIONS"]["options"] = _options
 # Off: every read goes to the primary even with a replica configured (e.g. while it is rebuilt).
 REPLICA_READS = env.bool("REPLICA_READS", default=True)
 # A replica further behind than this, not streaming, or not answering, is skipped: report reads
