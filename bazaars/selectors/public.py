@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -406,16 +407,6 @@ def public_directory(filters: DirectoryFilters) -> dict:
     businesses = (
         Business.objects.listed_publicly()
         .filter(kelurahan__kecamatan__city_id=city)
-        .select_related("sector", "kelurahan__kecamatan")
-        .only(
-            "id",
-            "name",
-            "slug",
-            "products",
-            "sector__name",
-            "kelurahan__name",
-            "kelurahan__kecamatan__name",
-        )
         .order_by("name", "id")
     )
     if filters.q:
@@ -431,7 +422,7 @@ def public_directory(filters: DirectoryFilters) -> dict:
     if filters.q:  # a search's own count, on the business rows alone
         count = kept_value(
             f"directory-count:{filters.q}:{filters.sector}:{filters.kecamatan}",
-            lambda: businesses.select_related(None).count(),
+            lambda: businesses.count(),
         )
     else:
         count = _count_without_search(facts, filters)
@@ -439,11 +430,21 @@ def public_directory(filters: DirectoryFilters) -> dict:
     # offset (page 2,500 of a city's 123,000 consenting businesses read 60,000 index entries,
     # 2 s); past the cap a visitor narrows the list by name, sector or kecamatan instead.
     listed = min(count, DIRECTORY_MAX_PAGES * DIRECTORY_PAGE_SIZE)
-    paginator = _CountedPaginator(businesses, DIRECTORY_PAGE_SIZE, count=listed)
+    # The rows as plain values, not models: a page built after a change made 96 instances
+    # (business, sector, kelurahan, kecamatan) for 24 lines of text (1.7 -> 0.7 ms).
+    rows = businesses.values(
+        "name",
+        "slug",
+        "products",
+        sector_name=F("sector__name"),
+        kecamatan_name=F("kelurahan__kecamatan__name"),
+    )
+    paginator = _CountedPaginator(rows, DIRECTORY_PAGE_SIZE, count=listed)
     page = paginator.get_page(filters.page)
+    page.object_list = list(page.object_list)
     url = _url_maker("bazaars:business")
     for business in page.object_list:
-        business.public_url = url(business.slug)
+        business["public_url"] = url(business["slug"])
     return {
         "page": page,
         "total": count,
