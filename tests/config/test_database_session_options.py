@@ -6,11 +6,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 from django.conf import settings
 from django.db import connections
+
+from tests.config.settings_probe import run_probe
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 
@@ -30,6 +31,7 @@ PROBE = """
 import json, django
 django.setup()
 from django.conf import settings
+
 print(json.dumps({alias: db["OPTIONS"].get("options", "") for alias, db in
                   settings.DATABASES.items()}))
 """
@@ -44,15 +46,7 @@ def _options(**env) -> subprocess.CompletedProcess:
     }
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", "DATABASE_URL": URL})
     clean.update(env)
-    return subprocess.run(  # noqa: S603 (our own interpreter and probe)
-        [sys.executable, "-c", PROBE],
-        cwd=settings.BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_probe(PROBE, clean)
 
 
 def _found(**env) -> dict:

@@ -17,6 +17,7 @@ from config.routers import (
     read_alias,
     report_reads,
 )
+from tests.config.settings_probe import run_probe
 from tests.factories import BusinessFactory
 from umkm.models import Business, Sector
 
@@ -128,11 +129,8 @@ def test_report_reads_reach_a_second_database_on_the_same_server():
     """A real second database (not a mirror) holding one different sector: what the report
     read returns shows which database answered."""
     import os
-    import subprocess
-    import sys
 
     import psycopg
-    from django.conf import settings
     from django.db import connection
 
     primary = connection.settings_dict
@@ -162,15 +160,7 @@ def test_report_reads_reach_a_second_database_on_the_same_server():
             DATABASE_REPLICA_URL=f"{base}/{replica_name}",
             REPLICA_READS="1",
         )
-        done = subprocess.run(  # noqa: S603 (our own interpreter and probe)
-            [sys.executable, "-c", REPLICA_PROBE],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_probe(REPLICA_PROBE, env)
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{replica_name}" WITH (FORCE)')

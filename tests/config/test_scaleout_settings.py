@@ -3,10 +3,8 @@ environment (S3 storages, Redis cache, database task queue, cached_db sessions, 
 
 import json
 import os
-import subprocess
-import sys
 
-from django.conf import settings
+from tests.config.settings_probe import run_probe
 
 PROBE = """
 import json, django
@@ -14,6 +12,7 @@ django.setup()
 from django.conf import settings
 from django.core.files.storage import storages
 from django.tasks import task_backends
+
 tasks = type(task_backends["default"])
 out = {"cache": settings.CACHES["default"]["BACKEND"], "session": settings.SESSION_ENGINE,
        "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
@@ -35,15 +34,7 @@ def probe(**env) -> dict:
     for key in ("CACHE_URL", "SESSION_STORE", "TASKS_BACKEND", "DATABASE_REPLICA_URL"):
         clean.pop(key, None)
     clean.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", **env)
-    done = subprocess.run(  # noqa: S603 (our own interpreter and probe)
-        [sys.executable, "-c", PROBE],
-        cwd=settings.BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_probe(PROBE, clean)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -100,14 +91,6 @@ def test_several_servers_share_s3_redis_the_task_table_and_a_replica():
 
 def test_unknown_storage_backend_refuses_to_start():
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", STORAGE_BACKEND="ftp")
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_probe("import django; django.setup()", env)
     assert done.returncode != 0
     assert "STORAGE_BACKEND must be 'filesystem' or 's3'" in done.stderr
