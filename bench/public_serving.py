@@ -24,7 +24,9 @@ server is saturated, so the inverse of the CPU cost is the rate it can reach. It
 miss (the page built from the database: first page, a deep page, a search, a filter) as
 sequential latency with the cache off, and with --grid a small grid of gunicorn settings
 (workers, threads, max_requests), on the cached pages alone and with one request in ten a
-new directory search (a miss on Postgres); --grid-only runs the grid alone.
+new directory search (a miss on Postgres); --grid-only runs the grid alone. Between: the
+directory mix right after a change (the public version bumped in Redis, as any staff save
+does), three times.
 
 Nothing is left running: each gunicorn is stopped, also on errors.
 """
@@ -47,6 +49,9 @@ from _harness import Gunicorn
 PORTAL, BARE, UNCACHED, GRID = 8790, 8791, 8792, 8793
 REDIS_DB = 9
 ROUNDS = 2
+AFTER_CHANGE_RUNS = 3
+# bazaars.cache.VERSION_KEY as django-redis stores it (no KEY_PREFIX, version 1)
+VERSION_KEY = ":1:bazaars:public:version"
 CITY = "31.73"  # the office's city (OFFICE_CITY_CODE): every bench business is in it
 # (workers, threads, max_requests): the grid of --grid, on this 2-core machine
 GRID_SETTINGS = [(2, 1, 0), (3, 1, 0), (5, 1, 0), (2, 4, 0), (3, 4, 0), (3, 4, 2000), (3, 8, 0)]
@@ -74,8 +79,11 @@ def build_data(businesses: int) -> tuple[str, str]:
     return bazaar, listed.order_by("name").values_list("slug", flat=True).first()
 
 
-def redis(*args: str) -> None:
-    subprocess.run(["redis-cli", "-n", str(REDIS_DB), *args], check=True, capture_output=True)
+def redis(*args: str) -> str:
+    done = subprocess.run(
+        ["redis-cli", "-n", str(REDIS_DB), *args], check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
 
 
 def portal_env(static_root: str, cache: bool = True, **extra) -> dict:
@@ -252,6 +260,16 @@ def main() -> None:
                 print(line(path[:34], page, anchor), flush=True)
             mix = wrk(f"{portal.url}/", args.seconds, mix_script(directory, work))
             print(line(f"directory mix ({len(directory)} URLs)", mix), flush=True)
+        if not args.grid_only:
+            # The minute after a change: a bump of the public version (what any staff save
+            # does) makes every kept page and count stale in every process at once, and the
+            # mix's first requests build them again while the others wait on the same cores.
+            print("\ndirectory mix right after a change (the public version bumped)", flush=True)
+            for n in range(1, AFTER_CHANGE_RUNS + 1):
+                if int(redis("INCR", VERSION_KEY)) < 10**12:  # the portal starts at its ms clock
+                    raise SystemExit(f"{VERSION_KEY} is not the portal's version key")
+                r = wrk(f"{portal.url}/", args.seconds, mix_script(directory, work))
+                print(line(f"after change {n}", r), flush=True)
         portal.stop()
 
         if not args.grid_only:
