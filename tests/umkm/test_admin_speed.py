@@ -343,7 +343,7 @@ def test_the_case_search_reads_one_table(client):
     assert str(wanted.pk) in page
 
 
-def test_an_operators_sorted_list_finds_its_rows_first_and_keeps_their_order(client):
+def test_an_operators_sorted_list_finds_its_rows_first_and_keeps_their_order(client, monkeypatch):
     """An operator's list sorted on a column whose values sit together by kecamatan
     (`sorts_after_scope`) is sorted on COALESCE(column, column), which no index holds, so that
     Postgres reads the kecamatan's rows through the scope and sorts them (a walk of the sort's
@@ -361,6 +361,7 @@ def test_an_operators_sorted_list_finds_its_rows_first_and_keeps_their_order(cli
 
     # ?o=N counts the changelist's columns, the action checkbox first
     column = ["action_checkbox", *admin.site._registry[Enrolment].list_display].index("training")
+    monkeypatch.setattr(admin.site._registry[Enrolment], "list_per_page", 2)  # two pages
     for user, fenced in ((operator("31.73.02"), True), (admin_sudin(), False)):
         client.force_login(user)
         with CaptureQueriesContext(connection) as queries:
@@ -368,6 +369,11 @@ def test_an_operators_sorted_list_finds_its_rows_first_and_keeps_their_order(cli
         assert response.status_code == 200
         page = [q["sql"] for q in queries if 'FROM "umkm_enrolment"' in q["sql"]]
         assert any("ORDER BY COALESCE" in sql for sql in page) == fenced, page
+        if fenced:  # the page's ids first, sorted on the scope's rows alone, then its rows
+            ids = [sql for sql in page if "ORDER BY COALESCE" in sql and "LIMIT" in sql]
+            assert ids and all('"umkm_owner"' not in sql for sql in ids), ids
+            assert all('"umkm_training"' not in sql for sql in ids), ids
+            assert ids[0].startswith('SELECT "umkm_enrolment"."id" AS "pk" FROM'), ids
         shown = [e.training_id for e in response.context["cl"].result_list]
         assert shown == sorted(shown, reverse=True) and shown, shown
     # a column whose rows come up evenly keeps the index walk, for the operator too
@@ -380,9 +386,7 @@ def test_an_operators_sorted_list_finds_its_rows_first_and_keeps_their_order(cli
 @pytest.mark.parametrize(
     "model,model_admin", list(_project_admins()), ids=lambda x: str(getattr(x, "_meta", x))
 )
-def test_every_list_is_read_without_parallel_workers_rendering_included(
-    client, model, model_admin
-):
+def test_every_list_is_read_without_parallel_workers_rendering_included(client, model, model_admin):
     """Every query of a project list that reads its table, the date hierarchy's in the page's
     template included, runs after the SET LOCAL and before its transaction ends: on 2 cores a
     parallel plan was the slow one (FastListMixin.changelist_view)."""

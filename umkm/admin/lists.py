@@ -67,7 +67,9 @@ class EstimatedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         qs = self.object_list
-        if bottom < self.DEFERRED_FROM or not hasattr(qs, "values_list") or qs.query.distinct:
+        if not hasattr(qs, "values_list") or qs.query.distinct:
+            return super().page(number)
+        if bottom < self.DEFERRED_FROM and not _sorts_after_the_scope(qs):
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
@@ -175,7 +177,21 @@ def _sorted_after_the_scope(key):
         expression, descending = F(key.removeprefix("-")), key.startswith("-")
     else:
         return key
-    return OrderBy(Coalesce(expression, expression), descending=descending)
+    return OrderBy(ScopeFirst(expression, expression), descending=descending)
+
+
+class ScopeFirst(Coalesce):
+    """COALESCE(column, column): the sort of _sorted_after_the_scope. Its page's ids are found
+    first, on the scope's rows alone (EstimatedCountPaginator.page), also on page 1: without
+    parallel workers (FastListMixin.changelist_view) Postgres joined each of the kecamatan's
+    22,838 enrolments to its owner and training before the top-50 sort (274 ms); the ids
+    first and then 50 rows, ~45 ms."""
+
+
+def _sorts_after_the_scope(qs) -> bool:
+    return any(
+        isinstance(getattr(key, "expression", None), ScopeFirst) for key in qs.query.order_by
+    )
 
 
 class DateSpanQuerySetMixin:
