@@ -389,15 +389,28 @@ class DirectoryFilters:
 
 
 class _CountedPaginator(Paginator):
-    """A paginator told its count (kept_value) instead of asking the database."""
+    """A paginator told its count (kept_value) instead of asking the database, and, when given
+    the first (name, id) of every page (`starts`), one that seeks each page on the name index
+    instead of skipping the rows before it (OFFSET)."""
 
-    def __init__(self, object_list, per_page, *, count: int):
+    def __init__(self, object_list, per_page, *, count: int, starts=None):
         super().__init__(object_list, per_page)
         self._known_count = count
+        self._starts = starts
 
     @cached_property
     def count(self):
         return self._known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self._starts or number == 1 or number > len(self._starts):
+            return super().page(number)
+        name, pk = self._starts[number - 1]
+        # (name, id) >= the page's first: a range of the index, read from where the page starts
+        seek = Q(name__gte=name) & (Q(name__gt=name) | Q(id__gte=pk))
+        rows = min(self.per_page, self.count - (number - 1) * self.per_page)
+        return self._get_page(self.object_list.filter(seek)[:rows], number, self)
 
 
 def public_directory(filters: DirectoryFilters) -> dict:
@@ -439,7 +452,16 @@ def public_directory(filters: DirectoryFilters) -> dict:
         sector_name=F("sector__name"),
         kecamatan_name=F("kelurahan__kecamatan__name"),
     )
-    paginator = _CountedPaginator(rows, DIRECTORY_PAGE_SIZE, count=listed)
+    # Without a search, each page seeks its first row: after a change the directory's pages
+    # are built again, and page 100 skipped 2,376 rows through its joins (a miss took twice
+    # page 1's time); the first row of every page is found once per change and filter set.
+    starts = None
+    if not filters.q and listed > DIRECTORY_PAGE_SIZE:
+        starts = kept_value(
+            f"directory-starts:{city}:{filters.sector}:{filters.kecamatan}",
+            lambda: list(businesses.values_list("name", "id")[:listed])[::DIRECTORY_PAGE_SIZE],
+        )
+    paginator = _CountedPaginator(rows, DIRECTORY_PAGE_SIZE, count=listed, starts=starts)
     page = paginator.get_page(filters.page)
     page.object_list = list(page.object_list)
     url = _url_maker("bazaars:business")

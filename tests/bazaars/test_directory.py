@@ -190,9 +190,7 @@ def test_every_filter_sets_count_is_the_exact_count_of_its_rows(client):
     context = public_directory(DirectoryFilters())
     for sector_code in ["", *(code for code, _ in context["sectors"])]:
         for kecamatan_code in ["", *(code for code, _ in context["kecamatan_choices"])]:
-            exact = Business.objects.listed_publicly().filter(
-                kelurahan__kecamatan__city_id="31.73"
-            )
+            exact = Business.objects.listed_publicly().filter(kelurahan__kecamatan__city_id="31.73")
             if sector_code:
                 exact = exact.filter(sector__code=sector_code)
             if kecamatan_code:
@@ -217,3 +215,47 @@ def test_a_new_sector_is_counted_and_offered_at_once(client):
     body = client.get("/umkm/", {"sektor": "jamu"}).content.decode()
     assert '<option value="jamu" selected>Jamu Tradisional</option>' in body
     assert "Jamu Gendong" not in body
+
+
+def test_every_page_seeks_the_same_rows_the_offset_gave_and_skips_none(monkeypatch):
+    """With the first row of each page kept, a page is a seek on the name index (no OFFSET);
+    every page of every filter set without a search holds the rows an OFFSET would give,
+    duplicate names included (the id breaks the tie), up to the last page offered."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from bazaars.selectors import public as public_selectors
+    from umkm.models import Business
+
+    monkeypatch.setattr(public_selectors, "DIRECTORY_PAGE_SIZE", 2)
+    monkeypatch.setattr(public_selectors, "DIRECTORY_MAX_PAGES", 4)
+    names = ["Anyaman", "Batik", "Batik", "Batik", "Cilok", "Dodol", "Emping", "Emping", "Gado"]
+    for n, name in enumerate(names):
+        public_business(
+            name=name,
+            kelurahan=kelurahan("31.73.01.1001" if n % 3 else "31.73.02.1002"),
+            sector=sector("kuliner" if n % 2 else "jasa"),
+        )
+    for query in ({}, {"sektor": "kuliner"}, {"kecamatan": "31.73.01"}, {"sektor": "jasa"}):
+        expected = list(
+            Business.objects.listed_publicly()
+            .filter(
+                **({"sector__code": query["sektor"]} if "sektor" in query else {}),
+                **({"kelurahan__kecamatan_id": query["kecamatan"]} if "kecamatan" in query else {}),
+            )
+            .order_by("name", "id")
+            .values_list("slug", flat=True)[: 4 * 2]
+        )
+        shown = []
+        for number in range(1, 5):
+            filters = public_selectors.DirectoryFilters.from_query(
+                QueryDict(mutable=True) | {**query, "halaman": str(number)}
+            )
+            with CaptureQueriesContext(connection) as captured:
+                page = public_selectors.public_directory(filters)["page"]
+            if page.number != number:
+                break  # past the last page
+            assert all("OFFSET" not in q["sql"] for q in captured), query
+            shown += [row["slug"] for row in page.object_list]
+        assert shown == expected, query
