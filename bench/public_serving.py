@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/umkm_bench_serving \\
         .venv/bin/python bench/public_serving.py [--businesses 370000] [--seconds 8] [--grid]
+        [--grid-only | --directory-only]
 
 Needs `wrk` (apt-get install wrk) and the machine's Redis (database 9, flushed before and
 after). Use a database of its own: the data are bench/bazaar_public.py's (bare owners and
@@ -26,7 +27,7 @@ sequential latency with the cache off, and with --grid a small grid of gunicorn 
 (workers, threads, max_requests), on the cached pages alone and with one request in ten a
 new directory search (a miss on Postgres); --grid-only runs the grid alone. Between: the
 directory mix right after a change (the public version bumped in Redis, as any staff save
-does), three times.
+does), three times; --directory-only runs the directory's figures alone.
 
 Nothing is left running: each gunicorn is stopped, also on errors.
 """
@@ -213,6 +214,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="the same for both servers")
     parser.add_argument("--grid", action="store_true", help="also the gunicorn settings grid")
     parser.add_argument("--grid-only", action="store_true", help="only the gunicorn grid")
+    parser.add_argument(
+        "--directory-only",
+        action="store_true",
+        help="only the directory: its mix in each round, right after a change, its misses",
+    )
     args = parser.parse_args()
 
     bazaar, business = build_data(args.businesses)
@@ -253,7 +259,7 @@ def main() -> None:
             # own rate drifts by a third over a minute (the bare project read 2,878 then 2,237
             # requests/s in two rounds of one run), and a ratio to a figure a minute old
             # measures the drift.
-            for path in pages:
+            for path in [] if args.directory_only else pages:
                 anchor = wrk(f"{bare.url}/", args.seconds, server=bare)
                 print(line("  bare Django project (12 KB view)", anchor), flush=True)
                 page = wrk(f"{portal.url}{path}", args.seconds, server=portal)
