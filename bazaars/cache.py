@@ -24,6 +24,8 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from config.compute_once import compute_once
+
 VERSION_KEY = "bazaars:public:version"
 PAGE_TIMEOUT = 60 * 60  # an hour with a shared cache; the version shows staff changes at once
 PER_PROCESS_TIMEOUT = 5  # seconds, with a per-process cache: bounded staleness across workers
@@ -239,20 +241,12 @@ def kept_value(name: str, compute):
     value = cache.get(key)
     if value is not None:
         return value
-    lock = f"{key}:computing"
-    if cache.add(lock, 1, timeout=KEPT_VALUE_LOCK):
-        try:
-            value = compute()
-            cache.set(key, value, page_timeout())
-        finally:
-            cache.delete(lock)
-        return value
-    deadline = time.monotonic() + KEPT_VALUE_WAIT
-    while time.monotonic() < deadline:
-        time.sleep(KEPT_VALUE_POLL)
-        value = cache.get(key)
-        if value is not None:
-            return value
-    value = compute()  # the computing request is slow or gone: not worth a longer wait
-    cache.set(key, value, page_timeout())
+    value, _computed = compute_once(
+        key,
+        compute,
+        lambda value: cache.set(key, value, page_timeout()),
+        mark_seconds=KEPT_VALUE_LOCK,
+        wait_seconds=KEPT_VALUE_WAIT,
+        step=KEPT_VALUE_POLL,
+    )
     return value

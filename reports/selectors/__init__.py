@@ -52,6 +52,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import translation
 
+from config.compute_once import compute_once
 from config.routers import read_alias
 from reports.selectors.base import (
     AreaRow,
@@ -176,25 +177,23 @@ def keep_report(scope: Scope, period: Period, *, sections: bool) -> tuple[Report
     report = cache.get(key)
     if report is not None:
         return report, False
-    # One computation per key at a time. Another process (a request, or the worker's rebuild
-    # after a write) already computing this very report under this very version is waited
-    # for: its figures are the ones this snapshot would compute (same version, same data),
-    # and computing them twice at once only halves each one's share of the cores.
-    computing = f"{key}:computing"
-    marked = cache.add(computing, True, COMPUTING_SECONDS)
-    if not marked:
-        report = _wait_for(key, computing)
-        if report is not None:
-            return report, False
-        # The other gave up or took too long: compute here, exactly as without it.
-    try:
-        report = compute_all(scope, period, sections)
+    # One computation per key at a time (config.compute_once). Another process (a request,
+    # or the worker's rebuild after a write) already computing this very report under this
+    # very version is waited for: its figures are the ones this snapshot would compute (same
+    # version, same data).
+
+    def keep(report: Report) -> None:
         report.kept_as = key
         cache.set(key, report, SNAPSHOT_SECONDS)
-    finally:
-        if marked:
-            cache.delete(computing)
-    return report, True
+
+    return compute_once(
+        key,
+        lambda: compute_all(scope, period, sections),
+        keep,
+        mark_seconds=COMPUTING_SECONDS,
+        wait_seconds=WAIT_SECONDS,
+        step=_WAIT_STEP_SECONDS,
+    )
 
 
 # How long a computation marks its key (longer than the slowest report: the city with its
@@ -203,20 +202,6 @@ def keep_report(scope: Scope, period: Period, *, sections: bool) -> tuple[Report
 COMPUTING_SECONDS = 120
 WAIT_SECONDS = 20
 _WAIT_STEP_SECONDS = 0.02
-
-
-def _wait_for(key: str, computing: str) -> Report | None:
-    """The report kept under `key` once the process marked in `computing` has kept it; None
-    when that mark goes without a report (the other failed) or after WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(_WAIT_STEP_SECONDS)
-        report = cache.get(key)
-        if report is not None:
-            return report
-        if cache.get(computing) is None:
-            return cache.get(key)
-    return None
 
 
 # The reports asked for lately (scope, period, sections, language), most recent first: what
