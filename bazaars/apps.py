@@ -8,7 +8,7 @@ CACHED_MODELS = (
     "bazaars.Booth",
     "bazaars.Participation",
     "umkm.Business",
-    # The directory's choices and counts (bazaars.selectors.public._directory_facts), and the
+    # The directory's choices and counts (bazaars.selectors.directory._directory_facts), and the
     # sector and area names every public page prints.
     "umkm.Sector",
     "umkm.Kecamatan",

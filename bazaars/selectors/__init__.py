@@ -1,18 +1,17 @@
 """Reads for bazaars, one module per subject; `bazaars.selectors` is their one address."""
 
+from bazaars.selectors.directory import DirectoryFilters, public_directory
 from bazaars.selectors.public import (
     FIRST_YEAR,
     KECAMATAN_CODE,
     PER_PAGE,
     Card,
-    DirectoryFilters,
     Page,
     ScheduleFilters,
     SectorGroup,
     ical_bazaars,
     public_bazaar,
     public_business,
-    public_directory,
     public_schedule,
     whatsapp_contact_url,
     whatsapp_share_url,

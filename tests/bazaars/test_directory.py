@@ -85,7 +85,7 @@ def test_home_shows_the_next_bazaar(client):
 
 
 def test_directory_counts_once_per_filter_set_not_on_every_page(client, count_queries, monkeypatch):
-    from bazaars.selectors import public as public_selectors
+    from bazaars.selectors import directory as public_selectors
 
     monkeypatch.setattr(public_selectors, "DIRECTORY_PAGE_SIZE", 2)
     for n in range(5):
@@ -98,7 +98,7 @@ def test_directory_counts_once_per_filter_set_not_on_every_page(client, count_qu
 
 
 def test_directory_offers_only_the_first_pages_and_says_how_to_find_the_rest(client, monkeypatch):
-    from bazaars.selectors import public as public_selectors
+    from bazaars.selectors import directory as public_selectors
 
     monkeypatch.setattr(public_selectors, "DIRECTORY_PAGE_SIZE", 2)
     monkeypatch.setattr(public_selectors, "DIRECTORY_MAX_PAGES", 2)
@@ -135,7 +135,7 @@ def test_directory_counts_from_an_index_alone(query):
     from django.http import QueryDict
     from django.test.utils import CaptureQueriesContext
 
-    from bazaars.selectors.public import DirectoryFilters, public_directory
+    from bazaars.selectors.directory import DirectoryFilters, public_directory
     from umkm.models import Business
 
     public_business(name="Keripik Pisang Bu Ani", sector=sector("kuliner"))
@@ -161,7 +161,7 @@ def test_every_filter_sets_count_is_the_exact_count_of_its_rows(client):
     count nowhere."""
     from django.http import QueryDict
 
-    from bazaars.selectors.public import DirectoryFilters, public_directory
+    from bazaars.selectors.directory import DirectoryFilters, public_directory
     from umkm.models import Business
 
     placed = {
@@ -225,7 +225,7 @@ def test_every_page_seeks_the_same_rows_the_offset_gave_and_skips_none(monkeypat
     from django.http import QueryDict
     from django.test.utils import CaptureQueriesContext
 
-    from bazaars.selectors import public as public_selectors
+    from bazaars.selectors import directory as public_selectors
     from umkm.models import Business
 
     monkeypatch.setattr(public_selectors, "DIRECTORY_PAGE_SIZE", 2)
