@@ -6,12 +6,12 @@ SECRET_KEY and the NIK keys must be set or the process refuses to start.
 """
 
 import datetime
-import math
 from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
 
+from config.database_settings import databases
 from config.logging import logging_settings
 from config.storage_settings import file_storages
 
@@ -112,72 +112,9 @@ TEMPLATES = [
 ]
 
 # --- Database: Postgres only -------------------------------------------------------------
-# DATABASE_URL is set by the Makefile (the embedded server under .pgdata/) or by the deploy.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/umkm")
-}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise environ.ImproperlyConfigured("DATABASE_URL must point at PostgreSQL")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["OPTIONS"].setdefault(
-    "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
-)
-
-
-# Server settings for the portal's own sessions (libpq's `options`), before any `options` of
-# DATABASE_URL's own (the later `-c` of a name wins):
-# - No web request may wait a minute on one slow query (gunicorn kills the worker at 30 s):
-#   the web unit sets DB_STATEMENT_TIMEOUT=20 (deploy/systemd/umkm-web.service); the job worker
-#   and the commands keep 0 (no limit) for the long exports and migrations. The primary only:
-#   a report read the replica cancels would be read again on the primary (config.routers).
-# - random_page_cost 1.1, not Postgres' 4 (a spinning disk's): the data are on SSD and the
-#   working set in memory (docs/DEPLOY.md). At 4 the planner hash-joined all 663,000 mentoring
-#   sessions for an operator's 18,000 (105 ms) instead of probing the key index (28 ms);
-#   docs/PERFORMANCE.md. DB_RANDOM_PAGE_COST= (empty) leaves the server's own setting.
-def _session_options(*options: str, given: str = "") -> str:
-    return " ".join([*options, given]).strip()
-
-
-_planner_options = []
-if _random_page_cost := env.str("DB_RANDOM_PAGE_COST", default="1.1"):
-    try:
-        _cost = float(_random_page_cost)
-    except ValueError:
-        _cost = math.nan
-    if not (math.isfinite(_cost) and _cost >= 0):
-        message = "DB_RANDOM_PAGE_COST must be a number of 0 or more, or empty"
-        raise environ.ImproperlyConfigured(message)
-    _planner_options.append(f"-c random_page_cost={_cost}")
-_primary_options = list(_planner_options)
-if _statement_timeout := env.int("DB_STATEMENT_TIMEOUT", default=0):
-    _primary_options.append(f"-c statement_timeout={_statement_timeout * 1000}")
-if _options := _session_options(
-    *_primary_options, given=DATABASES["default"]["OPTIONS"].get("options", "")
-):
-    DATABASES["default"]["OPTIONS"]["options"] = _options
-DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
-
-# A read replica (streaming replication of the primary) for report reads only; see
-# config/routers.py for what goes there and why reads after a write never do. Tests point
-# it at the test database (MIRROR): a second connection to the same server.
-if env.str("DATABASE_REPLICA_URL", default=""):
-    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
-    DATABASES["replica"].update(
-        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
-        CONN_HEALTH_CHECKS=True,
-        TEST={"MIRROR": "default"},
-    )
-    # Short: while the replica is away, report reads wait this long once per check interval
-    # before they go to the primary (libpq's minimum is 2 s; a refused connection is at once).
-    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2)
-    )
-    if _options := _session_options(
-        *_planner_options, given=DATABASES["replica"]["OPTIONS"].get("options", "")
-    ):
-        DATABASES["replica"]["OPTIONS"]["options"] = _options
+# DATABASE_URL is set by the Makefile (the embedded server under .pgdata/) or by the deploy;
+# the connections' options and the replica: config/database_settings.py.
+DATABASES = databases(env)
 # Off: every read goes to the primary even with a replica configured (e.g. while it is rebuilt).
 REPLICA_READS = env.bool("REPLICA_READS", default=True)
 # A replica further behind than this, not streaming, or not answering, is skipped: report reads

@@ -1,6 +1,6 @@
-"""The portal's own Postgres sessions are planned for SSD and memory (config/settings.py): a
-random page costs 1.1, not the spinning disk's 4, on the primary and the replica alike; the
-web unit's statement timeout is the primary's only."""
+"""The portal's own Postgres sessions are planned for SSD and memory
+(config/database_settings.py): a random page costs 1.1, not the spinning disk's 4, on the
+primary and the replica alike; the web unit's statement timeout is the primary's only."""
 
 import json
 import os
